@@ -1,0 +1,7 @@
+"""pytest-cloudhsm-kms: an in-process fake of AWS KMS with CloudHSM key stores, for tests."""
+
+from .clock import VirtualClock
+from .environment import Call, CloudHsmKms
+from .errors import ServiceError
+
+__all__ = ["Call", "CloudHsmKms", "ServiceError", "VirtualClock"]

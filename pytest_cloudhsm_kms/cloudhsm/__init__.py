@@ -1,0 +1,1 @@
+"""The fake AWS CloudHSM v2: clusters, HSMs, backups, users and the key vault."""

@@ -1,0 +1,274 @@
+"""``CloudHsmKms``: the fake KMS and CloudHSM v2 of one test, usable without pytest."""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Iterator
+from typing import Any, Callable, NamedTuple
+
+import botocore.endpoint
+
+from . import routing
+from .clock import VirtualClock
+from .cloudhsm.service import CloudHsmService
+from .entropy import Entropy
+from .errors import ServiceError
+from .kms.service import KmsService
+from .protocol import JsonCodec, WireResponse
+from .protocol.models import service_model
+
+__all__ = ["Call", "CloudHsmKms"]
+
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT_ID = "111122223333"
+
+# Set while an environment is active, so that no real credential or IMDS lookup happens.
+_FAKE_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+_CLEARED_ENVIRONMENT = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE")
+
+
+class Call(NamedTuple):
+    """One request the fake answered: what was asked and how it ended."""
+
+    service: str
+    region: str
+    operation: str | None
+    params: dict[str, Any] | None
+    status: int
+    error_code: str | None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the call succeeded."""
+        return self.error_code is None
+
+
+Service = Any  # KmsService | CloudHsmService: both expose ``call(operation, params)``
+
+
+class CloudHsmKms:
+    """An in-process AWS KMS and AWS CloudHSM v2 for one account.
+
+    Start it (``with CloudHsmKms() as aws:`` or :meth:`start`) and every
+    botocore/boto3 client in the process sends its ``kms`` and ``cloudhsmv2``
+    requests here; :meth:`stop` ends that. Each Region gets its own services,
+    made on first use. All share one :class:`VirtualClock`.
+    """
+
+    def __init__(
+        self,
+        *,
+        region: str = DEFAULT_REGION,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        seed: str | int | None = None,
+        clock: VirtualClock | None = None,
+        route_requests: bool = True,
+    ) -> None:
+        self.region = region
+        self.account_id = account_id
+        self.clock = clock or VirtualClock()
+        self.entropy = Entropy(seed)
+        self.calls: list[Call] = []
+        self.internal_errors: list[str] = []
+        self._services: dict[tuple[str, str], Service] = {}
+        self._lock = threading.RLock()
+        self._route_requests = route_requests
+        self._requests_router: Any = None
+        self._saved_environ: dict[str, str | None] = {}
+        self._started = False
+
+    # -- the services ---------------------------------------------------------
+
+    def kms(self, region: str | None = None) -> KmsService:
+        """The KMS of a Region (default: the environment's)."""
+        service: KmsService = self._service("kms", region or self.region)
+        return service
+
+    def cloudhsm(self, region: str | None = None) -> CloudHsmService:
+        """The CloudHSM v2 of a Region (default: the environment's)."""
+        service: CloudHsmService = self._service("cloudhsmv2", region or self.region)
+        return service
+
+    def _service(self, name: str, region: str) -> Service:
+        service = self._services.get((name, region))
+        if service is None:
+            factory = _FACTORIES[name]
+            service = self._services[(name, region)] = factory(self, region)
+        return service
+
+    # -- the wire ---------------------------------------------------------------
+
+    def handle(
+        self, service: str, region: str | None, target: str | None, body: bytes
+    ) -> WireResponse:
+        """Answer one wire request; never raises."""
+        region = region or self.region
+        codec = _codec(service)
+        request_id = str(uuid.uuid4())
+        with self._lock:
+            try:
+                self.clock.run_due()
+                backend = self._service(service, region)
+                answer = codec.handle(target, body, request_id, backend.call)
+            except Exception as exc:  # a bug in the fake must not reach botocore
+                self.internal_errors.append(traceback.format_exc())
+                error = ServiceError(
+                    "KMSInternalException" if service == "kms" else "CloudHsmInternalFailureException",
+                    f"pytest-cloudhsm-kms internal error: {exc!r}",
+                )
+                answer = codec.error(error, request_id)
+            self.calls.append(
+                Call(service, region, answer.operation, answer.params, answer.status,
+                     answer.error_code)
+            )
+        return answer
+
+    # -- clients ----------------------------------------------------------------
+
+    def client(self, service: str, region: str | None = None, **kwargs: Any) -> Any:
+        """A boto3 client (botocore when boto3 is not installed) for this environment."""
+        session = _client_session()
+        make = getattr(session, "client", None) or session.create_client
+        return make(service, region_name=region or self.region, **kwargs)
+
+    # -- activation -------------------------------------------------------------
+
+    @property
+    def active(self) -> bool:
+        """Whether this environment answers requests now."""
+        return routing.current() is self
+
+    def start(self) -> CloudHsmKms:
+        """Route kms and cloudhsmv2 requests here until :meth:`stop`.
+
+        Starting inside another active environment nests: the inner one answers
+        until it stops, then the outer one answers again.
+        """
+        if self._started:
+            raise RuntimeError("this CloudHsmKms is already started")
+        self._started = True
+        self._saved_environ = {
+            name: os.environ.get(name)
+            for name in (*_FAKE_ENVIRONMENT, *_CLEARED_ENVIRONMENT, "AWS_DEFAULT_REGION")
+        }
+        os.environ.update(_FAKE_ENVIRONMENT)
+        os.environ["AWS_DEFAULT_REGION"] = self.region
+        for name in _CLEARED_ENVIRONMENT:
+            os.environ.pop(name, None)
+        if not routing.active():
+            _virtual_sleep.install()
+        routing.push(self)
+        if self._route_requests:
+            self._requests_router = _requests_router()
+            if self._requests_router is not None:
+                self._requests_router.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop answering and restore the process environment as it was."""
+        if not self._started:
+            return
+        self._started = False
+        if self._requests_router is not None:
+            self._requests_router.stop()
+            self._requests_router = None
+        routing.pop(self)
+        if not routing.active():
+            _virtual_sleep.uninstall()
+        for name, value in self._saved_environ.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    def __enter__(self) -> CloudHsmKms:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # -- inspection -----------------------------------------------------------------
+
+    def operations(self, service: str | None = None) -> Iterator[str]:
+        """The operations served so far, in order (optionally of one service)."""
+        return (c.operation for c in self.calls if c.operation and service in (None, c.service))
+
+
+@functools.lru_cache(maxsize=None)
+def _client_session() -> Any:
+    """One session for every client made through :meth:`CloudHsmKms.client`.
+
+    Its loaded models are reused, so making a client costs milliseconds, and its
+    credentials are the fake ones (the session is made while an environment is active).
+    """
+    try:
+        import boto3
+    except ImportError:  # pragma: no cover - boto3 is optional
+        import botocore.session
+
+        return botocore.session.get_session()
+    return boto3.session.Session()
+
+
+def _requests_router() -> Any:
+    try:
+        from .routing.requests_hook import RequestsRouter
+    except ImportError:  # pragma: no cover - responses/requests are optional at run time
+        return None
+    return RequestsRouter()
+
+
+_CODECS: dict[str, JsonCodec] = {}
+
+
+def _codec(service: str) -> JsonCodec:
+    codec = _CODECS.get(service)
+    if codec is None:
+        message = "Message" if service == "cloudhsmv2" else "message"
+        codec = _CODECS[service] = JsonCodec(service_model(service), message_member=message)
+    return codec
+
+
+_FACTORIES: dict[str, Callable[[CloudHsmKms, str], Service]] = {
+    "kms": lambda env, region: KmsService(
+        env.account_id, region, env.clock, env.entropy, cloudhsm=env.cloudhsm(region)
+    ),
+    "cloudhsmv2": lambda env, region: CloudHsmService(
+        env.account_id, region, env.clock, env.entropy
+    ),
+}
+
+
+class _VirtualSleep:
+    """Stands in for ``botocore.endpoint.time``: retry back-off advances the virtual clock."""
+
+    def __init__(self) -> None:
+        self._real = time
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def sleep(self, seconds: float) -> None:
+        environment = routing.current()
+        if environment is None:
+            self._real.sleep(seconds)
+        else:
+            environment.clock.sleep(seconds)
+
+    def install(self) -> None:
+        botocore.endpoint.time = self  # type: ignore[assignment]
+
+    def uninstall(self) -> None:
+        botocore.endpoint.time = self._real
+
+
+_virtual_sleep = _VirtualSleep()

@@ -1,0 +1,1 @@
+"""The fake AWS KMS: keys, aliases, custom key stores, ciphertext."""

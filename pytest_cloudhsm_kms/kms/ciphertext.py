@@ -1,0 +1,62 @@
+"""The fake's ciphertext blob: self-describing, authenticated, bound to its context.
+
+Layout (version 1)::
+
+    0x01 | key ID (16-byte UUID) | material ID (32 bytes) | IV (12) | AES-GCM ciphertext+tag
+
+The header and the canonical encryption context are the GCM associated data,
+so a changed byte, key ID or context fails with ``InvalidCiphertextException``.
+Only this fake reads it, as only KMS reads real KMS ciphertext.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import NamedTuple
+
+from ..errors import ServiceError
+
+__all__ = ["Envelope", "aad", "parse", "seal_header"]
+
+VERSION = b"\x01"
+NO_MATERIAL_ID = bytes(32)
+_HEADER = 1 + 16 + 32
+_IV = 12
+_TAG = 16
+
+
+class Envelope(NamedTuple):
+    """A parsed blob."""
+
+    key_id: str
+    material_id: bytes
+    iv: bytes
+    data: bytes
+    header: bytes
+
+
+def aad(header: bytes, context: dict[str, str] | None) -> bytes:
+    """Associated data: the header, then the context as canonical JSON."""
+    if not context:
+        return header
+    return header + json.dumps(context, sort_keys=True, separators=(",", ":")).encode()
+
+
+def seal_header(key_id: str, material_id: bytes | None) -> bytes:
+    """The version, key and material part of a new blob."""
+    return VERSION + uuid.UUID(key_id).bytes + (material_id or NO_MATERIAL_ID)
+
+
+def parse(blob: bytes) -> Envelope:
+    """Split a blob, or answer ``InvalidCiphertextException`` as KMS does: with no message."""
+    if len(blob) < _HEADER + _IV + _TAG or blob[:1] != VERSION:
+        raise ServiceError("InvalidCiphertextException", None)
+    header = blob[:_HEADER]
+    return Envelope(
+        key_id=str(uuid.UUID(bytes=blob[1:17])),
+        material_id=blob[17:_HEADER],
+        iv=blob[_HEADER:_HEADER + _IV],
+        data=blob[_HEADER + _IV:],
+        header=header,
+    )

@@ -1,0 +1,520 @@
+"""KMS operations: validate, act on the model, return the botocore output shape.
+
+One :class:`KmsService` serves one account in one Region. Each public method
+named after a KMS operation takes the decoded request members and returns
+the response members; AWS errors are raised as :class:`ServiceError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from typing import TYPE_CHECKING, Any, Callable
+
+from ..clock import VirtualClock
+from ..entropy import Entropy
+from ..errors import ServiceError, constraint, validation_error
+from .ciphertext import aad, parse, seal_header
+from .keys import Key, KeyState, SymmetricMaterial
+from .keystores import CustomKeyStore
+
+if TYPE_CHECKING:
+    from ..cloudhsm.service import CloudHsmService
+
+__all__ = ["KmsService"]
+
+Params = dict[str, Any]
+Result = dict[str, Any]
+
+MAX_KEYS = 100_000
+_DAY = 86_400.0
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_DATA_KEY_BYTES = {"AES_256": 32, "AES_128": 16}
+_EITHER_BYTES_OR_SPEC = "Please specify either number of bytes or key spec."
+
+
+class KmsService:
+    """The KMS API of one account and Region."""
+
+    def __init__(
+        self,
+        account_id: str,
+        region: str,
+        clock: VirtualClock,
+        entropy: Entropy,
+        *,
+        cloudhsm: CloudHsmService | None = None,
+    ) -> None:
+        self.account_id = account_id
+        self.cloudhsm = cloudhsm
+        self.region = region
+        self.clock = clock
+        self.entropy = entropy
+        self.keys: dict[str, Key] = {}
+        self.aliases: dict[str, _Alias] = {}
+        self.custom_key_stores: dict[str, CustomKeyStore] = {}
+        self._deleted_key_ids: set[str] = set()
+        self._arn_prefix = f"arn:aws:kms:{region}:{account_id}:"
+        self.handlers: dict[str, Callable[[Params], Result]] = {
+            name: getattr(self, name) for name in _OPERATIONS
+        }
+
+    # -- dispatch -----------------------------------------------------------
+
+    def call(self, operation: str, params: Params) -> Result:
+        """Run one operation."""
+        handler = self.handlers.get(operation)
+        if handler is None:
+            raise ServiceError(
+                "UnsupportedOperationException",
+                f"{operation} is not supported by pytest-cloudhsm-kms yet.",
+            )
+        return handler(params)
+
+    # -- keys -----------------------------------------------------------------
+
+    def CreateKey(self, p: Params) -> Result:
+        spec = p.get("KeySpec")
+        legacy_spec = p.get("CustomerMasterKeySpec")
+        if spec and legacy_spec:
+            raise ServiceError(
+                "ValidationException",
+                "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
+                "CustomerMasterKeySpec is deprecated.",
+            )
+        spec = spec or legacy_spec or "SYMMETRIC_DEFAULT"
+        usage = p.get("KeyUsage", "ENCRYPT_DECRYPT")
+        origin = p.get("Origin", "AWS_KMS")
+        if spec == "SYMMETRIC_DEFAULT" and usage != "ENCRYPT_DECRYPT":
+            raise ServiceError(
+                "ValidationException",
+                f"KeyUsage {usage} is not compatible with KeySpec {spec}",
+            )
+        if spec != "SYMMETRIC_DEFAULT" or origin != "AWS_KMS" or p.get("MultiRegion"):
+            what = f"KeySpec {spec}" if spec != "SYMMETRIC_DEFAULT" else (
+                f"Origin {origin}" if origin != "AWS_KMS" else "MultiRegion")
+            raise ServiceError(
+                "UnsupportedOperationException",
+                f"{what} is not supported by pytest-cloudhsm-kms yet.",
+            )
+        if len(self.keys) >= MAX_KEYS:
+            raise ServiceError(
+                "LimitExceededException",
+                f"Limit of {MAX_KEYS} KMS keys in {self.region} has been exceeded.",
+            )
+        key_id = self.entropy.uuid4()
+        arn = f"{self._arn_prefix}key/{key_id}"
+        policy = p.get("Policy") or self._default_policy()
+        _check_policy(policy)
+        material = SymmetricMaterial(self.entropy.bytes(32), self.entropy.bytes(32))
+        key = Key(
+            key_id=key_id,
+            arn=arn,
+            account_id=self.account_id,
+            creation_date=self.clock.now(),
+            material=material,
+            description=p.get("Description", ""),
+            key_usage=usage,
+            key_spec=spec,
+            origin=origin,
+            policy=policy,
+            tags={t["TagKey"]: t["TagValue"] for t in p.get("Tags", ())},
+        )
+        self.keys[key_id] = key
+        return {"KeyMetadata": key.metadata()}
+
+    def DescribeKey(self, p: Params) -> Result:
+        return {"KeyMetadata": self.key(p["KeyId"]).metadata()}
+
+    def ListKeys(self, p: Params) -> Result:
+        page, result = _paginate(list(self.keys.values()), p, default_limit=100)
+        result["Keys"] = [{"KeyId": k.key_id, "KeyArn": k.arn} for k in page]
+        return result
+
+    def EnableKey(self, p: Params) -> Result:
+        key = self._manageable_key(p["KeyId"])
+        if key.state != KeyState.PENDING_IMPORT:
+            key.state = KeyState.ENABLED
+        return {}
+
+    def DisableKey(self, p: Params) -> Result:
+        key = self._manageable_key(p["KeyId"])
+        if key.state != KeyState.PENDING_IMPORT:
+            key.state = KeyState.DISABLED
+        return {}
+
+    def ScheduleKeyDeletion(self, p: Params) -> Result:
+        days = p.get("PendingWindowInDays", 30)
+        if not 7 <= days <= 30:
+            rule = "greater than or equal to 7" if days < 7 else "less than or equal to 30"
+            raise validation_error(constraint("pendingWindowInDays", f"have value {rule}", days))
+        key = self._manageable_key(p["KeyId"])
+        key.state = KeyState.PENDING_DELETION
+        key.deletion_date = deletion_date = self.clock.now() + days * _DAY
+        self.clock.call_at(deletion_date, lambda: self._expire(key, deletion_date))
+        return {
+            "KeyId": key.arn,
+            "DeletionDate": deletion_date,
+            "KeyState": KeyState.PENDING_DELETION,
+            "PendingWindowInDays": days,
+        }
+
+    def CancelKeyDeletion(self, p: Params) -> Result:
+        key = self.key(p["KeyId"])
+        if key.state != KeyState.PENDING_DELETION:
+            raise ServiceError("KMSInvalidStateException", f"{key.arn} is not pending deletion.")
+        key.state = KeyState.DISABLED
+        key.deletion_date = None
+        return {"KeyId": key.arn}
+
+    # -- cryptography ---------------------------------------------------------
+
+    def Encrypt(self, p: Params) -> Result:
+        key = self._usable_key(p["KeyId"])
+        _check_algorithm(key, p.get("EncryptionAlgorithm"))
+        _dry_run(p)
+        blob = self._seal(key, p["Plaintext"], p.get("EncryptionContext"))
+        return {"CiphertextBlob": blob, "KeyId": key.arn, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
+
+    def Decrypt(self, p: Params) -> Result:
+        if "CiphertextBlob" not in p:
+            raise validation_error(constraint("ciphertextBlob", "not be null"))
+        key, plaintext = self._open(
+            p["CiphertextBlob"], p.get("EncryptionContext"), p.get("KeyId"),
+            p.get("EncryptionAlgorithm"), p,
+        )
+        result = {"KeyId": key.arn, "Plaintext": plaintext, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
+        return _with_material_id(result, "KeyMaterialId", key)
+
+    def ReEncrypt(self, p: Params) -> Result:
+        if "CiphertextBlob" not in p:
+            raise validation_error(constraint("ciphertextBlob", "not be null"))
+        source, plaintext = self._open(
+            p["CiphertextBlob"], p.get("SourceEncryptionContext"), p.get("SourceKeyId"),
+            p.get("SourceEncryptionAlgorithm"), None,
+        )
+        destination = self._usable_key(p["DestinationKeyId"])
+        _check_algorithm(destination, p.get("DestinationEncryptionAlgorithm"))
+        _dry_run(p)
+        blob = self._seal(destination, plaintext, p.get("DestinationEncryptionContext"))
+        result = {
+            "CiphertextBlob": blob,
+            "SourceKeyId": source.arn,
+            "KeyId": destination.arn,
+            "SourceEncryptionAlgorithm": "SYMMETRIC_DEFAULT",
+            "DestinationEncryptionAlgorithm": "SYMMETRIC_DEFAULT",
+        }
+        _with_material_id(result, "SourceKeyMaterialId", source)
+        return _with_material_id(result, "DestinationKeyMaterialId", destination)
+
+    def GenerateDataKey(self, p: Params) -> Result:
+        key, plaintext, blob = self._data_key(p)
+        result = {"CiphertextBlob": blob, "Plaintext": plaintext, "KeyId": key.arn}
+        return _with_material_id(result, "KeyMaterialId", key)
+
+    def GenerateDataKeyWithoutPlaintext(self, p: Params) -> Result:
+        key, _, blob = self._data_key(p)
+        return _with_material_id({"CiphertextBlob": blob, "KeyId": key.arn}, "KeyMaterialId", key)
+
+    def GenerateRandom(self, p: Params) -> Result:
+        count = p.get("NumberOfBytes")
+        if count is None:
+            raise ServiceError("ValidationException", _EITHER_BYTES_OR_SPEC)
+        store_id = p.get("CustomKeyStoreId")
+        if store_id is not None:
+            return {"Plaintext": self._store_random(self.custom_key_store(store_id), count)}
+        return {"Plaintext": self.entropy.bytes(count)}
+
+    # -- aliases --------------------------------------------------------------
+
+    def CreateAlias(self, p: Params) -> Result:
+        name = p["AliasName"]
+        _check_alias_name(name)
+        if name in self.aliases:
+            raise ServiceError(
+                "AlreadyExistsException",
+                f"An alias with the name {self._arn_prefix}{name} already exists",
+            )
+        key = self._alias_target(p["TargetKeyId"])
+        now = self.clock.now()
+        self.aliases[name] = _Alias(name, f"{self._arn_prefix}{name}", key.key_id, now, now)
+        return {}
+
+    def UpdateAlias(self, p: Params) -> Result:
+        alias = self._alias(p["AliasName"])
+        key = self._alias_target(p["TargetKeyId"])
+        alias.target_key_id = key.key_id
+        alias.last_updated_date = self.clock.now()
+        return {}
+
+    def DeleteAlias(self, p: Params) -> Result:
+        alias = self._alias(p["AliasName"])
+        del self.aliases[alias.name]
+        return {}
+
+    def ListAliases(self, p: Params) -> Result:
+        aliases = list(self.aliases.values())
+        if "KeyId" in p:
+            key_id = self.key(p["KeyId"]).key_id
+            aliases = [a for a in aliases if a.target_key_id == key_id]
+        page, result = _paginate(aliases, p, default_limit=50)
+        result["Aliases"] = [a.entry() for a in page]
+        return result
+
+    # -- lookups used by other parts of the fake --------------------------------
+
+    def key(self, key_id: str) -> Key:
+        """Resolve a key ID, key ARN, alias name or alias ARN, as KMS does."""
+        if key_id.startswith(self._arn_prefix):
+            resource = key_id[len(self._arn_prefix):]
+            if resource.startswith("alias/"):
+                return self._key_by_id(self._alias(resource).target_key_id)
+            if resource.startswith("key/"):
+                return self._key_by_id(resource[4:])
+        elif key_id.startswith("alias/"):
+            return self._key_by_id(self._alias(key_id).target_key_id)
+        elif _UUID.fullmatch(key_id):
+            return self._key_by_id(key_id)
+        elif key_id.startswith("arn:aws:kms:"):
+            raise ServiceError("NotFoundException", f"Key '{key_id}' does not exist")
+        raise ServiceError("NotFoundException", f"Invalid keyId '{key_id}'")
+
+    def custom_key_store(self, custom_key_store_id: str) -> CustomKeyStore:
+        """A custom key store by ID, or ``CustomKeyStoreNotFoundException``."""
+        store = self.custom_key_stores.get(custom_key_store_id)
+        if store is None:
+            raise ServiceError(
+                "CustomKeyStoreNotFoundException",
+                f"Custom key store {custom_key_store_id} does not exist.",
+            )
+        return store
+
+    # -- internals ------------------------------------------------------------
+
+    def _key_by_id(self, key_id: str) -> Key:
+        key = self.keys.get(key_id)
+        if key is None:
+            raise ServiceError(
+                "NotFoundException", f"Key '{self._arn_prefix}key/{key_id}' does not exist"
+            )
+        return key
+
+    def _alias(self, name: str) -> _Alias:
+        name = name[len(self._arn_prefix):] if name.startswith(self._arn_prefix) else name
+        alias = self.aliases.get(name)
+        if alias is None:
+            raise ServiceError("NotFoundException", f"Alias {self._arn_prefix}{name} is not found.")
+        return alias
+
+    def _alias_target(self, target: str) -> Key:
+        if target.startswith("alias/") or target.startswith(f"{self._arn_prefix}alias/"):
+            raise ServiceError("ValidationException", "Aliases must refer to keys. Not aliases")
+        key = self.key(target)
+        if key.state == KeyState.PENDING_DELETION:
+            raise ServiceError("KMSInvalidStateException", f"{key.arn} is pending deletion.")
+        return key
+
+    def _manageable_key(self, key_id: str) -> Key:
+        """Enable, Disable and ScheduleKeyDeletion refuse a key pending deletion."""
+        key = self.key(key_id)
+        if key.state == KeyState.PENDING_DELETION:
+            raise ServiceError("KMSInvalidStateException", f"{key.arn} is pending deletion.")
+        return key
+
+    def _usable_key(self, key_id: str) -> Key:
+        """A key that may run a cryptographic operation now (aws-facts §3)."""
+        return _check_usable(self.key(key_id))
+
+    def _data_key(self, p: Params) -> tuple[Key, bytes, bytes]:
+        spec, count = p.get("KeySpec"), p.get("NumberOfBytes")
+        if (spec is None) == (count is None):
+            raise ServiceError("ValidationException", _EITHER_BYTES_OR_SPEC)
+        key = self._usable_key(p["KeyId"])
+        _dry_run(p)
+        plaintext = self.entropy.bytes(_DATA_KEY_BYTES[spec] if spec else count)
+        return key, plaintext, self._seal(key, plaintext, p.get("EncryptionContext"))
+
+    def _seal(self, key: Key, plaintext: bytes, context: dict[str, str] | None) -> bytes:
+        material = key.material
+        header = seal_header(key.key_id, material.current_material_id)
+        iv = self.entropy.bytes(12)
+        return header + iv + material.encrypt(iv, plaintext, aad(header, context))
+
+    def _open(
+        self,
+        blob: bytes,
+        context: dict[str, str] | None,
+        expected_key_id: str | None,
+        algorithm: str | None,
+        dry_run: Params | None,
+    ) -> tuple[Key, bytes]:
+        envelope = parse(blob)
+        key = self.keys.get(envelope.key_id)
+        if expected_key_id is not None and self.key(expected_key_id) is not key:
+            raise ServiceError(
+                "IncorrectKeyException",
+                "The key ID in the request does not identify a KMS key that can perform "
+                "this operation.",
+            )
+        if key is None:
+            if envelope.key_id in self._deleted_key_ids:
+                self._key_by_id(envelope.key_id)
+            raise ServiceError("InvalidCiphertextException", None)
+        _check_usable(key)
+        _check_algorithm(key, algorithm)
+        if dry_run is not None:
+            _dry_run(dry_run)
+        material = key.material
+        return key, material.decrypt(
+            envelope.material_id, envelope.iv, envelope.data, aad(envelope.header, context)
+        )
+
+    def _store_random(self, store: CustomKeyStore, count: int) -> bytes:
+        if not store.connected:
+            raise ServiceError(
+                "CustomKeyStoreInvalidStateException",
+                f"Custom key store {store.custom_key_store_id} is not connected.",
+            )
+        return self.entropy.bytes(count)
+
+    def _expire(self, key: Key, deletion_date: float) -> None:
+        """End of the waiting period: the key and its aliases are gone."""
+        if key.state != KeyState.PENDING_DELETION or key.deletion_date != deletion_date:
+            return  # cancelled, or rescheduled
+        del self.keys[key.key_id]
+        self._deleted_key_ids.add(key.key_id)
+        for name in [n for n, a in self.aliases.items() if a.target_key_id == key.key_id]:
+            del self.aliases[name]
+
+    def _default_policy(self) -> str:
+        return json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Id": "key-default-1",
+                "Statement": [
+                    {
+                        "Sid": "Enable IAM User Permissions",
+                        "Effect": "Allow",
+                        "Principal": {"AWS": f"arn:aws:iam::{self.account_id}:root"},
+                        "Action": "kms:*",
+                        "Resource": "*",
+                    }
+                ],
+            },
+            indent=2,
+        )
+
+
+class _Alias:
+    __slots__ = ("alias_arn", "creation_date", "last_updated_date", "name", "target_key_id")
+
+    def __init__(
+        self, name: str, alias_arn: str, target_key_id: str, created: float, updated: float
+    ) -> None:
+        self.name = name
+        self.alias_arn = alias_arn
+        self.target_key_id = target_key_id
+        self.creation_date = created
+        self.last_updated_date = updated
+
+    def entry(self) -> Result:
+        return {
+            "AliasName": self.name,
+            "AliasArn": self.alias_arn,
+            "TargetKeyId": self.target_key_id,
+            "CreationDate": self.creation_date,
+            "LastUpdatedDate": self.last_updated_date,
+        }
+
+
+_OPERATIONS = [
+    name for name, value in vars(KmsService).items() if name[:1].isupper() and callable(value)
+]
+
+_STATE_ERRORS = {
+    KeyState.DISABLED: ("DisabledException", "is disabled."),
+    KeyState.PENDING_DELETION: ("KMSInvalidStateException", "is pending deletion."),
+    KeyState.PENDING_IMPORT: ("KMSInvalidStateException", "is pending import."),
+    KeyState.UNAVAILABLE: ("KMSInvalidStateException", "is unavailable."),
+}
+
+
+def _check_usable(key: Key) -> Key:
+    state = key.key_state
+    if state != KeyState.ENABLED:
+        code, text = _STATE_ERRORS[state]
+        raise ServiceError(code, f"{key.arn} {text}")
+    if key.key_usage != "ENCRYPT_DECRYPT":
+        raise ServiceError(
+            "InvalidKeyUsageException",
+            f"{key.arn} key usage is {key.key_usage} which is not valid for this operation.",
+        )
+    return key
+
+
+def _check_algorithm(key: Key, algorithm: str | None) -> None:
+    if algorithm is not None and algorithm != "SYMMETRIC_DEFAULT":
+        raise ServiceError(
+            "InvalidKeyUsageException",
+            f"Algorithm {algorithm} is incompatible with key spec {key.key_spec}.",
+        )
+
+
+def _dry_run(p: Params) -> None:
+    if p.get("DryRun"):
+        raise ServiceError(
+            "DryRunOperationException",
+            "The request would have succeeded, but the DryRun option is set.",
+        )
+
+
+def _with_material_id(result: Result, member: str, key: Key) -> Result:
+    material_id = key.material.current_material_id
+    if material_id is not None:
+        result[member] = material_id.hex()
+    return result
+
+
+def _check_alias_name(name: str) -> None:
+    if not name.startswith("alias/") or name == "alias/":
+        raise ServiceError(
+            "InvalidAliasNameException", f"Alias must start with the prefix \"alias/\": {name}"
+        )
+    if name.startswith("alias/aws/"):
+        raise ServiceError(
+            "InvalidAliasNameException",
+            f"Alias {name} cannot begin with alias/aws/: that prefix is reserved for AWS managed keys.",
+        )
+
+
+def _check_policy(policy: str) -> None:
+    try:
+        document = json.loads(policy)
+    except ValueError:
+        document = None
+    if not isinstance(document, dict) or "Statement" not in document:
+        raise ServiceError(
+            "MalformedPolicyDocumentException", "The key policy is not a valid JSON policy document."
+        )
+
+
+def _paginate(items: list[Any], p: Params, *, default_limit: int) -> tuple[list[Any], Result]:
+    """One page of ``items`` after ``Marker``, with ``Truncated`` and ``NextMarker``."""
+    start = 0
+    marker = p.get("Marker")
+    if marker is not None:
+        try:
+            start = int(base64.b64decode(marker, validate=True))
+        except (binascii.Error, ValueError):
+            start = -1
+        if start < 0:
+            raise ServiceError("InvalidMarkerException", "Invalid marker.")
+    limit = p.get("Limit", default_limit)
+    page = items[start:start + limit]
+    end = start + len(page)
+    result: Result = {"Truncated": end < len(items)}
+    if result["Truncated"]:
+        result["NextMarker"] = base64.b64encode(str(end).encode()).decode()
+    return page, result

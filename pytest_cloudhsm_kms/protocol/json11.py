@@ -1,0 +1,116 @@
+"""AWS JSON 1.1: ``POST /`` with ``X-Amz-Target: <Prefix>.<Operation>``.
+
+Requests decode into ``(operation, params)``; results and errors encode into
+``(status, headers, body)``. Blobs travel as base64, timestamps as epoch
+seconds. Errors are ``{"__type": code, "message": text}`` (CloudHSM v2 spells
+the member ``Message``), 5xx for the model's fault shapes and 4xx otherwise.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any, Callable, NamedTuple
+
+from botocore.model import OperationModel, ServiceModel
+
+from ..errors import ServiceError
+from .models import fault_codes
+from .shapes import input_checker
+
+__all__ = ["JsonCodec", "WireResponse"]
+
+CONTENT_TYPE = "application/x-amz-json-1.1"
+
+
+class WireResponse(NamedTuple):
+    """What goes back on the wire, and what the call log records of it."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    operation: str | None
+    params: dict[str, Any] | None
+    error_code: str | None
+
+
+def _default(value: object) -> object:
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+class JsonCodec:
+    """The JSON 1.1 wire format of one service model."""
+
+    def __init__(self, model: ServiceModel, *, message_member: str = "message") -> None:
+        self.model = model
+        self.prefix = model.metadata["targetPrefix"] + "."
+        self.message_member = message_member
+        self._faults = fault_codes(model.service_name)
+        self._operations: dict[str, OperationModel] = {
+            name: model.operation_model(name) for name in model.operation_names
+        }
+        self._checkers = {name: input_checker(op) for name, op in self._operations.items()}
+
+    def handle(
+        self,
+        target: str | None,
+        body: bytes,
+        request_id: str,
+        invoke: Callable[[str, dict[str, Any]], dict[str, Any]],
+    ) -> WireResponse:
+        """Decode a request, run ``invoke(operation, params)``, encode what it gives or raises."""
+        operation = params = None
+        try:
+            operation = self._operation(target)
+            params = self._params(operation.name, body)
+            result = invoke(operation.name, params)
+        except ServiceError as error:
+            return self.error(error, request_id, operation, params)
+        payload = json.dumps(result, default=_default, separators=(",", ":")).encode()
+        return WireResponse(200, self._headers(request_id, payload), payload,
+                            operation.name, params, None)
+
+    def error(
+        self,
+        error: ServiceError,
+        request_id: str,
+        operation: OperationModel | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> WireResponse:
+        """Encode an AWS error."""
+        document: dict[str, str] = {"__type": error.code}
+        if error.message is not None:
+            document[self.message_member] = error.message
+        status = error.status or (500 if error.code in self._faults else 400)
+        payload = json.dumps(document).encode()
+        return WireResponse(status, self._headers(request_id, payload), payload,
+                            operation.name if operation else None, params, error.code)
+
+    def _operation(self, target: str | None) -> OperationModel:
+        if not target:
+            raise ServiceError("UnknownOperationException", "Missing X-Amz-Target header")
+        name = target[len(self.prefix):] if target.startswith(self.prefix) else None
+        operation = self._operations.get(name) if name else None
+        if operation is None:
+            raise ServiceError("UnknownOperationException", f"Unknown operation {target}")
+        return operation
+
+    def _params(self, operation: str, body: bytes) -> dict[str, Any]:
+        if not body.strip():
+            document: Any = {}
+        else:
+            try:
+                document = json.loads(body)
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                raise ServiceError("SerializationException", "Malformed JSON body") from None
+        return self._checkers[operation](document)
+
+    @staticmethod
+    def _headers(request_id: str, payload: bytes) -> dict[str, str]:
+        return {
+            "x-amzn-RequestId": request_id,
+            "Content-Type": CONTENT_TYPE,
+            "Content-Length": str(len(payload)),
+        }

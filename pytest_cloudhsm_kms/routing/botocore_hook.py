@@ -1,0 +1,68 @@
+"""botocore's ``before-send`` event: answer kms and cloudhsmv2 requests in-process.
+
+The handler joins ``botocore.handlers.BUILTIN_HANDLERS``, which every botocore
+session copies when it is made, so every client made after this module is
+imported sees it (boto3's default session included). It runs after
+serialization and signing; the response it returns goes through botocore's
+parser and retry handler like one from the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import botocore.handlers
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+
+from .registry import current, region_of
+
+__all__ = ["SERVICE_IDS", "install"]
+
+# botocore's event service id -> the fake's service name.
+SERVICE_IDS = {"kms": "kms", "cloudhsm-v2": "cloudhsmv2"}
+_EVENTS = tuple(f"before-send.{service_id}" for service_id in SERVICE_IDS)
+
+
+class _Body:
+    """The ``raw`` of an AWSResponse: botocore reads it through ``stream()``."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._data
+
+
+def before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSResponse | None:
+    """Answer the request when an environment is active; else let botocore send it."""
+    environment = current()
+    if environment is None:
+        return None
+    service = SERVICE_IDS[event_name.split(".", 2)[1]]
+    headers = request.headers
+    body = request.body
+    if body is None:
+        body = b""
+    elif isinstance(body, str):
+        body = body.encode()
+    elif not isinstance(body, bytes):
+        body = body.read()
+    region = region_of(request.url, _text(headers.get("Authorization")))
+    target = _text(headers.get("X-Amz-Target"))
+    answer = environment.handle(service, region, target, body)
+    return AWSResponse(request.url, answer.status, answer.headers, _Body(answer.body))
+
+
+def _text(value: str | bytes | None) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def install() -> None:
+    """Add the handler to every botocore session made from now on (idempotent)."""
+    handlers = botocore.handlers.BUILTIN_HANDLERS
+    for event in _EVENTS:
+        if (event, before_send) not in handlers:
+            handlers.append((event, before_send))
