@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+# Imported once here so pytester's in-process runs (which restore sys.modules after
+# each run) do not import them again for every inner session.
+import boto3  # noqa: F401
+import hypothesis  # noqa: F401
+import moto  # noqa: F401
 import pytest
+import responses  # noqa: F401
 
 from fidelity import allowed_errors
 

@@ -11,6 +11,7 @@ import base64
 import binascii
 import json
 import re
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..clock import VirtualClock
@@ -30,9 +31,15 @@ Result = dict[str, Any]
 
 MAX_KEYS = 100_000
 _DAY = 86_400.0
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# What KMS takes for a key ID: a UUID in either case, or a multi-Region key ID.
+_KEY_ID = re.compile(
+    r"(?:mrk-[0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
+)
+_ARN = re.compile(r"arn:aws[a-z-]*:kms:([^:]*):([^:]*):(.*)")
 _DATA_KEY_BYTES = {"AES_256": 32, "AES_128": 16}
 _EITHER_BYTES_OR_SPEC = "Please specify either number of bytes or key spec."
+_INCORRECT_KEY = "The key ID in the request does not identify a CMK that can perform this operation."
+_NO_ALIASES = "Key Aliases are not supported for this operation."
 
 
 class KmsService:
@@ -129,7 +136,7 @@ class KmsService:
         return {"KeyMetadata": self.key(p["KeyId"]).metadata()}
 
     def ListKeys(self, p: Params) -> Result:
-        page, result = _paginate(list(self.keys.values()), p, default_limit=100)
+        page, result = _paginate(self.keys.values(), p, default_limit=100)
         result["Keys"] = [{"KeyId": k.key_id, "KeyArn": k.arn} for k in page]
         return result
 
@@ -146,6 +153,12 @@ class KmsService:
         return {}
 
     def ScheduleKeyDeletion(self, p: Params) -> Result:
+        """The waiting period is 7-30 days although the model allows 1-365 (aws-facts §2.5).
+
+        botocore refuses less than 1 and the model check answers more than 365; this
+        handler answers 2-6 and 31-365 in the same form, naming the service's bound
+        (UNCONFIRMED wording).
+        """
         days = p.get("PendingWindowInDays", 30)
         if not 7 <= days <= 30:
             rule = "greater than or equal to 7" if days < 7 else "less than or equal to 30"
@@ -162,7 +175,7 @@ class KmsService:
         }
 
     def CancelKeyDeletion(self, p: Params) -> Result:
-        key = self.key(p["KeyId"])
+        key = self.key_by_id_or_arn(p["KeyId"])
         if key.state != KeyState.PENDING_DELETION:
             raise ServiceError("KMSInvalidStateException", f"{key.arn} is not pending deletion.")
         key.state = KeyState.DISABLED

@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import botocore.handlers
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
+from botocore.credentials import Credentials
+from botocore.signers import RequestSigner
 
 from .registry import current, region_of
 
@@ -21,7 +23,7 @@ __all__ = ["SERVICE_IDS", "install"]
 
 # botocore's event service id -> the fake's service name.
 SERVICE_IDS = {"kms": "kms", "cloudhsm-v2": "cloudhsmv2"}
-_EVENTS = tuple(f"before-send.{service_id}" for service_id in SERVICE_IDS)
+_FAKE_CREDENTIALS = Credentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 
 
 class _Body:
@@ -60,9 +62,21 @@ def _text(value: str | bytes | None) -> str | None:
     return value.decode() if isinstance(value, bytes) else value
 
 
+def before_sign(request: AWSRequest, request_signer: RequestSigner, **_: Any) -> None:
+    """Lend fake credentials to a client made before any were set (say, at import time).
+
+    Signing still runs; only a client with no credentials at all borrows them,
+    and only while an environment is active.
+    """
+    if current() is not None and request_signer._credentials is None:
+        request.context.setdefault("signing", {})["request_credentials"] = _FAKE_CREDENTIALS
+
+
 def install() -> None:
-    """Add the handler to every botocore session made from now on (idempotent)."""
+    """Add the handlers to every botocore session made from now on (idempotent)."""
     handlers = botocore.handlers.BUILTIN_HANDLERS
-    for event in _EVENTS:
-        if (event, before_send) not in handlers:
-            handlers.append((event, before_send))
+    for service_id in SERVICE_IDS:
+        for event, handler in (("before-sign", before_sign), ("before-send", before_send)):
+            entry = (f"{event}.{service_id}", handler)
+            if entry not in handlers:
+                handlers.append(entry)
