@@ -85,6 +85,8 @@ class CloudHsmKms:
         self._requests_router: Any = None
         self._saved_environ: dict[str, str | None] = {}
         self._started = False
+        self._request_id_prefix = str(uuid.uuid4())[:24]
+        self._request_count = 0
 
     # -- the services ---------------------------------------------------------
 
@@ -113,8 +115,9 @@ class CloudHsmKms:
         """Answer one wire request; never raises."""
         region = region or self.region
         codec = _codec(service)
-        request_id = str(uuid.uuid4())
         with self._lock:
+            self._request_count += 1
+            request_id = f"{self._request_id_prefix}{self._request_count:012x}"
             try:
                 self.clock.run_due()
                 backend = self._service(service, region)
@@ -164,13 +167,13 @@ class CloudHsmKms:
         os.environ["AWS_DEFAULT_REGION"] = self.region
         for name in _CLEARED_ENVIRONMENT:
             os.environ.pop(name, None)
-        if not routing.active():
+        if not routing.active():  # the outermost environment patches the process
             _virtual_sleep.install()
+            if self._route_requests:
+                self._requests_router = _requests_router()
+                if self._requests_router is not None:
+                    self._requests_router.start()
         routing.push(self)
-        if self._route_requests:
-            self._requests_router = _requests_router()
-            if self._requests_router is not None:
-                self._requests_router.start()
         return self
 
     def stop(self) -> None:
@@ -204,6 +207,16 @@ class CloudHsmKms:
 
 
 @functools.lru_cache(maxsize=None)
+def _requests_router() -> Any:
+    """The process's one ``responses`` router (made once: importing requests is slow)."""
+    try:
+        from .routing.requests_hook import RequestsRouter
+    except ImportError:  # pragma: no cover - responses/requests are optional at run time
+        return None
+    return RequestsRouter()
+
+
+@functools.lru_cache(maxsize=None)
 def _client_session() -> Any:
     """One session for every client made through :meth:`CloudHsmKms.client`.
 
@@ -217,14 +230,6 @@ def _client_session() -> Any:
 
         return botocore.session.get_session()
     return boto3.session.Session()
-
-
-def _requests_router() -> Any:
-    try:
-        from .routing.requests_hook import RequestsRouter
-    except ImportError:  # pragma: no cover - responses/requests are optional at run time
-        return None
-    return RequestsRouter()
 
 
 _CODECS: dict[str, JsonCodec] = {}

@@ -1,0 +1,218 @@
+"""Benchmarks of pytest-cloudhsm-kms, printed as ratios taken in one run.
+
+    python bench/bench.py [--quick]
+
+* per call: Encrypt, Decrypt and GenerateDataKey through a boto3 client, the
+  fake against the floor (the same client answered by a ``before-send``
+  handler that returns the fake's own response bytes, canned) and moto's
+  ``mock_aws`` against the same floor (budget: fake <= 1.15 x floor);
+* scale: the same calls in a store of 100,000 keys against one of 10 keys
+  (budget: within 10%);
+* per test: the setup+teardown cost of each fixture over an empty test,
+  measured by running generated test files in a pytest subprocess.
+
+Not a test: it asserts nothing, it prints numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Callable
+
+import boto3
+from botocore.awsrequest import AWSResponse
+
+from pytest_cloudhsm_kms import CloudHsmKms
+
+OPERATIONS = ("Encrypt", "Decrypt", "GenerateDataKey")
+
+
+class _Body:
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._data
+
+
+def _per_call(call: Callable[[], object], calls: int) -> float:
+    start = time.perf_counter()
+    for _ in range(calls):
+        call()
+    return (time.perf_counter() - start) / calls
+
+
+def _calls(client: Any, key_id: str) -> dict[str, Callable[[], object]]:
+    blob = client.encrypt(KeyId=key_id, Plaintext=b"x" * 64)["CiphertextBlob"]
+    return {
+        "Encrypt": lambda: client.encrypt(KeyId=key_id, Plaintext=b"x" * 64),
+        "Decrypt": lambda: client.decrypt(CiphertextBlob=blob),
+        "GenerateDataKey": lambda: client.generate_data_key(KeyId=key_id, KeySpec="AES_256"),
+    }
+
+
+def _floor_client(canned: dict[str, tuple[int, dict[str, str], bytes]]) -> Any:
+    client = boto3.client("kms", region_name="us-east-1", aws_access_key_id="a",
+                          aws_secret_access_key="b")
+
+    def answer(request: Any, event_name: str, **_: Any) -> AWSResponse:
+        status, headers, body = canned[event_name.rsplit(".", 1)[1]]
+        return AWSResponse(request.url, status, headers, _Body(body))
+
+    client.meta.events.register("before-send.kms", answer)
+    return client
+
+
+def bench_per_call(calls: int, rounds: int) -> None:
+    """Fake and moto against the canned floor, interleaved round by round."""
+    from moto import mock_aws
+
+    canned: dict[str, tuple[int, dict[str, str], bytes]] = {}
+    samples: dict[tuple[str, str], list[float]] = {}
+    with CloudHsmKms() as env:
+        fake = env.client("kms")
+        key_id = fake.create_key()["KeyMetadata"]["KeyId"]
+        fake_calls = _calls(fake, key_id)
+        for op, call in fake_calls.items():  # record one real answer per operation
+            call()
+            last = env.calls[-1]
+            assert last.operation == op and last.ok
+        for op in OPERATIONS:
+            canned[op] = _replay(env, fake_calls[op])
+    floor = _floor_client(canned)
+    floor_calls = {op: (lambda op=op: getattr(floor, _snake(op))(**_args(op))) for op in OPERATIONS}
+    with mock_aws():
+        moto_client = boto3.client("kms", region_name="us-east-1")
+        moto_key = moto_client.create_key()["KeyMetadata"]["KeyId"]
+        moto_calls = _calls(moto_client, moto_key)
+        for _ in range(rounds):
+            for op in OPERATIONS:
+                samples.setdefault(("moto", op), []).append(_per_call(moto_calls[op], calls // 4))
+    env = CloudHsmKms()
+    with env:
+        fake = env.client("kms")
+        fake_calls = _calls(fake, fake.create_key()["KeyMetadata"]["KeyId"])
+    for _ in range(rounds):  # the floor runs with no environment active
+        for op in OPERATIONS:
+            samples.setdefault(("floor", op), []).append(_per_call(floor_calls[op], calls))
+            with env:
+                samples.setdefault(("fake", op), []).append(_per_call(fake_calls[op], calls))
+    print("per call (median of rounds), ratio to the canned before-send floor")
+    print(f"  {'operation':<16} {'floor µs':>9} {'fake µs':>9} {'fake/floor':>10} {'moto/floor':>10}")
+    for op in OPERATIONS:
+        floor_t = statistics.median(samples[("floor", op)])
+        fake_t = statistics.median(samples[("fake", op)])
+        moto_t = statistics.median(samples[("moto", op)])
+        print(f"  {op:<16} {floor_t * 1e6:9.1f} {fake_t * 1e6:9.1f} "
+              f"{fake_t / floor_t:10.3f} {moto_t / floor_t:10.2f}")
+
+
+def _replay(env: CloudHsmKms, call: Callable[[], object]) -> tuple[int, dict[str, str], bytes]:
+    captured: list[tuple[int, dict[str, str], bytes]] = []
+    original = env.handle
+
+    def spy(*args: Any) -> Any:
+        answer = original(*args)
+        captured.append((answer.status, answer.headers, answer.body))
+        return answer
+
+    env.handle = spy  # type: ignore[method-assign]
+    try:
+        call()
+    finally:
+        del env.handle
+    return captured[-1]
+
+
+def _snake(op: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in op).lstrip("_")
+
+
+def _args(op: str) -> dict[str, Any]:
+    key = "1234abcd-12ab-34cd-56ef-1234567890ab"
+    return {
+        "Encrypt": {"KeyId": key, "Plaintext": b"x" * 64},
+        "Decrypt": {"CiphertextBlob": b"y" * 120},
+        "GenerateDataKey": {"KeyId": key, "KeySpec": "AES_256"},
+    }[op]
+
+
+def bench_scale(calls: int, rounds: int, many: int) -> None:
+    """Per-call cost with ``many`` keys in the account against 10 keys."""
+    timings: dict[int, dict[str, list[float]]] = {}
+    for count in (10, many):
+        with CloudHsmKms() as env:
+            kms = env.kms()
+            for _ in range(count - 1):
+                kms.CreateKey({})
+            client = env.client("kms")
+            key_calls = _calls(client, client.create_key()["KeyMetadata"]["KeyId"])
+            for _ in range(rounds):
+                for op in OPERATIONS:
+                    timings.setdefault(count, {}).setdefault(op, []).append(
+                        _per_call(key_calls[op], calls))
+    print(f"scale: per call with {many:,} keys against 10 keys")
+    for op in OPERATIONS:
+        small = statistics.median(timings[10][op])
+        large = statistics.median(timings[many][op])
+        print(f"  {op:<16} {small * 1e6:9.1f} µs {large * 1e6:9.1f} µs  ratio {large / small:.3f}")
+
+
+FIXTURE_TESTS = {
+    "empty": "def test_{i}():\n    pass\n",
+    "cloudhsm_kms": "def test_{i}(cloudhsm_kms):\n    pass\n",
+    "kms_client": "def test_{i}(kms_client):\n    pass\n",
+}
+
+
+def bench_fixtures(tests: int) -> None:
+    """Setup+teardown per test of each fixture, over an empty test."""
+    results: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, template in FIXTURE_TESTS.items():
+            path = Path(tmp) / f"test_{name}.py"
+            path.write_text("".join(template.format(i=i) for i in range(tests)))
+            results[name] = _pytest_seconds(path)
+    base = results["empty"]
+    print(f"per test: fixture cost over an empty test ({tests} tests per file)")
+    for name, seconds in results.items():
+        if name != "empty":
+            print(f"  {name:<16} {(seconds - base) / tests * 1e3:7.3f} ms")
+
+
+def _pytest_seconds(path: Path) -> float:
+    script = textwrap.dedent(
+        f"""
+        import sys, time, pytest
+        import boto3  # imported before timing, as in any suite that uses it
+        start = time.perf_counter()
+        code = pytest.main(["-q", "-p", "no:cacheprovider", "-p", "no:randomly", {str(path)!r}])
+        print("SECONDS", time.perf_counter() - start)
+        sys.exit(code)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=path.parent, check=True).stdout
+    return float(out.rsplit("SECONDS", 1)[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer calls, for a smoke run")
+    args = parser.parse_args()
+    calls, rounds, many, tests = (50, 3, 2_000, 50) if args.quick else (300, 7, 100_000, 300)
+    bench_per_call(calls, rounds)
+    bench_scale(calls, rounds, many)
+    bench_fixtures(tests)
+
+
+if __name__ == "__main__":
+    main()
