@@ -1,7 +1,7 @@
 """pytest-cloudhsm-kms: an in-process fake of AWS KMS with CloudHSM key stores, for tests."""
 
 from .clock import VirtualClock
-from .environment import Call, CloudHsmKms
+from .environment import KMSUSER_PASSWORD, Call, CloudHsmKms
 from .errors import ServiceError
 
-__all__ = ["Call", "CloudHsmKms", "ServiceError", "VirtualClock"]
+__all__ = ["KMSUSER_PASSWORD", "Call", "CloudHsmKms", "ServiceError", "VirtualClock"]

@@ -15,14 +15,14 @@ import botocore.endpoint
 
 from . import routing
 from .clock import VirtualClock
-from .cloudhsm.service import CloudHsmService
+from .cloudhsm.service import KMSUSER_PASSWORD, CloudHsmService
 from .entropy import Entropy
 from .errors import ServiceError
 from .kms.service import KmsService
 from .protocol import JsonCodec, WireResponse
 from .protocol.models import service_model
 
-__all__ = ["Call", "CloudHsmKms"]
+__all__ = ["KMSUSER_PASSWORD", "Call", "CloudHsmKms"]
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "111122223333"
@@ -106,6 +106,52 @@ class CloudHsmKms:
             factory = _FACTORIES[name]
             service = self._services[(name, region)] = factory(self, region)
         return service
+
+    # -- ready-made resources (what the fixtures use) ------------------------------
+
+    def ready_cluster(self, *, hsm_count: int = 2, region: str | None = None) -> dict[str, Any]:
+        """Build an ACTIVE, initialized cluster with ``hsm_count`` ACTIVE HSMs across AZs
+        and a ``kmsuser`` (password :data:`KMSUSER_PASSWORD`); return its DescribeClusters entry."""
+        cluster = self.cloudhsm(region).create_ready_cluster(hsm_count=hsm_count)
+        entry: dict[str, Any] = cluster.describe()
+        return entry
+
+    def ready_key_store(
+        self, *, cluster_id: str | None = None, name: str | None = None, region: str | None = None
+    ) -> dict[str, Any]:
+        """Create and connect an ``AWS_CLOUDHSM`` key store (on a new ready cluster unless
+        ``cluster_id`` is given); return its DescribeCustomKeyStores entry."""
+        if cluster_id is None:
+            cluster_id = self.ready_cluster(region=region)["ClusterId"]
+        cluster = self.cloudhsm(region).cluster(cluster_id)
+        kms = self.kms(region)
+        with self._lock:
+            store_id = kms.CreateCustomKeyStore({
+                "CustomKeyStoreName": name or f"key-store-{len(kms.custom_key_stores) + 1}",
+                "CloudHsmClusterId": cluster_id,
+                "TrustAnchorCertificate": cluster.trust_anchor,
+                "KeyStorePassword": KMSUSER_PASSWORD,
+            })["CustomKeyStoreId"]
+            kms.ConnectCustomKeyStore({"CustomKeyStoreId": store_id})
+            store = kms.custom_key_store(store_id)
+            kms.finish_connecting(store)
+            return store.entry()
+
+    def ready_key(
+        self, *, custom_key_store_id: str | None = None, description: str = "",
+        region: str | None = None,
+    ) -> dict[str, Any]:
+        """Create an Enabled symmetric key (Origin ``AWS_CLOUDHSM``) in a connected key store
+        (a new ready one unless ``custom_key_store_id`` is given); return its KeyMetadata."""
+        if custom_key_store_id is None:
+            custom_key_store_id = self.ready_key_store(region=region)["CustomKeyStoreId"]
+        with self._lock:
+            metadata: dict[str, Any] = self.kms(region).CreateKey({
+                "Origin": "AWS_CLOUDHSM",
+                "CustomKeyStoreId": custom_key_store_id,
+                "Description": description,
+            })["KeyMetadata"]
+        return metadata
 
     # -- the wire ---------------------------------------------------------------
 
@@ -270,7 +316,7 @@ class _VirtualSleep:
             environment.clock.sleep(seconds)
 
     def install(self) -> None:
-        botocore.endpoint.time = self  # type: ignore[assignment]
+        botocore.endpoint.time = self
 
     def uninstall(self) -> None:
         botocore.endpoint.time = self._real

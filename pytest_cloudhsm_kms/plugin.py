@@ -11,6 +11,8 @@ from .environment import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, CloudHsmKms
 
 __all__ = [
     "cloudhsm_cluster",
+    "cloudhsm_key",
+    "cloudhsm_key_store",
     "cloudhsm_kms",
     "cloudhsmv2_client",
     "kms_client",
@@ -72,10 +74,24 @@ def cloudhsmv2_client(cloudhsm_kms: CloudHsmKms) -> Any:
 
 @pytest.fixture
 def cloudhsm_cluster(cloudhsm_kms: CloudHsmKms) -> dict[str, Any]:
-    """The ``DescribeClusters`` entry of a ready CloudHSM cluster.
+    """The ``DescribeClusters`` entry of a ready AWS CloudHSM cluster.
 
     ACTIVE and initialized, with two ACTIVE HSMs in two Availability Zones and
-    a ``kmsuser`` crypto user whose password is ``cloudhsm_kms.KMSUSER_PASSWORD``.
+    a ``kmsuser`` crypto user whose password is
+    ``pytest_cloudhsm_kms.KMSUSER_PASSWORD``.
     """
-    cluster = cloudhsm_kms.cloudhsm().create_ready_cluster()
-    return cluster.describe()
+    return cloudhsm_kms.ready_cluster()
+
+
+@pytest.fixture
+def cloudhsm_key_store(cloudhsm_kms: CloudHsmKms, cloudhsm_cluster: dict[str, Any]) -> dict[str, Any]:
+    """The ``DescribeCustomKeyStores`` entry of a CONNECTED ``AWS_CLOUDHSM`` key store
+    on ``cloudhsm_cluster``."""
+    return cloudhsm_kms.ready_key_store(cluster_id=cloudhsm_cluster["ClusterId"])
+
+
+@pytest.fixture
+def cloudhsm_key(cloudhsm_kms: CloudHsmKms, cloudhsm_key_store: dict[str, Any]) -> dict[str, Any]:
+    """The ``DescribeKey`` ``KeyMetadata`` of an Enabled symmetric KMS key (Origin
+    ``AWS_CLOUDHSM``) in ``cloudhsm_key_store``; its cryptography runs in the cluster."""
+    return cloudhsm_kms.ready_key(custom_key_store_id=cloudhsm_key_store["CustomKeyStoreId"])
