@@ -124,6 +124,8 @@ class CloudHsmKms:
         if cluster_id is None:
             cluster_id = self.ready_cluster(region=region)["ClusterId"]
         cluster = self.cloudhsm(region).cluster(cluster_id)
+        if cluster is None:
+            raise LookupError(f"no cluster {cluster_id}")
         kms = self.kms(region)
         with self._lock:
             store_id = kms.CreateCustomKeyStore({
@@ -294,7 +296,7 @@ _FACTORIES: dict[str, Callable[[CloudHsmKms, str], Service]] = {
         env.account_id, region, env.clock, env.entropy, cloudhsm=env.cloudhsm(region)
     ),
     "cloudhsmv2": lambda env, region: CloudHsmService(
-        env.account_id, region, env.clock, env.entropy
+        env.account_id, region, env.clock, env.entropy, peer=env.cloudhsm
     ),
 }
 

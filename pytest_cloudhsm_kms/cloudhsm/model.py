@@ -1,0 +1,461 @@
+"""Clusters, HSMs, backups and subnets of the fake CloudHSM v2, with their state tables.
+
+``Cluster`` also carries the vault API that KMS uses: key objects, AES-256-GCM
+with them, random bytes, and the users' logins. All of it needs an ACTIVE HSM.
+
+Fault injection: ``Cluster.hsms`` and ``Cluster.keys`` are plain dicts whose
+values are never rebuilt and that nothing else indexes. Popping entries hides
+HSMs or key objects; putting the same objects back restores the exact state.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+
+from ..entropy import Entropy
+from .vault import MAX_FAILED_LOGINS, CryptoUser, KeyObject, VaultError, VaultSnapshot
+
+__all__ = [
+    "BACKUP_OPERATION_STATES",
+    "CLUSTER_OPERATION_STATES",
+    "CLUSTER_TRANSITIONS",
+    "HSM_TRANSITIONS",
+    "Backup",
+    "BackupState",
+    "Cluster",
+    "ClusterState",
+    "Hsm",
+    "HsmState",
+    "Subnet",
+]
+
+Result = dict[str, Any]
+
+
+class ClusterState:
+    """The ``ClusterState`` values of the CloudHSM v2 API."""
+
+    CREATE_IN_PROGRESS = "CREATE_IN_PROGRESS"
+    UNINITIALIZED = "UNINITIALIZED"
+    INITIALIZE_IN_PROGRESS = "INITIALIZE_IN_PROGRESS"
+    INITIALIZED = "INITIALIZED"
+    ACTIVE = "ACTIVE"
+    UPDATE_IN_PROGRESS = "UPDATE_IN_PROGRESS"
+    MODIFY_IN_PROGRESS = "MODIFY_IN_PROGRESS"
+    ROLLBACK_IN_PROGRESS = "ROLLBACK_IN_PROGRESS"
+    DELETE_IN_PROGRESS = "DELETE_IN_PROGRESS"
+    DELETED = "DELETED"
+    DEGRADED = "DEGRADED"
+
+
+class HsmState:
+    """The ``HsmState`` values of the CloudHSM v2 API."""
+
+    CREATE_IN_PROGRESS = "CREATE_IN_PROGRESS"
+    ACTIVE = "ACTIVE"
+    DEGRADED = "DEGRADED"
+    DELETE_IN_PROGRESS = "DELETE_IN_PROGRESS"
+    DELETED = "DELETED"
+
+
+class BackupState:
+    """The ``BackupState`` values of the CloudHSM v2 API."""
+
+    CREATE_IN_PROGRESS = "CREATE_IN_PROGRESS"
+    READY = "READY"
+    DELETED = "DELETED"
+    PENDING_DELETION = "PENDING_DELETION"
+
+
+_C = ClusterState
+_H = HsmState
+
+CLUSTER_TRANSITIONS: dict[tuple[str, str], str] = {
+    (_C.CREATE_IN_PROGRESS, "created"): _C.UNINITIALIZED,
+    (_C.CREATE_IN_PROGRESS, "restored"): _C.ACTIVE,  # made from a backup
+    (_C.UNINITIALIZED, "initialize"): _C.INITIALIZE_IN_PROGRESS,
+    (_C.INITIALIZE_IN_PROGRESS, "initialized"): _C.INITIALIZED,
+    (_C.INITIALIZED, "activate"): _C.ACTIVE,  # out of band: CloudHSM CLI `cluster activate`
+    (_C.ACTIVE, "modify"): _C.MODIFY_IN_PROGRESS,
+    (_C.MODIFY_IN_PROGRESS, "modified"): _C.ACTIVE,
+    (_C.ACTIVE, "rollback"): _C.ROLLBACK_IN_PROGRESS,
+    (_C.ROLLBACK_IN_PROGRESS, "rolled_back"): _C.ACTIVE,
+    (_C.UNINITIALIZED, "delete"): _C.DELETE_IN_PROGRESS,
+    (_C.INITIALIZED, "delete"): _C.DELETE_IN_PROGRESS,
+    (_C.ACTIVE, "delete"): _C.DELETE_IN_PROGRESS,
+    (_C.DEGRADED, "delete"): _C.DELETE_IN_PROGRESS,
+    (_C.DELETE_IN_PROGRESS, "deleted"): _C.DELETED,
+}
+"""``(state, event) -> new state``: every cluster state change the fake makes."""
+
+_SETTLED = frozenset({_C.UNINITIALIZED, _C.INITIALIZED, _C.ACTIVE, _C.DEGRADED})
+
+CLUSTER_OPERATION_STATES: dict[str, frozenset[str]] = {
+    "CreateHsm": _SETTLED,
+    "DeleteHsm": _SETTLED,
+    "ModifyCluster": _SETTLED,
+}
+"""Cluster states in which an operation that changes no cluster state may run."""
+
+BACKUP_OPERATION_STATES: dict[str, frozenset[str]] = {
+    "DeleteBackup": frozenset({BackupState.READY}),
+    "RestoreBackup": frozenset({BackupState.PENDING_DELETION}),
+    "ModifyBackupAttributes": frozenset({BackupState.READY}),
+    "CopyBackupToRegion": frozenset({BackupState.READY}),
+    "CreateCluster": frozenset({BackupState.READY}),  # as SourceBackupId
+}
+"""Backup states in which an operation may use a backup."""
+
+HSM_TRANSITIONS: dict[tuple[str, str], str] = {
+    (_H.CREATE_IN_PROGRESS, "created"): _H.ACTIVE,
+    (_H.ACTIVE, "delete"): _H.DELETE_IN_PROGRESS,
+    (_H.DEGRADED, "delete"): _H.DELETE_IN_PROGRESS,
+    (_H.DELETE_IN_PROGRESS, "deleted"): _H.DELETED,
+}
+"""``(state, event) -> new state`` for HSMs."""
+
+CLUSTER_STATE_MESSAGES = {
+    _C.CREATE_IN_PROGRESS: "The cluster is being created.",
+    _C.UNINITIALIZED: "The cluster is uninitialized. Create an HSM, sign the cluster CSR, "
+                      "then call InitializeCluster.",
+    _C.INITIALIZE_IN_PROGRESS: "Cluster is initializing. State will change to INITIALIZED "
+                               "upon completion.",
+    _C.INITIALIZED: "The cluster is initialized. Activate it with the CloudHSM CLI.",
+    _C.ACTIVE: "The cluster is active.",
+    _C.UPDATE_IN_PROGRESS: "The cluster is being updated.",
+    _C.MODIFY_IN_PROGRESS: "The HSM type of the cluster is being modified.",
+    _C.ROLLBACK_IN_PROGRESS: "The HSM type of the cluster is being rolled back.",
+    _C.DELETE_IN_PROGRESS: "The cluster is being deleted.",
+    _C.DELETED: "The cluster has been deleted.",
+    _C.DEGRADED: "The cluster is degraded.",
+}
+
+HSM_STATE_MESSAGES = {
+    _H.CREATE_IN_PROGRESS: "HSM is being created.",
+    _H.ACTIVE: "HSM created.",
+    _H.DEGRADED: "HSM is degraded.",
+    _H.DELETE_IN_PROGRESS: "HSM is being deleted.",
+    _H.DELETED: "HSM deleted.",
+}
+
+PRE_CO_STATES = frozenset({_C.CREATE_IN_PROGRESS, _C.UNINITIALIZED, _C.INITIALIZE_IN_PROGRESS,
+                           _C.INITIALIZED})
+"""States in which DescribeClusters shows the PRECO password (until activation)."""
+
+
+@dataclass(frozen=True)
+class Subnet:
+    """A VPC subnet as the fake's registry knows it (there is no EC2 here)."""
+
+    subnet_id: str
+    availability_zone: str
+    cidr: str
+    vpc_id: str
+    ipv6_prefix: str
+
+    @property
+    def network(self) -> ipaddress.IPv4Network:
+        """The IPv4 CIDR block as a network."""
+        return ipaddress.IPv4Network(self.cidr)
+
+    @functools.cached_property
+    def usable(self) -> range:
+        """Addresses (as integers) an ENI may take: AWS reserves the first four and the last."""
+        address, _, prefix = self.cidr.partition("/")
+        first = 0
+        for octet in address.split("."):
+            first = first << 8 | int(octet)
+        return range(first + 4, first + (1 << (32 - int(prefix))) - 1)
+
+
+@dataclass(eq=False)
+class Hsm:
+    """One HSM of a cluster, with its elastic network interface."""
+
+    hsm_id: str
+    cluster_id: str
+    availability_zone: str
+    subnet_id: str
+    eni_id: str
+    eni_ip: str
+    hsm_type: str
+    eni_ip_v6: str | None = None
+    state: str = HsmState.CREATE_IN_PROGRESS
+
+    def describe(self) -> Result:
+        """The ``Hsm`` structure of the API."""
+        entry: Result = {
+            "AvailabilityZone": self.availability_zone,
+            "ClusterId": self.cluster_id,
+            "SubnetId": self.subnet_id,
+            "EniId": self.eni_id,
+            "EniIp": self.eni_ip,
+            "HsmId": self.hsm_id,
+            "HsmType": self.hsm_type,
+            "State": self.state,
+            "StateMessage": HSM_STATE_MESSAGES[self.state],
+        }
+        if self.eni_ip_v6 is not None:
+            entry["EniIpV6"] = self.eni_ip_v6
+        return entry
+
+
+@dataclass(eq=False)
+class Backup:
+    """A backup: users, key objects and certificates of a cluster at one moment.
+
+    ``retention_days`` is the cluster's policy when the backup was taken; it
+    applies once the cluster is gone. Copies from another Region
+    (``source_region`` set) have no retention policy.
+    """
+
+    backup_id: str
+    backup_arn: str
+    cluster_id: str
+    create_timestamp: float
+    hsm_type: str
+    mode: str
+    snapshot: VaultSnapshot = field(repr=False)
+    cluster_certificate: str | None = field(default=None, repr=False)
+    trust_anchor: str | None = field(default=None, repr=False)
+    retention_days: int | None = None
+    state: str = BackupState.READY
+    never_expires: bool = False
+    delete_timestamp: float | None = None
+    copy_timestamp: float | None = None
+    source_region: str | None = None
+    source_backup: str | None = None
+    source_cluster: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    resource_policy: str | None = None
+
+    def describe(self) -> Result:
+        """The ``Backup`` structure of the API."""
+        entry: Result = {
+            "BackupId": self.backup_id,
+            "BackupArn": self.backup_arn,
+            "BackupState": self.state,
+            "ClusterId": self.cluster_id,
+            "CreateTimestamp": self.create_timestamp,
+            "NeverExpires": self.never_expires,
+            "HsmType": self.hsm_type,
+            "Mode": self.mode,
+        }
+        optional = {
+            "CopyTimestamp": self.copy_timestamp,
+            "SourceRegion": self.source_region,
+            "SourceBackup": self.source_backup,
+            "SourceCluster": self.source_cluster,
+            "DeleteTimestamp": self.delete_timestamp,
+        }
+        entry.update({name: value for name, value in optional.items() if value is not None})
+        if self.tags:
+            entry["TagList"] = tag_list(self.tags)
+        return entry
+
+
+@dataclass(eq=False)
+class Cluster:
+    """A CloudHSM cluster: its HSMs, certificates and the vault its HSMs share.
+
+    ``cluster_certificate`` is the lineage of the cluster: clusters made from
+    one another's backups have the same one (KMS calls them related).
+    """
+
+    cluster_id: str
+    hsm_type: str
+    mode: str
+    network_type: str
+    subnet_mapping: dict[str, str]
+    vpc_id: str
+    security_group: str
+    create_timestamp: float
+    entropy: Entropy = field(repr=False)
+    handles: Iterator[int] = field(repr=False)
+    state: str = ClusterState.CREATE_IN_PROGRESS
+    backup_retention_days: int = 90
+    source_backup_id: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    hsms: dict[str, Hsm] = field(default_factory=dict)
+    cluster_csr: str | None = field(default=None, repr=False)
+    hardware_certificates: tuple[str, str, str] | None = field(default=None, repr=False)
+    cluster_certificate: str | None = field(default=None, repr=False)
+    trust_anchor: str | None = field(default=None, repr=False)
+    pre_co_password: str = field(default="password", repr=False)
+    hsm_type_rollback_expiration: float | None = None
+    previous_hsm_type: str | None = None
+    source_snapshot: VaultSnapshot | None = field(default=None, repr=False)
+    keys: dict[int, KeyObject] = field(default_factory=dict, repr=False)
+    users: dict[str, CryptoUser] = field(default_factory=dict, repr=False)
+
+    # -- states ------------------------------------------------------------------
+
+    def can(self, event: str) -> bool:
+        """Whether ``event`` may happen in the current state."""
+        return (self.state, event) in CLUSTER_TRANSITIONS
+
+    def transition(self, event: str) -> bool:
+        """Apply ``event`` if the state table allows it; return whether it did."""
+        new_state = CLUSTER_TRANSITIONS.get((self.state, event))
+        if new_state is None:
+            return False
+        self.state = new_state
+        return True
+
+    def active_hsms(self) -> list[Hsm]:
+        """The HSMs in state ACTIVE: the only ones KMS counts."""
+        return [hsm for hsm in self.hsms.values() if hsm.state == HsmState.ACTIVE]
+
+    def describe(self) -> Result:
+        """The ``Cluster`` structure of DescribeClusters."""
+        entry: Result = {
+            "BackupPolicy": "DEFAULT",
+            "BackupRetentionPolicy": {"Type": "DAYS", "Value": str(self.backup_retention_days)},
+            "ClusterId": self.cluster_id,
+            "CreateTimestamp": self.create_timestamp,
+            "Hsms": [hsm.describe() for hsm in self.hsms.values()],
+            "HsmType": self.hsm_type,
+            "SecurityGroup": self.security_group,
+            "State": self.state,
+            "StateMessage": CLUSTER_STATE_MESSAGES[self.state],
+            "SubnetMapping": dict(self.subnet_mapping),
+            "VpcId": self.vpc_id,
+            "NetworkType": self.network_type,
+            "Certificates": self._certificates(),
+            "Mode": self.mode,
+        }
+        if self.state in PRE_CO_STATES:
+            entry["PreCoPassword"] = self.pre_co_password
+        if self.source_backup_id is not None:
+            entry["SourceBackupId"] = self.source_backup_id
+        if self.hsm_type_rollback_expiration is not None:
+            entry["HsmTypeRollbackExpiration"] = self.hsm_type_rollback_expiration
+        if self.tags:
+            entry["TagList"] = tag_list(self.tags)
+        return entry
+
+    def _certificates(self) -> Result:
+        certificates: Result = {}
+        if self.cluster_csr is not None and self.state == ClusterState.UNINITIALIZED:
+            certificates["ClusterCsr"] = self.cluster_csr
+        if self.hardware_certificates is not None:
+            hsm, aws, manufacturer = self.hardware_certificates
+            certificates["HsmCertificate"] = hsm
+            certificates["AwsHardwareCertificate"] = aws
+            certificates["ManufacturerHardwareCertificate"] = manufacturer
+        if self.cluster_certificate is not None:
+            certificates["ClusterCertificate"] = self.cluster_certificate
+        return certificates
+
+    # -- key objects ---------------------------------------------------------------
+
+    def _require_active_hsm(self) -> None:
+        for hsm in self.hsms.values():
+            if hsm.state == HsmState.ACTIVE:
+                return
+        raise VaultError("NO_ACTIVE_HSM", f"Cluster {self.cluster_id} has no ACTIVE HSM.")
+
+    def _has_active_hsm(self) -> bool:
+        return any(hsm.state == HsmState.ACTIVE for hsm in self.hsms.values())
+
+    def _key(self, handle: int) -> KeyObject:
+        self._require_active_hsm()
+        key = self.keys.get(handle)
+        if key is None:
+            raise VaultError("KEY_NOT_FOUND", f"No key with handle {handle} in {self.cluster_id}.")
+        return key
+
+    def create_key(self, label: str, owner: str = "kmsuser") -> int:
+        """Generate an AES-256 key object in the HSMs; return its handle.
+
+        Handles are unique within the Region, so a handle is never reused for
+        another key, even in a cluster restored from an older backup.
+        """
+        self._require_active_hsm()
+        handle = next(self.handles)
+        self.keys[handle] = KeyObject(handle, label, owner, self.entropy.bytes(32))
+        return handle
+
+    def has_key(self, handle: int) -> bool:
+        """Whether an ACTIVE HSM holds the key object (``False`` with no ACTIVE HSM)."""
+        return handle in self.keys and self._has_active_hsm()
+
+    def find_keys(self, label: str) -> list[int]:
+        """Handles of the key objects with this label (a scan; none without an ACTIVE HSM)."""
+        if not self._has_active_hsm():
+            return []
+        return [handle for handle, key in self.keys.items() if key.label == label]
+
+    def delete_key(self, handle: int) -> None:
+        """Delete a key object (it stays in the backups taken before)."""
+        self._key(handle)
+        del self.keys[handle]
+
+    def encrypt(self, handle: int, iv: bytes, plaintext: bytes, aad: bytes) -> bytes:
+        """AES-256-GCM: ciphertext followed by the 16-byte tag."""
+        return self._key(handle).aead().encrypt(iv, plaintext, aad)
+
+    def decrypt(self, handle: int, iv: bytes, data: bytes, aad: bytes) -> bytes:
+        """Reverse :meth:`encrypt`; ``VaultError("DECRYPT_FAILED")`` if the tag does not verify."""
+        aead = self._key(handle).aead()
+        try:
+            return aead.decrypt(iv, data, aad)
+        except (InvalidTag, ValueError):
+            raise VaultError("DECRYPT_FAILED") from None
+
+    def generate_random(self, n: int) -> bytes:
+        """``n`` random bytes from the HSMs."""
+        self._require_active_hsm()
+        return self.entropy.bytes(n)
+
+    # -- users ---------------------------------------------------------------------
+
+    def login(self, username: str, password: str) -> str | None:
+        """Log in as a user: ``None``, or why not (a KMS ``ConnectionErrorCode``).
+
+        Checks in order: the user exists, is not locked, is not logged in
+        elsewhere, and the password matches. A wrong password counts; the
+        fifth in a row locks the user. A success resets the count and opens
+        the KMS session.
+        """
+        user = self.users.get(username)
+        if user is None:
+            return "USER_NOT_FOUND"
+        if user.locked:
+            return "USER_LOCKED_OUT"
+        if user.logged_in_elsewhere:
+            return "USER_LOGGED_IN"
+        if user.password != password:
+            user.failed_logins += 1
+            if user.failed_logins >= MAX_FAILED_LOGINS:
+                user.locked = True
+            return "INVALID_CREDENTIALS"
+        user.failed_logins = 0
+        user.kms_session = True
+        return None
+
+    def logout(self, username: str) -> None:
+        """End the KMS session of a user (no error if there is none)."""
+        user = self.users.get(username)
+        if user is not None:
+            user.kms_session = False
+
+    def set_password(self, username: str, password: str) -> None:
+        """Change a user's password; this also unlocks the user."""
+        user = self.users.get(username)
+        if user is None:
+            raise VaultError("USER_NOT_FOUND", f"No user {username} in {self.cluster_id}.")
+        user.password = password
+        user.failed_logins = 0
+        user.locked = False
+
+
+def tag_list(tags: dict[str, str]) -> list[Result]:
+    """A ``TagList`` from a dict."""
+    return [{"Key": key, "Value": value} for key, value in tags.items()]
