@@ -11,6 +11,7 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Iterable
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -37,9 +38,14 @@ _KEY_ID = re.compile(
 )
 _ARN = re.compile(r"arn:aws[a-z-]*:kms:([^:]*):([^:]*):(.*)")
 _DATA_KEY_BYTES = {"AES_256": 32, "AES_128": 16}
+_SYMMETRIC = "SYMMETRIC_DEFAULT"
 _EITHER_BYTES_OR_SPEC = "Please specify either number of bytes or key spec."
-_INCORRECT_KEY = "The key ID in the request does not identify a CMK that can perform this operation."
+# The wording real KMS sends (CloudTrail samples in the KMS guide, SDK issue reports).
+_INCORRECT_KEY = (
+    "The key ID in the request does not identify a CMK that can perform this operation."
+)
 _NO_ALIASES = "Key Aliases are not supported for this operation."
+_MARKER_DIGITS = 9  # positions past any real listing are not markers this fake issued
 
 
 class KmsService:
@@ -189,25 +195,38 @@ class KmsService:
         _check_algorithm(key, p.get("EncryptionAlgorithm"))
         _dry_run(p)
         blob = self._seal(key, p["Plaintext"], p.get("EncryptionContext"))
-        return {"CiphertextBlob": blob, "KeyId": key.arn, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
+        return {"CiphertextBlob": blob, "KeyId": key.arn, "EncryptionAlgorithm": _SYMMETRIC}
 
     def Decrypt(self, p: Params) -> Result:
-        if "CiphertextBlob" not in p:
-            raise validation_error(constraint("ciphertextBlob", "not be null"))
+        """``KeyId`` is optional: the blob names its key. A DryRun decrypts before it answers.
+
+        With ``DryRunModifiers=["IGNORE_CIPHERTEXT"]`` the blob is not checked: the key
+        is ``KeyId``, else the one the blob's header names (UNCONFIRMED: AWS documents
+        only that the blob may then be left out).
+        """
+        if "Recipient" in p:
+            raise _recipient_unsupported()
+        if p.get("DryRun") and _ignores_ciphertext(p):
+            self._dry_run_source(p.get("CiphertextBlob"), p.get("KeyId"))
+            raise _dry_run_error()
         key, plaintext = self._open(
-            p["CiphertextBlob"], p.get("EncryptionContext"), p.get("KeyId"),
-            p.get("EncryptionAlgorithm"), p,
+            _ciphertext(p), p.get("EncryptionContext"), p.get("KeyId"),
+            p.get("EncryptionAlgorithm"),
         )
-        result = {"KeyId": key.arn, "Plaintext": plaintext, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
+        _dry_run(p)
+        result = {"KeyId": key.arn, "Plaintext": plaintext, "EncryptionAlgorithm": _SYMMETRIC}
         return _with_material_id(result, "KeyMaterialId", key)
 
     def ReEncrypt(self, p: Params) -> Result:
-        if "CiphertextBlob" not in p:
-            raise validation_error(constraint("ciphertextBlob", "not be null"))
-        source, plaintext = self._open(
-            p["CiphertextBlob"], p.get("SourceEncryptionContext"), p.get("SourceKeyId"),
-            p.get("SourceEncryptionAlgorithm"), None,
-        )
+        """The source key gets the Decrypt rules, the destination key the Encrypt rules."""
+        if p.get("DryRun") and _ignores_ciphertext(p):
+            source = self._dry_run_source(p.get("CiphertextBlob"), p.get("SourceKeyId"))
+            plaintext = b""
+        else:
+            source, plaintext = self._open(
+                _ciphertext(p), p.get("SourceEncryptionContext"), p.get("SourceKeyId"),
+                p.get("SourceEncryptionAlgorithm"),
+            )
         destination = self._usable_key(p["DestinationKeyId"])
         _check_algorithm(destination, p.get("DestinationEncryptionAlgorithm"))
         _dry_run(p)
@@ -223,6 +242,8 @@ class KmsService:
         return _with_material_id(result, "DestinationKeyMaterialId", destination)
 
     def GenerateDataKey(self, p: Params) -> Result:
+        if "Recipient" in p:
+            raise _recipient_unsupported()
         key, plaintext, blob = self._data_key(p)
         result = {"CiphertextBlob": blob, "Plaintext": plaintext, "KeyId": key.arn}
         return _with_material_id(result, "KeyMaterialId", key)
@@ -232,9 +253,12 @@ class KmsService:
         return _with_material_id({"CiphertextBlob": blob, "KeyId": key.arn}, "KeyMaterialId", key)
 
     def GenerateRandom(self, p: Params) -> Result:
+        """``NumberOfBytes`` is optional in the model, required by the service (aws-facts §4.5)."""
         count = p.get("NumberOfBytes")
         if count is None:
             raise ServiceError("ValidationException", _EITHER_BYTES_OR_SPEC)
+        if "Recipient" in p:
+            raise _recipient_unsupported()
         store_id = p.get("CustomKeyStoreId")
         if store_id is not None:
             return {"Plaintext": self._store_random(self.custom_key_store(store_id), count)}
@@ -268,9 +292,10 @@ class KmsService:
         return {}
 
     def ListAliases(self, p: Params) -> Result:
-        aliases = list(self.aliases.values())
+        """``KeyId`` takes a key ID or key ARN, not an alias (UNCONFIRMED: like EnableKey)."""
+        aliases: Iterable[_Alias] = self.aliases.values()
         if "KeyId" in p:
-            key_id = self.key(p["KeyId"]).key_id
+            key_id = self.key_by_id_or_arn(p["KeyId"]).key_id
             aliases = [a for a in aliases if a.target_key_id == key_id]
         page, result = _paginate(aliases, p, default_limit=50)
         result["Aliases"] = [a.entry() for a in page]
@@ -280,6 +305,9 @@ class KmsService:
 
     def key(self, key_id: str) -> Key:
         """Resolve a key ID, key ARN, alias name or alias ARN, as KMS does."""
+        key = self.keys.get(key_id)
+        if key is not None:
+            return key
         if key_id.startswith(self._arn_prefix):
             resource = key_id[len(self._arn_prefix):]
             if resource.startswith("alias/"):
@@ -288,11 +316,17 @@ class KmsService:
                 return self._key_by_id(resource[4:])
         elif key_id.startswith("alias/"):
             return self._key_by_id(self._alias(key_id).target_key_id)
-        elif _UUID.fullmatch(key_id):
+        elif _KEY_ID.fullmatch(key_id):
             return self._key_by_id(key_id)
-        elif key_id.startswith("arn:aws:kms:"):
-            raise ServiceError("NotFoundException", f"Key '{key_id}' does not exist")
+        elif key_id.startswith("arn:"):
+            raise self._foreign_arn(key_id)
         raise ServiceError("NotFoundException", f"Invalid keyId '{key_id}'")
+
+    def key_by_id_or_arn(self, key_id: str) -> Key:
+        """A key named by key ID or key ARN, for the APIs that refuse aliases."""
+        if key_id.startswith("alias/") or ":alias/" in key_id:
+            raise ServiceError("InvalidArnException", _NO_ALIASES)
+        return self.key(key_id)
 
     def custom_key_store(self, custom_key_store_id: str) -> CustomKeyStore:
         """A custom key store by ID, or ``CustomKeyStoreNotFoundException``."""
@@ -329,9 +363,22 @@ class KmsService:
             raise ServiceError("KMSInvalidStateException", f"{key.arn} is pending deletion.")
         return key
 
+    def _foreign_arn(self, arn: str) -> ServiceError:
+        """An ARN outside this account and Region.
+
+        Another Region's ARN is ``Invalid arn <region>``, as real KMS answers it
+        (reported through DynamoDB's and Kinesis's KMS validation errors).
+        """
+        match = _ARN.fullmatch(arn)
+        if match is not None and match.group(1) != self.region:
+            return ServiceError("NotFoundException", f"Invalid arn {match.group(1)}")
+        if match is not None and match.group(3).startswith("alias/"):
+            return ServiceError("NotFoundException", f"Alias {arn} is not found.")
+        return ServiceError("NotFoundException", f"Key '{arn}' does not exist")
+
     def _manageable_key(self, key_id: str) -> Key:
-        """Enable, Disable and ScheduleKeyDeletion refuse a key pending deletion."""
-        key = self.key(key_id)
+        """Enable, Disable and ScheduleKeyDeletion refuse aliases and a key pending deletion."""
+        key = self.key_by_id_or_arn(key_id)
         if key.state == KeyState.PENDING_DELETION:
             raise ServiceError("KMSInvalidStateException", f"{key.arn} is pending deletion.")
         return key
@@ -341,12 +388,17 @@ class KmsService:
         return _check_usable(self.key(key_id))
 
     def _data_key(self, p: Params) -> tuple[Key, bytes, bytes]:
-        spec, count = p.get("KeySpec"), p.get("NumberOfBytes")
-        if (spec is None) == (count is None):
+        spec: str | None = p.get("KeySpec")
+        count: int | None = p.get("NumberOfBytes")
+        if spec is not None:
+            if count is not None:
+                raise ServiceError("ValidationException", _EITHER_BYTES_OR_SPEC)
+            count = _DATA_KEY_BYTES[spec]
+        elif count is None:
             raise ServiceError("ValidationException", _EITHER_BYTES_OR_SPEC)
         key = self._usable_key(p["KeyId"])
         _dry_run(p)
-        plaintext = self.entropy.bytes(_DATA_KEY_BYTES[spec] if spec else count)
+        plaintext = self.entropy.bytes(count)
         return key, plaintext, self._seal(key, plaintext, p.get("EncryptionContext"))
 
     def _seal(self, key: Key, plaintext: bytes, context: dict[str, str] | None) -> bytes:
@@ -361,28 +413,34 @@ class KmsService:
         context: dict[str, str] | None,
         expected_key_id: str | None,
         algorithm: str | None,
-        dry_run: Params | None,
     ) -> tuple[Key, bytes]:
+        """Decrypt a blob: the key it names must be usable, and ``KeyId`` (if any) name it.
+
+        A blob of a key that has been deleted answers ``NotFoundException`` for that
+        key (UNCONFIRMED; any other unknown key is ``InvalidCiphertextException``).
+        """
         envelope = parse(blob)
         key = self.keys.get(envelope.key_id)
         if expected_key_id is not None and self.key(expected_key_id) is not key:
-            raise ServiceError(
-                "IncorrectKeyException",
-                "The key ID in the request does not identify a KMS key that can perform "
-                "this operation.",
-            )
+            raise ServiceError("IncorrectKeyException", _INCORRECT_KEY)
         if key is None:
             if envelope.key_id in self._deleted_key_ids:
                 self._key_by_id(envelope.key_id)
             raise ServiceError("InvalidCiphertextException", None)
         _check_usable(key)
         _check_algorithm(key, algorithm)
-        if dry_run is not None:
-            _dry_run(dry_run)
-        material = key.material
-        return key, material.decrypt(
+        return key, key.material.decrypt(
             envelope.material_id, envelope.iv, envelope.data, aad(envelope.header, context)
         )
+
+    def _dry_run_source(self, blob: bytes | None, key_id: str | None) -> Key:
+        """The source key of a DryRun that ignores the ciphertext, checked as Decrypt checks it."""
+        if key_id is not None:
+            return _check_usable(self.key(key_id))
+        key = self.keys.get(parse(_ciphertext({"CiphertextBlob": blob})).key_id)
+        if key is None:
+            raise ServiceError("InvalidCiphertextException", None)
+        return _check_usable(key)
 
     def _store_random(self, store: CustomKeyStore, count: int) -> bytes:
         if not store.connected:
@@ -442,10 +500,15 @@ class _Alias:
         }
 
 
+# Every operation handler, including those a mixin base class contributes.
 _OPERATIONS = [
-    name for name, value in vars(KmsService).items() if name[:1].isupper() and callable(value)
+    name for name in dir(KmsService)
+    if name[:1].isupper() and callable(getattr(KmsService, name))
 ]
 
+# aws-facts §3: a disabled key is DisabledException; every other unusable state,
+# pending deletion included (footnote [3], UNCONFIRMED per operation), is
+# KMSInvalidStateException.
 _STATE_ERRORS = {
     KeyState.DISABLED: ("DisabledException", "is disabled."),
     KeyState.PENDING_DELETION: ("KMSInvalidStateException", "is pending deletion."),
@@ -475,12 +538,41 @@ def _check_algorithm(key: Key, algorithm: str | None) -> None:
         )
 
 
+def _dry_run_error() -> ServiceError:
+    """A DryRun call that would have succeeded (message UNCONFIRMED)."""
+    return ServiceError(
+        "DryRunOperationException",
+        "The request would have succeeded, but the DryRun option is set.",
+    )
+
+
 def _dry_run(p: Params) -> None:
     if p.get("DryRun"):
-        raise ServiceError(
-            "DryRunOperationException",
-            "The request would have succeeded, but the DryRun option is set.",
-        )
+        raise _dry_run_error()
+
+
+def _ignores_ciphertext(p: Params) -> bool:
+    return "IGNORE_CIPHERTEXT" in p.get("DryRunModifiers", ())
+
+
+def _ciphertext(p: Params) -> bytes:
+    """``CiphertextBlob``, which the model leaves optional but the service requires."""
+    blob: bytes | None = p.get("CiphertextBlob")
+    if blob is None:
+        raise validation_error(constraint("ciphertextBlob", "not be null"))
+    return blob
+
+
+def _recipient_unsupported() -> ServiceError:
+    """``Recipient`` needs a signed Nitro attestation document, which the fake cannot check.
+
+    Answering with a plain ``Plaintext`` would hide that from the test, so the fake
+    refuses the member (UNCONFIRMED choice of code: ``ValidationException``).
+    """
+    return ServiceError(
+        "ValidationException",
+        "pytest-cloudhsm-kms does not support Recipient (Nitro Enclaves attestation).",
+    )
 
 
 def _with_material_id(result: Result, member: str, key: Key) -> Result:
@@ -498,36 +590,43 @@ def _check_alias_name(name: str) -> None:
     if name.startswith("alias/aws/"):
         raise ServiceError(
             "InvalidAliasNameException",
-            f"Alias {name} cannot begin with alias/aws/: that prefix is reserved for AWS managed keys.",
+            f"Alias {name} cannot begin with alias/aws/: "
+            "that prefix is reserved for AWS managed keys.",
         )
 
 
 def _check_policy(policy: str) -> None:
     try:
         document = json.loads(policy)
-    except ValueError:
+    except (ValueError, RecursionError):
         document = None
     if not isinstance(document, dict) or "Statement" not in document:
         raise ServiceError(
-            "MalformedPolicyDocumentException", "The key policy is not a valid JSON policy document."
+            "MalformedPolicyDocumentException",
+            "The key policy is not a valid JSON policy document.",
         )
 
 
-def _paginate(items: list[Any], p: Params, *, default_limit: int) -> tuple[list[Any], Result]:
-    """One page of ``items`` after ``Marker``, with ``Truncated`` and ``NextMarker``."""
+def _paginate(items: Iterable[Any], p: Params, *, default_limit: int) -> tuple[list[Any], Result]:
+    """One page of ``items`` after ``Marker``, with ``Truncated`` and ``NextMarker``.
+
+    A marker is the base64 of the next item's position; anything else is
+    ``InvalidMarkerException``.
+    """
     start = 0
     marker = p.get("Marker")
     if marker is not None:
         try:
-            start = int(base64.b64decode(marker, validate=True))
+            raw = base64.b64decode(marker, validate=True)
         except (binascii.Error, ValueError):
-            start = -1
-        if start < 0:
+            raw = b""
+        if not raw.isdigit() or len(raw) > _MARKER_DIGITS:
             raise ServiceError("InvalidMarkerException", "Invalid marker.")
-    limit = p.get("Limit", default_limit)
-    page = items[start:start + limit]
-    end = start + len(page)
-    result: Result = {"Truncated": end < len(items)}
+        start = int(raw)
+    limit: int = p.get("Limit", default_limit)
+    page = list(islice(items, start, start + limit + 1))
+    result: Result = {"Truncated": len(page) > limit}
     if result["Truncated"]:
-        result["NextMarker"] = base64.b64encode(str(end).encode()).decode()
+        del page[limit:]
+        result["NextMarker"] = base64.b64encode(str(start + limit).encode()).decode()
     return page, result

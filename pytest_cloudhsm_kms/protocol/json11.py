@@ -40,6 +40,11 @@ def _default(value: object) -> object:
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
+def _reject_constant(name: str) -> object:
+    """``NaN`` and ``Infinity`` are Python's JSON extensions, not JSON: a malformed body."""
+    raise ValueError(f"{name} is not JSON")
+
+
 class JsonCodec:
     """The JSON 1.1 wire format of one service model."""
 
@@ -102,8 +107,8 @@ class JsonCodec:
             document: Any = {}
         else:
             try:
-                document = json.loads(body)
-            except (ValueError, UnicodeDecodeError, RecursionError):
+                document = json.loads(body, parse_constant=_reject_constant)
+            except (ValueError, RecursionError):
                 raise ServiceError("SerializationException", "Malformed JSON body") from None
         return self._checkers[operation](document)
 

@@ -11,18 +11,18 @@ from botocore.model import ServiceModel
 __all__ = ["fault_codes", "service_model"]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _session() -> botocore.session.Session:
     return botocore.session.get_session()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def service_model(name: str) -> ServiceModel:
     """The installed botocore model of ``kms`` or ``cloudhsmv2``."""
     return _session().get_service_model(name)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def fault_codes(name: str) -> frozenset[str]:
     """Error codes the model marks as faults: sent with HTTP 500 so botocore retries them."""
     loader = _session().get_component("data_loader")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from math import isfinite
 from typing import Any, Callable
 
 from botocore.model import OperationModel, Shape
@@ -194,14 +195,21 @@ def _compile_blob(shape: Shape) -> Checker:
     return check
 
 
+# The service reads ``integer`` members as 32-bit and ``long`` members as 64-bit numbers.
+_INTEGER_BITS = {"integer": 31, "long": 63}
+
+
 def _compile_integer(shape: Shape) -> Checker:
     low = shape.metadata.get("min")
     high = shape.metadata.get("max")
+    bound = 1 << _INTEGER_BITS[shape.type_name]
+    expected = "an Integer" if shape.type_name == "integer" else "a Long"
 
     def check(value: Any, path: str, problems: Problems) -> Any:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
-            raise _serialization_error(value, "an Integer")
-        value = int(value)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not -bound <= value < bound:
+            raise _serialization_error(value, expected)
         if low is not None and value < low:
             problems.append(constraint(path, f"have value greater than or equal to {low}", value))
         elif high is not None and value > high:
@@ -222,7 +230,7 @@ def _compile_boolean() -> Checker:
 
 def _compile_number() -> Checker:
     def check(value: Any, path: str, problems: Problems) -> Any:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not isfinite(value):
             raise _serialization_error(value, "a Number")
         return value
 

@@ -1,0 +1,283 @@
+"""KMS aliases: CreateAlias, UpdateAlias, DeleteAlias and ListAliases (aws-facts §3, §4).
+
+Each test states the AWS behaviour it checks, through a real boto3 client, and every
+successful response is checked against the botocore output shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from fidelity import assert_valid_output
+
+ARN_PREFIX = "arn:aws:kms:us-east-1:111122223333:"
+
+
+def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, str | None]:
+    """The AWS error code and message of a failed call (message ``None`` when absent)."""
+    error = raised.value.response["Error"]
+    return error["Code"], error.get("Message") or None
+
+
+def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:
+    """Call ``operation`` and check the response against the model's output shape."""
+    method = getattr(client, "".join(f"_{c.lower()}" if c.isupper() else c
+                                     for c in operation).lstrip("_"))
+    response: dict[str, Any] = method(**params)
+    assert_valid_output("kms", operation, response)
+    return response
+
+
+@pytest.fixture
+def key(kms_client: Any) -> dict[str, Any]:
+    metadata: dict[str, Any] = kms_client.create_key()["KeyMetadata"]
+    return metadata
+
+
+@pytest.fixture
+def other_key(kms_client: Any) -> dict[str, Any]:
+    metadata: dict[str, Any] = kms_client.create_key()["KeyMetadata"]
+    return metadata
+
+
+def aliases(kms_client: Any, **params: Any) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = call(kms_client, "ListAliases", **params)["Aliases"]
+    return entries
+
+
+# -- CreateAlias ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["KeyId", "Arn"])
+def test_create_alias_points_an_alias_at_a_key(
+    kms_client: Any, key: dict[str, Any], target: str
+) -> None:
+    call(kms_client, "CreateAlias", AliasName="alias/orders", TargetKeyId=key[target])
+
+    (entry,) = aliases(kms_client)
+    assert entry["AliasName"] == "alias/orders"
+    assert entry["AliasArn"] == f"{ARN_PREFIX}alias/orders"
+    assert entry["TargetKeyId"] == key["KeyId"]
+    assert entry["CreationDate"] == entry["LastUpdatedDate"]
+    assert kms_client.describe_key(KeyId="alias/orders")["KeyMetadata"]["Arn"] == key["Arn"]
+
+
+def test_a_key_may_have_several_aliases(kms_client: Any, key: dict[str, Any]) -> None:
+    kms_client.create_alias(AliasName="alias/a", TargetKeyId=key["KeyId"])
+    kms_client.create_alias(AliasName="alias/b", TargetKeyId=key["KeyId"])
+
+    assert [a["AliasName"] for a in aliases(kms_client)] == ["alias/a", "alias/b"]
+
+
+def test_an_alias_name_is_unique(kms_client: Any, key: dict[str, Any]) -> None:
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+
+    with pytest.raises(kms_client.exceptions.AlreadyExistsException) as raised:
+        kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+
+    assert error_of(raised)[1] == (
+        f"An alias with the name {ARN_PREFIX}alias/orders already exists"
+    )
+
+
+@pytest.mark.parametrize("name", ["orders", "alias/", "alias/aws/orders", f"{ARN_PREFIX}alias/x"])
+def test_an_alias_name_starts_with_alias_and_not_alias_aws(
+    kms_client: Any, key: dict[str, Any], name: str
+) -> None:
+    with pytest.raises(kms_client.exceptions.InvalidAliasNameException):
+        kms_client.create_alias(AliasName=name, TargetKeyId=key["KeyId"])
+
+
+def test_an_alias_name_with_other_characters_is_a_validation_error(
+    kms_client: Any, key: dict[str, Any]
+) -> None:
+    with pytest.raises(ClientError) as raised:
+        kms_client.create_alias(AliasName="alias/orders!", TargetKeyId=key["KeyId"])
+
+    assert error_of(raised) == (
+        "ValidationException",
+        "1 validation error detected: Value 'alias/orders!' at 'aliasName' failed to satisfy "
+        "constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$",
+    )
+
+
+def test_an_alias_cannot_point_at_an_alias(kms_client: Any, key: dict[str, Any]) -> None:
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+
+    with pytest.raises(ClientError) as raised:
+        kms_client.create_alias(AliasName="alias/other", TargetKeyId="alias/orders")
+
+    assert error_of(raised) == ("ValidationException", "Aliases must refer to keys. Not aliases")
+
+
+def test_an_alias_cannot_point_at_an_unknown_key(kms_client: Any) -> None:
+    with pytest.raises(kms_client.exceptions.NotFoundException):
+        kms_client.create_alias(
+            AliasName="alias/orders", TargetKeyId="1234abcd-12ab-34cd-56ef-1234567890ab"
+        )
+
+
+def test_a_disabled_key_can_get_an_alias(kms_client: Any, key: dict[str, Any]) -> None:
+    kms_client.disable_key(KeyId=key["KeyId"])
+
+    call(kms_client, "CreateAlias", AliasName="alias/orders", TargetKeyId=key["KeyId"])
+
+    assert len(aliases(kms_client)) == 1
+
+
+def test_a_key_pending_deletion_cannot_get_an_alias(kms_client: Any, key: dict[str, Any]) -> None:
+    kms_client.schedule_key_deletion(KeyId=key["KeyId"])
+
+    with pytest.raises(kms_client.exceptions.KMSInvalidStateException) as raised:
+        kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+
+    assert error_of(raised)[1] == f"{key['Arn']} is pending deletion."
+
+
+# -- UpdateAlias ---------------------------------------------------------------------------
+
+
+def test_update_alias_points_the_alias_at_another_key(
+    cloudhsm_kms: Any, kms_client: Any, key: dict[str, Any], other_key: dict[str, Any]
+) -> None:
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+    cloudhsm_kms.clock.advance(60)
+
+    call(kms_client, "UpdateAlias", AliasName="alias/orders", TargetKeyId=other_key["Arn"])
+
+    (entry,) = aliases(kms_client)
+    assert entry["TargetKeyId"] == other_key["KeyId"]
+    assert (entry["LastUpdatedDate"] - entry["CreationDate"]).total_seconds() >= 60
+    assert kms_client.describe_key(KeyId="alias/orders")["KeyMetadata"]["Arn"] == other_key["Arn"]
+
+
+def test_update_alias_of_an_unknown_alias_answers_not_found(
+    kms_client: Any, key: dict[str, Any]
+) -> None:
+    with pytest.raises(kms_client.exceptions.NotFoundException) as raised:
+        kms_client.update_alias(AliasName="alias/missing", TargetKeyId=key["KeyId"])
+
+    assert error_of(raised)[1] == f"Alias {ARN_PREFIX}alias/missing is not found."
+
+
+def test_update_alias_may_leave_a_key_pending_deletion(
+    kms_client: Any, key: dict[str, Any], other_key: dict[str, Any]
+) -> None:
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+    kms_client.schedule_key_deletion(KeyId=key["KeyId"])
+
+    call(kms_client, "UpdateAlias", AliasName="alias/orders", TargetKeyId=other_key["KeyId"])
+
+    assert aliases(kms_client)[0]["TargetKeyId"] == other_key["KeyId"]
+
+
+def test_update_alias_cannot_point_at_a_key_pending_deletion(
+    kms_client: Any, key: dict[str, Any], other_key: dict[str, Any]
+) -> None:
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+    kms_client.schedule_key_deletion(KeyId=other_key["KeyId"])
+
+    with pytest.raises(kms_client.exceptions.KMSInvalidStateException) as raised:
+        kms_client.update_alias(AliasName="alias/orders", TargetKeyId=other_key["KeyId"])
+
+    assert error_of(raised)[1] == f"{other_key['Arn']} is pending deletion."
+
+
+def test_update_alias_cannot_point_at_an_alias(kms_client: Any, key: dict[str, Any]) -> None:
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+
+    with pytest.raises(ClientError) as raised:
+        kms_client.update_alias(AliasName="alias/orders", TargetKeyId="alias/orders")
+
+    assert error_of(raised)[0] == "ValidationException"
+
+
+# -- DeleteAlias ---------------------------------------------------------------------------
+
+
+def test_delete_alias_removes_the_alias_but_not_the_key(
+    kms_client: Any, key: dict[str, Any]
+) -> None:
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+
+    call(kms_client, "DeleteAlias", AliasName="alias/orders")
+
+    assert aliases(kms_client) == []
+    with pytest.raises(kms_client.exceptions.NotFoundException):
+        kms_client.describe_key(KeyId="alias/orders")
+    assert kms_client.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"
+
+
+def test_delete_alias_of_an_unknown_alias_answers_not_found(kms_client: Any) -> None:
+    with pytest.raises(kms_client.exceptions.NotFoundException) as raised:
+        kms_client.delete_alias(AliasName="alias/missing")
+
+    assert error_of(raised)[1] == f"Alias {ARN_PREFIX}alias/missing is not found."
+
+
+def test_the_alias_of_a_key_pending_deletion_can_be_deleted(
+    kms_client: Any, key: dict[str, Any]
+) -> None:
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+    kms_client.schedule_key_deletion(KeyId=key["KeyId"])
+
+    call(kms_client, "DeleteAlias", AliasName="alias/orders")
+
+    assert aliases(kms_client) == []
+
+
+def test_a_deleted_alias_name_can_be_used_again(
+    kms_client: Any, key: dict[str, Any], other_key: dict[str, Any]
+) -> None:
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+    kms_client.delete_alias(AliasName="alias/orders")
+
+    call(kms_client, "CreateAlias", AliasName="alias/orders", TargetKeyId=other_key["KeyId"])
+
+    assert aliases(kms_client)[0]["TargetKeyId"] == other_key["KeyId"]
+
+
+# -- ListAliases ---------------------------------------------------------------------------
+
+
+def test_list_aliases_of_a_key_lists_only_that_keys_aliases(
+    kms_client: Any, key: dict[str, Any], other_key: dict[str, Any]
+) -> None:
+    kms_client.create_alias(AliasName="alias/a", TargetKeyId=key["KeyId"])
+    kms_client.create_alias(AliasName="alias/b", TargetKeyId=other_key["KeyId"])
+
+    for key_id in (key["KeyId"], key["Arn"]):
+        assert [a["AliasName"] for a in aliases(kms_client, KeyId=key_id)] == ["alias/a"]
+
+
+def test_list_aliases_of_a_key_takes_no_alias(kms_client: Any, key: dict[str, Any]) -> None:
+    kms_client.create_alias(AliasName="alias/a", TargetKeyId=key["KeyId"])
+
+    with pytest.raises(kms_client.exceptions.InvalidArnException):
+        kms_client.list_aliases(KeyId="alias/a")
+
+
+def test_list_aliases_of_an_unknown_key_answers_not_found(kms_client: Any) -> None:
+    with pytest.raises(kms_client.exceptions.NotFoundException):
+        kms_client.list_aliases(KeyId="1234abcd-12ab-34cd-56ef-1234567890ab")
+
+
+def test_list_aliases_pages_with_limit_and_marker(kms_client: Any, key: dict[str, Any]) -> None:
+    names = [f"alias/a{i}" for i in range(5)]
+    for name in names:
+        kms_client.create_alias(AliasName=name, TargetKeyId=key["KeyId"])
+
+    first = call(kms_client, "ListAliases", Limit=3)
+    second = call(kms_client, "ListAliases", Limit=3, Marker=first["NextMarker"])
+
+    assert first["Truncated"] is True
+    assert second["Truncated"] is False
+    assert "NextMarker" not in second
+    assert [a["AliasName"] for a in first["Aliases"] + second["Aliases"]] == names
+
+
+def test_list_aliases_refuses_a_marker_it_did_not_issue(kms_client: Any) -> None:
+    with pytest.raises(kms_client.exceptions.InvalidMarkerException):
+        kms_client.list_aliases(Marker="garbage")
