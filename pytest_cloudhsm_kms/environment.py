@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import threading
@@ -12,12 +13,15 @@ from collections.abc import Iterator
 from typing import Any, Callable, NamedTuple
 
 import botocore.endpoint
+from botocore.exceptions import CapacityNotAvailableError
+from botocore.retries import bucket
 
 from . import routing
 from .clock import VirtualClock
 from .cloudhsm.service import KMSUSER_PASSWORD, CloudHsmService
 from .entropy import Entropy
 from .errors import ServiceError
+from .faults import FAULTS, Fault, make_fault
 from .kms.service import KmsService
 from .protocol import JsonCodec, WireResponse
 from .protocol.models import service_model
@@ -53,6 +57,7 @@ class Call(NamedTuple):
 
 
 Service = Any  # KmsService | CloudHsmService: both expose ``call(operation, params)``
+Interceptor = Callable[[str, str, dict[str, Any]], "ServiceError | None"]
 
 
 class CloudHsmKms:
@@ -79,6 +84,9 @@ class CloudHsmKms:
         self.entropy = Entropy(seed)
         self.calls: list[Call] = []
         self.internal_errors: list[str] = []
+        self.interceptors: list[Interceptor] = []
+        self.fault_types: dict[str, Callable[..., Fault]] = dict(FAULTS)
+        self.faults_applied: list[str] = []
         self._services: dict[tuple[str, str], Service] = {}
         self._lock = threading.RLock()
         self._route_requests = route_requests
@@ -99,6 +107,10 @@ class CloudHsmKms:
         """The CloudHSM v2 of a Region (default: the environment's)."""
         service: CloudHsmService = self._service("cloudhsmv2", region or self.region)
         return service
+
+    def services(self, name: str) -> list[Service]:
+        """Every service of one kind (``kms`` or ``cloudhsmv2``) made so far, all Regions."""
+        return [service for (kind, _), service in self._services.items() if kind == name]
 
     def _service(self, name: str, region: str) -> Service:
         service = self._services.get((name, region))
@@ -155,6 +167,39 @@ class CloudHsmKms:
             })["KeyMetadata"]
         return metadata
 
+    # -- faults and injected errors ---------------------------------------------------
+
+    @contextlib.contextmanager
+    def fault(self, name: str, **options: Any) -> Iterator[Fault]:
+        """Apply a named fault for the ``with`` block: ``with aws.fault("throttled", times=2):``.
+
+        Names and options are those of the markers and ``--cloudhsm-fault``
+        (see :mod:`pytest_cloudhsm_kms.faults`).
+        """
+        fault = make_fault(name, self.fault_types, **options)
+        self.apply_fault(fault, name)
+        try:
+            yield fault
+        finally:
+            self.lift_fault(fault)
+
+    def apply_fault(self, fault: Fault, name: str | None = None) -> None:
+        """Apply a fault until :meth:`lift_fault`."""
+        with self._lock:
+            self.clock.run_due()
+            fault.apply(self)
+            self.faults_applied.append(name or type(fault).__name__)
+
+    def lift_fault(self, fault: Fault) -> None:
+        """Restore the world as it was before :meth:`apply_fault`."""
+        with self._lock:
+            fault.lift(self)
+
+    def add_interceptor(self, interceptor: Interceptor) -> None:
+        """Run ``interceptor(service, operation, params)`` before each operation; the
+        :class:`ServiceError` it returns is answered instead of running the operation."""
+        self.interceptors.append(interceptor)
+
     # -- the wire ---------------------------------------------------------------
 
     def handle(
@@ -169,7 +214,10 @@ class CloudHsmKms:
             try:
                 self.clock.run_due()
                 backend = self._service(service, region)
-                answer = codec.handle(target, body, request_id, backend.call)
+                invoke = backend.call
+                if self.interceptors:
+                    invoke = functools.partial(self._intercepted, service, invoke)
+                answer = codec.handle(target, body, request_id, invoke)
             except Exception as exc:  # a bug in the fake must not reach botocore
                 self.internal_errors.append(traceback.format_exc())
                 error = ServiceError(
@@ -182,6 +230,16 @@ class CloudHsmKms:
                      answer.error_code)
             )
         return answer
+
+    def _intercepted(
+        self, service: str, invoke: Callable[[str, dict[str, Any]], dict[str, Any]],
+        operation: str, params: dict[str, Any],
+    ) -> dict[str, Any]:
+        for interceptor in self.interceptors:
+            error = interceptor(service, operation, params)
+            if error is not None:
+                raise error
+        return invoke(operation, params)
 
     # -- clients ----------------------------------------------------------------
 
@@ -302,7 +360,12 @@ _FACTORIES: dict[str, Callable[[CloudHsmKms, str], Service]] = {
 
 
 class _VirtualSleep:
-    """Stands in for ``botocore.endpoint.time``: retry back-off advances the virtual clock."""
+    """Retry back-off advances the virtual clock instead of sleeping.
+
+    Stands in for ``botocore.endpoint.time`` (legacy and standard modes) and,
+    for adaptive mode, makes botocore's client-side token bucket read the
+    virtual clock and wait by advancing it.
+    """
 
     def __init__(self) -> None:
         self._real = time
@@ -319,9 +382,44 @@ class _VirtualSleep:
 
     def install(self) -> None:
         botocore.endpoint.time = self
+        bucket.Clock.current_time = _virtual_current_time
+        bucket.Clock.sleep = _virtual_bucket_sleep
+        bucket.TokenBucket._acquire = _virtual_acquire
 
     def uninstall(self) -> None:
         botocore.endpoint.time = self._real
+        bucket.Clock.current_time = _REAL_CURRENT_TIME
+        bucket.Clock.sleep = _REAL_BUCKET_SLEEP
+        bucket.TokenBucket._acquire = _REAL_ACQUIRE
+
+
+_REAL_CURRENT_TIME = bucket.Clock.current_time
+_REAL_BUCKET_SLEEP = bucket.Clock.sleep
+_REAL_ACQUIRE = bucket.TokenBucket._acquire
+
+
+def _virtual_current_time(self: Any) -> float:
+    environment = routing.current()
+    return environment.clock.now() if environment is not None else time.time()
+
+
+def _virtual_bucket_sleep(self: Any, amount: float) -> None:
+    _virtual_sleep.sleep(amount)
+
+
+def _virtual_acquire(self: Any, amount: float, block: bool) -> bool:
+    """botocore's ``TokenBucket._acquire``, with the wait for capacity made virtual."""
+    environment = routing.current()
+    if environment is None:
+        return bool(_REAL_ACQUIRE(self, amount, block))
+    self._refill()
+    if amount > self._current_capacity:
+        if not block:
+            raise CapacityNotAvailableError()
+        environment.clock.advance(self._sleep_amount(amount))
+        self._refill()
+    self._current_capacity -= amount
+    return True
 
 
 _virtual_sleep = _VirtualSleep()

@@ -1,11 +1,46 @@
-"""Custom key stores of type ``AWS_CLOUDHSM`` and their connection state."""
+"""Custom key stores of type ``AWS_CLOUDHSM``: the six operations, connection, backing keys.
+
+Choices where AWS documents nothing (aws-facts §1, UNCONFIRMED there):
+
+* ConnectCustomKeyStore refuses synchronously only a cluster that is not
+  ACTIVE (``CloudHsmClusterNotActiveException``). Every other failure is
+  found while connecting and leaves the store FAILED with a
+  ``ConnectionErrorCode``: ``CLUSTER_NOT_FOUND``, ``INSUFFICIENT_CLOUDHSM_HSMS``
+  (no ACTIVE HSM), or the ``kmsuser`` login outcome (``USER_NOT_FOUND``,
+  ``USER_LOCKED_OUT``, ``USER_LOGGED_IN``, ``INVALID_CREDENTIALS``).
+* Connecting takes :attr:`CustomKeyStoreOperations.connect_delay` virtual
+  seconds (default 0: the store is CONNECTING in the call's own answer and
+  CONNECTED, or FAILED, from the next request on). Connect on a CONNECTED or
+  CONNECTING store changes nothing.
+* Keys of a store that is not CONNECTED (CONNECTING and DISCONNECTING
+  included) report ``Unavailable``, except those pending deletion.
+* DeleteCustomKeyStore checks the state before the keys.
+* Creating an identical DISCONNECTED store again returns its ID; identical
+  to a connected one is ``CloudHsmClusterInUseException``.
+* Sending both ``CustomKeyStoreId`` and ``CustomKeyStoreName`` to
+  DescribeCustomKeyStores, and ``EXTERNAL_KEY_STORE`` stores (not modelled
+  by this fake yet), are ``ValidationException``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["ConnectionState", "CustomKeyStore"]
+from ..errors import ServiceError
+from .quota import RequestQuota
+
+if TYPE_CHECKING:
+    from ..clock import VirtualClock
+    from ..cloudhsm.service import CloudHsmService
+    from ..entropy import Entropy
+    from .keys import Key
+
+__all__ = ["ClusterMaterial", "ConnectionState", "CustomKeyStore", "CustomKeyStoreOperations"]
+
+MAX_CUSTOM_KEY_STORES = 10
+KMSUSER = "kmsuser"
+_PASSWORD_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
 class ConnectionState:
@@ -28,9 +63,11 @@ class CustomKeyStore:
     trust_anchor_certificate: str
     key_store_password: str
     creation_date: float
+    quota: RequestQuota
     connection_state: str = ConnectionState.DISCONNECTED
     connection_error_code: str | None = None
     custom_key_store_type: str = "AWS_CLOUDHSM"
+    keys: dict[str, Key] = field(default_factory=dict)
 
     @property
     def connected(self) -> bool:
@@ -51,3 +88,343 @@ class CustomKeyStore:
         if self.connection_state == ConnectionState.FAILED and self.connection_error_code:
             entry["ConnectionErrorCode"] = self.connection_error_code
         return entry
+
+
+# Which operations each connection state admits (aws-facts §1.10).
+_ALLOWED_STATES = {
+    "ConnectCustomKeyStore": {ConnectionState.CONNECTED, ConnectionState.CONNECTING,
+                              ConnectionState.DISCONNECTED},
+    "DisconnectCustomKeyStore": {ConnectionState.CONNECTED, ConnectionState.CONNECTING,
+                                 ConnectionState.FAILED},
+    "UpdateName": {ConnectionState.CONNECTED, ConnectionState.DISCONNECTED},
+    "UpdateConfiguration": {ConnectionState.DISCONNECTED},
+    "DeleteCustomKeyStore": {ConnectionState.DISCONNECTED},
+    "CreateKey": {ConnectionState.CONNECTED},
+    "GenerateRandom": {ConnectionState.CONNECTED},
+}
+
+
+def check_state(store: CustomKeyStore, action: str) -> None:
+    """``CustomKeyStoreInvalidStateException`` unless ``action`` is allowed in the store's state."""
+    if store.connection_state not in _ALLOWED_STATES[action]:
+        raise ServiceError(
+            "CustomKeyStoreInvalidStateException",
+            f"Custom key store {store.custom_key_store_id} is in the "
+            f"{store.connection_state} state; this operation is not valid in that state.",
+        )
+
+
+class CustomKeyStoreOperations:
+    """The custom key store operations of :class:`~.service.KmsService` (a mixin)."""
+
+    account_id: str
+    clock: VirtualClock
+    entropy: Entropy
+    cloudhsm: CloudHsmService | None
+    custom_key_stores: dict[str, CustomKeyStore]
+    keys: dict[str, Key]
+    connect_delay: float = 0.0
+    disconnect_delay: float = 0.0
+
+    def CreateCustomKeyStore(self, p: dict[str, Any]) -> dict[str, Any]:
+        if p.get("CustomKeyStoreType", "AWS_CLOUDHSM") != "AWS_CLOUDHSM":
+            raise ServiceError(
+                "ValidationException",
+                "pytest-cloudhsm-kms does not model EXTERNAL_KEY_STORE custom key stores yet.",
+            )
+        for member in ("CloudHsmClusterId", "TrustAnchorCertificate", "KeyStorePassword"):
+            if member not in p:
+                raise ServiceError(
+                    "ValidationException",
+                    f"{member} is required for a custom key store of type AWS_CLOUDHSM.",
+                )
+        name, cluster_id = p["CustomKeyStoreName"], p["CloudHsmClusterId"]
+        anchor, password = p["TrustAnchorCertificate"], p["KeyStorePassword"]
+        for store in self.custom_key_stores.values():
+            if (store.custom_key_store_name, store.cloud_hsm_cluster_id,
+                    store.trust_anchor_certificate, store.key_store_password) == (
+                    name, cluster_id, anchor, password) and (
+                    store.connection_state == ConnectionState.DISCONNECTED):
+                return {"CustomKeyStoreId": store.custom_key_store_id}
+        if any(s.custom_key_store_name == name for s in self.custom_key_stores.values()):
+            raise ServiceError(
+                "CustomKeyStoreNameInUseException",
+                f"A custom key store with name {name} already exists.",
+            )
+        if len(self.custom_key_stores) >= MAX_CUSTOM_KEY_STORES:
+            raise ServiceError(
+                "LimitExceededException",
+                f"The maximum of {MAX_CUSTOM_KEY_STORES} custom key stores has been reached.",
+            )
+        cluster = self._cluster(cluster_id)
+        for store in self.custom_key_stores.values():
+            other = self._cluster_or_none(store.cloud_hsm_cluster_id)
+            related = other is not None and other.cluster_certificate is not None and (
+                other.cluster_certificate == cluster.cluster_certificate)
+            if store.cloud_hsm_cluster_id == cluster_id or related:
+                raise ServiceError(
+                    "CloudHsmClusterInUseException",
+                    f"Cluster {cluster_id} is already associated with custom key store "
+                    f"{store.custom_key_store_id}, directly or through its backup history.",
+                )
+        self._check_cluster(cluster, hsms_needed=2)
+        if _normalise_pem(anchor) != _normalise_pem(cluster.trust_anchor or ""):
+            raise ServiceError(
+                "IncorrectTrustAnchorException",
+                f"The trust anchor certificate does not match the trust anchor of cluster "
+                f"{cluster_id}.",
+            )
+        store_id = "cks-" + self.entropy.bytes(9).hex()[:17]
+        self.custom_key_stores[store_id] = CustomKeyStore(
+            custom_key_store_id=store_id,
+            custom_key_store_name=name,
+            cloud_hsm_cluster_id=cluster_id,
+            trust_anchor_certificate=anchor,
+            key_store_password=password,
+            creation_date=self.clock.now(),
+            quota=RequestQuota(self.clock),
+        )
+        return {"CustomKeyStoreId": store_id}
+
+    def DescribeCustomKeyStores(self, p: dict[str, Any]) -> dict[str, Any]:
+        from .service import _paginate
+
+        store_id, name = p.get("CustomKeyStoreId"), p.get("CustomKeyStoreName")
+        if store_id is not None and name is not None:
+            raise ServiceError(
+                "ValidationException",
+                "Specify either CustomKeyStoreId or CustomKeyStoreName, but not both.",
+            )
+        stores = list(self.custom_key_stores.values())
+        if store_id is not None:
+            stores = [self.custom_key_store(store_id)]
+        elif name is not None:
+            stores = [s for s in stores if s.custom_key_store_name == name]
+            if not stores:
+                raise ServiceError(
+                    "CustomKeyStoreNotFoundException", f"Custom key store {name} does not exist."
+                )
+        page, result = _paginate(stores, p, default_limit=100)
+        result["CustomKeyStores"] = [s.entry() for s in page]
+        return result
+
+    def ConnectCustomKeyStore(self, p: dict[str, Any]) -> dict[str, Any]:
+        store = self.custom_key_store(p["CustomKeyStoreId"])
+        check_state(store, "ConnectCustomKeyStore")
+        if store.connection_state != ConnectionState.DISCONNECTED:
+            return {}
+        cluster = self._cluster_or_none(store.cloud_hsm_cluster_id)
+        if cluster is not None and cluster.state != "ACTIVE" and cluster.state != "DELETED":
+            raise ServiceError(
+                "CloudHsmClusterNotActiveException",
+                f"Cluster {cluster.cluster_id} is in the {cluster.state} state, not ACTIVE.",
+            )
+        store.connection_state = ConnectionState.CONNECTING
+        store.connection_error_code = None
+        self.clock.call_later(self.connect_delay, lambda: self.finish_connecting(store))
+        return {}
+
+    def DisconnectCustomKeyStore(self, p: dict[str, Any]) -> dict[str, Any]:
+        store = self.custom_key_store(p["CustomKeyStoreId"])
+        check_state(store, "DisconnectCustomKeyStore")
+        store.connection_state = ConnectionState.DISCONNECTING
+        store.connection_error_code = None
+        cluster = self._cluster_or_none(store.cloud_hsm_cluster_id)
+        if cluster is not None:
+            cluster.logout(KMSUSER)
+        self.clock.call_later(self.disconnect_delay, lambda: self._finish_disconnecting(store))
+        return {}
+
+    def UpdateCustomKeyStore(self, p: dict[str, Any]) -> dict[str, Any]:
+        store = self.custom_key_store(p["CustomKeyStoreId"])
+        new_name = p.get("NewCustomKeyStoreName")
+        password, cluster_id = p.get("KeyStorePassword"), p.get("CloudHsmClusterId")
+        if any(k.startswith("Xks") for k in p):
+            raise ServiceError(
+                "ValidationException",
+                "Xks properties apply only to custom key stores of type EXTERNAL_KEY_STORE.",
+            )
+        check_state(store, "UpdateName" if password is None and cluster_id is None
+                    else "UpdateConfiguration")
+        if new_name is not None and any(
+            s.custom_key_store_name == new_name and s is not store
+            for s in self.custom_key_stores.values()
+        ):
+            raise ServiceError(
+                "CustomKeyStoreNameInUseException",
+                f"A custom key store with name {new_name} already exists.",
+            )
+        if cluster_id is not None and cluster_id != store.cloud_hsm_cluster_id:
+            cluster = self._cluster(cluster_id)
+            current = self._cluster_or_none(store.cloud_hsm_cluster_id)
+            lineage = current.cluster_certificate if current is not None else None
+            if cluster.cluster_certificate is None or cluster.cluster_certificate != lineage:
+                raise ServiceError(
+                    "CloudHsmClusterNotRelatedException",
+                    f"Cluster {cluster_id} does not share a backup history with cluster "
+                    f"{store.cloud_hsm_cluster_id}.",
+                )
+            self._check_cluster(cluster, hsms_needed=2)
+            store.cloud_hsm_cluster_id = cluster_id
+        if new_name is not None:
+            store.custom_key_store_name = new_name
+        if password is not None:
+            store.key_store_password = password
+        return {}
+
+    def DeleteCustomKeyStore(self, p: dict[str, Any]) -> dict[str, Any]:
+        store = self.custom_key_store(p["CustomKeyStoreId"])
+        check_state(store, "DeleteCustomKeyStore")
+        if store.keys:
+            raise ServiceError(
+                "CustomKeyStoreHasCMKsException",
+                f"Custom key store {store.custom_key_store_id} contains KMS keys. Schedule "
+                "them for deletion and wait for the waiting periods to end.",
+            )
+        del self.custom_key_stores[store.custom_key_store_id]
+        return {}
+
+    # -- lookups and the connection ---------------------------------------------
+
+    def custom_key_store(self, custom_key_store_id: str) -> CustomKeyStore:
+        """A custom key store by ID, or ``CustomKeyStoreNotFoundException``."""
+        store = self.custom_key_stores.get(custom_key_store_id)
+        if store is None:
+            raise ServiceError(
+                "CustomKeyStoreNotFoundException",
+                f"Custom key store {custom_key_store_id} does not exist.",
+            )
+        return store
+
+    def finish_connecting(self, store: CustomKeyStore) -> None:
+        """End a connection attempt: CONNECTED, or FAILED with the cause's error code."""
+        if store.connection_state != ConnectionState.CONNECTING:
+            return
+        error = self._connection_error(store)
+        if error is None:
+            store.connection_state = ConnectionState.CONNECTED
+        else:
+            store.connection_state = ConnectionState.FAILED
+            store.connection_error_code = error
+
+    def _connection_error(self, store: CustomKeyStore) -> str | None:
+        cluster = self._cluster_or_none(store.cloud_hsm_cluster_id)
+        if cluster is None or cluster.state in ("DELETE_IN_PROGRESS", "DELETED"):
+            return "CLUSTER_NOT_FOUND"
+        if not cluster.active_hsms():
+            return "INSUFFICIENT_CLOUDHSM_HSMS"
+        outcome = cluster.login(KMSUSER, store.key_store_password)
+        if outcome is not None:
+            return outcome
+        # KMS rotates the kmsuser password to one only it knows, and stays logged in.
+        rotated = self.entropy.token(_PASSWORD_ALPHABET, 32)
+        cluster.set_password(KMSUSER, rotated)
+        store.key_store_password = rotated
+        return None
+
+    def _finish_disconnecting(self, store: CustomKeyStore) -> None:
+        if store.connection_state == ConnectionState.DISCONNECTING:
+            store.connection_state = ConnectionState.DISCONNECTED
+
+    def _cluster_or_none(self, cluster_id: str) -> Any:
+        if self.cloudhsm is None:
+            return None
+        return self.cloudhsm.cluster(cluster_id)
+
+    def _cluster(self, cluster_id: str) -> Any:
+        cluster = self._cluster_or_none(cluster_id)
+        if cluster is None or cluster.state in ("DELETE_IN_PROGRESS", "DELETED"):
+            raise ServiceError(
+                "CloudHsmClusterNotFoundException",
+                f"AWS CloudHSM cluster {cluster_id} was not found in this account and Region.",
+            )
+        return cluster
+
+    @staticmethod
+    def _check_cluster(cluster: Any, *, hsms_needed: int) -> None:
+        """An ACTIVE cluster with enough ACTIVE HSMs, each in a different AZ (aws-facts §1.3)."""
+        if cluster.state != "ACTIVE":
+            raise ServiceError(
+                "CloudHsmClusterNotActiveException",
+                f"Cluster {cluster.cluster_id} is in the {cluster.state} state, not ACTIVE.",
+            )
+        zones = {hsm.availability_zone for hsm in cluster.active_hsms()}
+        if len(zones) < hsms_needed or len(cluster.subnet_mapping) < 2:
+            raise ServiceError(
+                "CloudHsmClusterInvalidConfigurationException",
+                f"Cluster {cluster.cluster_id} must have at least {hsms_needed} active HSMs, "
+                "each in a different Availability Zone.",
+            )
+
+
+class ClusterMaterial:
+    """The key material of a KMS key in a CloudHSM key store: a backing key in the cluster.
+
+    Every operation asks the store's current cluster, so it fails the way AWS
+    does when the cluster has no ACTIVE HSM or no longer holds the key.
+    """
+
+    current_material_id = None
+
+    def __init__(self, service: CustomKeyStoreOperations, store: CustomKeyStore,
+                 handle: int, arn: str) -> None:
+        self._service = service
+        self._store = store
+        self.handle = handle
+        self._arn = arn
+
+    def encrypt(self, iv: bytes, plaintext: bytes, aad: bytes) -> bytes:
+        cluster = self._cluster()
+        return self._run(cluster, lambda: cluster.encrypt(self.handle, iv, plaintext, aad))
+
+    def decrypt(self, material_id: bytes, iv: bytes, data: bytes, aad: bytes) -> bytes:
+        cluster = self._cluster()
+        return self._run(cluster, lambda: cluster.decrypt(self.handle, iv, data, aad))
+
+    def delete_backing_key(self) -> bool:
+        """Best effort at the end of the waiting period: only a connected store reaches it."""
+        cluster = self._service._cluster_or_none(self._store.cloud_hsm_cluster_id)
+        if not self._store.connected or cluster is None or not cluster.active_hsms():
+            return False
+        if cluster.has_key(self.handle):
+            cluster.delete_key(self.handle)
+        return True
+
+    def cluster(self) -> Any:
+        """The cluster that holds the backing key now (the store's current cluster), if any."""
+        return self._service._cluster_or_none(self._store.cloud_hsm_cluster_id)
+
+    def _cluster(self) -> Any:
+        cluster = self.cluster()
+        if cluster is None:
+            raise self._invalid_state("KMS cannot communicate with your CloudHSM cluster")
+        return cluster
+
+    def _run(self, cluster: Any, action: Any) -> bytes:
+        from ..cloudhsm import VaultError
+
+        try:
+            result: bytes = action()
+        except VaultError as error:
+            if error.reason == "DECRYPT_FAILED":
+                raise ServiceError("InvalidCiphertextException", None) from None
+            if error.reason == "NO_ACTIVE_HSM":
+                raise self._invalid_state(
+                    f"AWS CloudHSM cluster {cluster.cluster_id} has no active HSMs"
+                ) from None
+            raise self._invalid_state(
+                f"the key material for {self._arn} is not in AWS CloudHSM cluster "
+                f"{cluster.cluster_id}"
+            ) from None
+        return result
+
+    def _invalid_state(self, cause: str) -> ServiceError:
+        return ServiceError(
+            "KMSInvalidStateException",
+            f"{self._arn} is unavailable: {cause} (custom key store "
+            f"{self._store.custom_key_store_id}).",
+        )
+
+
+def _normalise_pem(pem: str) -> str:
+    return "".join(pem.split())
