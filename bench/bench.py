@@ -106,7 +106,8 @@ def bench_per_call(calls: int, rounds: int) -> None:
             with env:
                 samples.setdefault(("fake", op), []).append(_per_call(fake_calls[op], calls))
     print("per call (median of rounds), ratio to the canned before-send floor")
-    print(f"  {'operation':<16} {'floor µs':>9} {'fake µs':>9} {'fake/floor':>10} {'moto/floor':>10}")
+    print(f"  {'operation':<16} {'floor µs':>9} {'fake µs':>9} "
+          f"{'fake/floor':>10} {'moto/floor':>10}")
     for op in OPERATIONS:
         floor_t = statistics.median(samples[("floor", op)])
         fake_t = statistics.median(samples[("fake", op)])

@@ -220,8 +220,10 @@ class CloudHsmKms:
                 answer = codec.handle(target, body, request_id, invoke)
             except Exception as exc:  # a bug in the fake must not reach botocore
                 self.internal_errors.append(traceback.format_exc())
+                code = "KMSInternalException" if service == "kms" else (
+                    "CloudHsmInternalFailureException")
                 error = ServiceError(
-                    "KMSInternalException" if service == "kms" else "CloudHsmInternalFailureException",
+                    code,
                     f"pytest-cloudhsm-kms internal error: {exc!r}",
                 )
                 answer = codec.error(error, request_id)
@@ -312,7 +314,7 @@ class CloudHsmKms:
         return (c.operation for c in self.calls if c.operation and service in (None, c.service))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _requests_router() -> Any:
     """The process's one ``responses`` router (made once: importing requests is slow)."""
     try:
@@ -322,7 +324,7 @@ def _requests_router() -> Any:
     return RequestsRouter()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _client_session() -> Any:
     """One session for every client made through :meth:`CloudHsmKms.client`.
 

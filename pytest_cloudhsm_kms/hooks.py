@@ -32,7 +32,7 @@ def pytest_cloudhsm_kms_error(
 
 
 @hookspec
-def pytest_cloudhsm_kms_faults() -> dict[str, Callable[..., Fault]]:
+def pytest_cloudhsm_kms_faults() -> dict[str, Callable[..., Fault]] | None:
     """Register named faults: ``{name: factory}``, where ``factory(**options)`` returns
     an object with ``apply(environment)`` and ``lift(environment)``. The names work
     in ``@pytest.mark.cloudhsm_faults(...)``, ``--cloudhsm-fault`` and

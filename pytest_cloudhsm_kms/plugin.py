@@ -106,7 +106,7 @@ _STATS = pytest.StashKey[_Stats]()
 def _fault_types(config: pytest.Config) -> dict[str, Callable[..., Fault]]:
     types: dict[str, Callable[..., Fault]] = dict(FAULTS)
     for registered in config.hook.pytest_cloudhsm_kms_faults():
-        types.update(registered)
+        types.update(registered or {})
     return types
 
 
@@ -258,7 +258,9 @@ def cloudhsm_cluster(cloudhsm_kms: CloudHsmKms) -> dict[str, Any]:
 
 
 @pytest.fixture
-def cloudhsm_key_store(cloudhsm_kms: CloudHsmKms, cloudhsm_cluster: dict[str, Any]) -> dict[str, Any]:
+def cloudhsm_key_store(
+    cloudhsm_kms: CloudHsmKms, cloudhsm_cluster: dict[str, Any]
+) -> dict[str, Any]:
     """The ``DescribeCustomKeyStores`` entry of a CONNECTED ``AWS_CLOUDHSM`` key store
     on ``cloudhsm_cluster``."""
     return cloudhsm_kms.ready_key_store(cluster_id=cloudhsm_cluster["ClusterId"])

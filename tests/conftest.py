@@ -9,7 +9,6 @@ import hypothesis  # noqa: F401
 import moto  # noqa: F401
 import pytest
 import responses  # noqa: F401
-
 from fidelity import allowed_errors
 
 

@@ -99,9 +99,8 @@ def _check(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
     elif kind == "boolean":
         if not isinstance(value, bool):
             problems.append(f"{path}: expected boolean")
-    elif kind == "timestamp":
-        if not isinstance(value, datetime.datetime):
-            problems.append(f"{path}: expected timestamp")
+    elif kind == "timestamp" and not isinstance(value, datetime.datetime):
+        problems.append(f"{path}: expected timestamp")
 
 
 def _length(meta: dict[str, Any], length: int, path: str, problems: list[str]) -> None:

@@ -313,7 +313,7 @@ class CustomKeyStoreOperations:
             return "CLUSTER_NOT_FOUND"
         if not cluster.active_hsms():
             return "INSUFFICIENT_CLOUDHSM_HSMS"
-        outcome = cluster.login(KMSUSER, store.key_store_password)
+        outcome: str | None = cluster.login(KMSUSER, store.key_store_password)
         if outcome is not None:
             return outcome
         # KMS rotates the kmsuser password to one only it knows, and stays logged in.

@@ -70,10 +70,7 @@ class RequestQuota:
     def effective_rate(self) -> float:
         """Requests per virtual second the store admits now (a busy cluster admits fewer)."""
         throttle = self.throttle
-        if throttle is None or throttle.rate is None:
-            rate = self.rate
-        else:
-            rate = throttle.rate
+        rate = self.rate if throttle is None or throttle.rate is None else throttle.rate
         load = throttle.cluster_load if throttle is not None else 0.0
         return max(rate * (1.0 - min(max(load, 0.0), 1.0)), 0.0)
 

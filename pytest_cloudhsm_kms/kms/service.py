@@ -20,7 +20,13 @@ from ..entropy import Entropy
 from ..errors import ServiceError, constraint, validation_error
 from .ciphertext import aad, parse, seal_header
 from .keys import Key, KeyState, SymmetricMaterial
-from .keystores import CustomKeyStore
+from .keystores import (
+    KMSUSER,
+    ClusterMaterial,
+    CustomKeyStore,
+    CustomKeyStoreOperations,
+    check_state,
+)
 
 if TYPE_CHECKING:
     from ..cloudhsm.service import CloudHsmService
@@ -48,7 +54,21 @@ _NO_ALIASES = "Key Aliases are not supported for this operation."
 _MARKER_DIGITS = 9  # positions past any real listing are not markers this fake issued
 
 
-class KmsService:
+# What a CloudHSM key store key cannot do (aws-facts §2.4): the operations that
+# model UnsupportedOperationException answer it; the others are a wrong key usage.
+_NOT_IN_CLOUDHSM = frozenset({
+    "EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus", "RotateKeyOnDemand",
+    "ListKeyRotations", "GetParametersForImport", "ImportKeyMaterial",
+    "DeleteImportedKeyMaterial", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
+    "ReplicateKey", "UpdatePrimaryRegion", "GetPublicKey",
+})
+_WRONG_USAGE_IN_CLOUDHSM = frozenset({
+    "Sign", "Verify", "GenerateMac", "VerifyMac", "DeriveSharedSecret", "Encapsulate",
+    "Decapsulate",
+})
+
+
+class KmsService(CustomKeyStoreOperations):
     """The KMS API of one account and Region."""
 
     def __init__(
@@ -69,6 +89,7 @@ class KmsService:
         self.aliases: dict[str, _Alias] = {}
         self.custom_key_stores: dict[str, CustomKeyStore] = {}
         self._deleted_key_ids: set[str] = set()
+        self._operation = ""
         self._arn_prefix = f"arn:aws:kms:{region}:{account_id}:"
         self.handlers: dict[str, Callable[[Params], Result]] = {
             name: getattr(self, name) for name in _OPERATIONS
@@ -78,8 +99,10 @@ class KmsService:
 
     def call(self, operation: str, params: Params) -> Result:
         """Run one operation."""
+        self._operation = operation
         handler = self.handlers.get(operation)
         if handler is None:
+            self._refuse_cloudhsm_key(operation, params)
             raise ServiceError(
                 "UnsupportedOperationException",
                 f"{operation} is not supported by pytest-cloudhsm-kms yet.",
@@ -105,6 +128,9 @@ class KmsService:
                 "ValidationException",
                 f"KeyUsage {usage} is not compatible with KeySpec {spec}",
             )
+        store_id = p.get("CustomKeyStoreId")
+        if origin == "AWS_CLOUDHSM" or store_id is not None:
+            return self._create_cloudhsm_key(p, spec, origin, store_id)
         if spec != "SYMMETRIC_DEFAULT" or origin != "AWS_KMS" or p.get("MultiRegion"):
             what = f"KeySpec {spec}" if spec != "SYMMETRIC_DEFAULT" else (
                 f"Origin {origin}" if origin != "AWS_KMS" else "MultiRegion")
@@ -112,16 +138,60 @@ class KmsService:
                 "UnsupportedOperationException",
                 f"{what} is not supported by pytest-cloudhsm-kms yet.",
             )
+        key_id, arn, policy = self._new_key_identity(p)
+        material = SymmetricMaterial(self.entropy.bytes(32), self.entropy.bytes(32))
+        key = self._add_key(p, key_id, arn, policy, material, origin=origin, usage=usage,
+                            spec=spec)
+        return {"KeyMetadata": key.metadata()}
+
+    def _create_cloudhsm_key(
+        self, p: Params, spec: str, origin: str, store_id: str | None
+    ) -> Result:
+        """CreateKey in a CloudHSM key store (aws-facts §2.1).
+
+        UNCONFIRMED choices: ``Origin=AWS_CLOUDHSM`` without a store, or a store
+        with another origin, is ``UnsupportedOperationException``, as are key
+        types and multi-Region keys that custom key stores do not support.
+        """
+        if store_id is None or origin != "AWS_CLOUDHSM":
+            raise ServiceError(
+                "UnsupportedOperationException",
+                "Origin AWS_CLOUDHSM and a CustomKeyStoreId must be specified together.",
+            )
+        store = self.custom_key_store(store_id)
+        if spec != "SYMMETRIC_DEFAULT" or p.get("MultiRegion"):
+            what = "MultiRegion keys" if spec == "SYMMETRIC_DEFAULT" else f"KeySpec {spec}"
+            raise ServiceError(
+                "UnsupportedOperationException",
+                f"{what} are not supported in custom key stores.",
+            )
+        check_state(store, "CreateKey")
+        cluster = self._cluster(store.cloud_hsm_cluster_id)
+        self._check_cluster(cluster, hsms_needed=2)
+        key_id, arn, policy = self._new_key_identity(p)
+        handle = cluster.create_key(arn, KMSUSER)
+        material = ClusterMaterial(self, store, handle, arn)
+        key = self._add_key(p, key_id, arn, policy, material, origin=origin,
+                            usage="ENCRYPT_DECRYPT", spec=spec)
+        key.custom_key_store = store
+        store.keys[key_id] = key
+        return {"KeyMetadata": key.metadata()}
+
+    def _new_key_identity(self, p: Params) -> tuple[str, str, str]:
         if len(self.keys) >= MAX_KEYS:
             raise ServiceError(
                 "LimitExceededException",
                 f"Limit of {MAX_KEYS} KMS keys in {self.region} has been exceeded.",
             )
-        key_id = self.entropy.uuid4()
-        arn = f"{self._arn_prefix}key/{key_id}"
         policy = p.get("Policy") or self._default_policy()
         _check_policy(policy)
-        material = SymmetricMaterial(self.entropy.bytes(32), self.entropy.bytes(32))
+        key_id = self.entropy.uuid4()
+        return key_id, f"{self._arn_prefix}key/{key_id}", policy
+
+    def _add_key(
+        self, p: Params, key_id: str, arn: str, policy: str, material: Any, *,
+        origin: str, usage: str, spec: str,
+    ) -> Key:
         key = Key(
             key_id=key_id,
             arn=arn,
@@ -136,7 +206,7 @@ class KmsService:
             tags={t["TagKey"]: t["TagValue"] for t in p.get("Tags", ())},
         )
         self.keys[key_id] = key
-        return {"KeyMetadata": key.metadata()}
+        return key
 
     def DescribeKey(self, p: Params) -> Result:
         return {"KeyMetadata": self.key(p["KeyId"]).metadata()}
@@ -328,16 +398,6 @@ class KmsService:
             raise ServiceError("InvalidArnException", _NO_ALIASES)
         return self.key(key_id)
 
-    def custom_key_store(self, custom_key_store_id: str) -> CustomKeyStore:
-        """A custom key store by ID, or ``CustomKeyStoreNotFoundException``."""
-        store = self.custom_key_stores.get(custom_key_store_id)
-        if store is None:
-            raise ServiceError(
-                "CustomKeyStoreNotFoundException",
-                f"Custom key store {custom_key_store_id} does not exist.",
-            )
-        return store
-
     # -- internals ------------------------------------------------------------
 
     def _key_by_id(self, key_id: str) -> Key:
@@ -385,7 +445,34 @@ class KmsService:
 
     def _usable_key(self, key_id: str) -> Key:
         """A key that may run a cryptographic operation now (aws-facts §3)."""
-        return _check_usable(self.key(key_id))
+        return _check_usable(self._admit(self.key(key_id)))
+
+    def _admit(self, key: Key) -> Key:
+        """Count the request against the key's custom key store quota (may throttle)."""
+        store = key.custom_key_store
+        if store is not None:
+            store.quota.consume(self._operation)
+        return key
+
+    def _refuse_cloudhsm_key(self, operation: str, params: Params) -> None:
+        """What AWS answers when a CloudHSM key store key is asked to do what it cannot."""
+        key_id = params.get("KeyId")
+        if not isinstance(key_id, str) or (
+            operation not in _NOT_IN_CLOUDHSM and operation not in _WRONG_USAGE_IN_CLOUDHSM
+        ):
+            return
+        key = self.key(key_id)
+        if key.origin != "AWS_CLOUDHSM":
+            return
+        if operation in _NOT_IN_CLOUDHSM:
+            raise ServiceError(
+                "UnsupportedOperationException",
+                f"{key.arn} origin is AWS_CLOUDHSM which is not valid for this operation.",
+            )
+        raise ServiceError(
+            "InvalidKeyUsageException",
+            f"{key.arn} key usage is {key.key_usage} which is not valid for {operation}.",
+        )
 
     def _data_key(self, p: Params) -> tuple[Key, bytes, bytes]:
         spec: str | None = p.get("KeySpec")
@@ -427,7 +514,7 @@ class KmsService:
             if envelope.key_id in self._deleted_key_ids:
                 self._key_by_id(envelope.key_id)
             raise ServiceError("InvalidCiphertextException", None)
-        _check_usable(key)
+        _check_usable(self._admit(key))
         _check_algorithm(key, algorithm)
         return key, key.material.decrypt(
             envelope.material_id, envelope.iv, envelope.data, aad(envelope.header, context)
@@ -443,12 +530,19 @@ class KmsService:
         return _check_usable(key)
 
     def _store_random(self, store: CustomKeyStore, count: int) -> bytes:
-        if not store.connected:
+        """Random bytes from the store's cluster. A connected store whose cluster has no
+        ACTIVE HSM is ``CustomKeyStoreInvalidStateException`` (UNCONFIRMED)."""
+        check_state(store, "GenerateRandom")
+        store.quota.consume(self._operation)
+        cluster = self._cluster_or_none(store.cloud_hsm_cluster_id)
+        if cluster is None or not cluster.active_hsms():
             raise ServiceError(
                 "CustomKeyStoreInvalidStateException",
-                f"Custom key store {store.custom_key_store_id} is not connected.",
+                f"The AWS CloudHSM cluster of custom key store {store.custom_key_store_id} "
+                "has no active HSMs.",
             )
-        return self.entropy.bytes(count)
+        random: bytes = cluster.generate_random(count)
+        return random
 
     def _expire(self, key: Key, deletion_date: float) -> None:
         """End of the waiting period: the key and its aliases are gone."""
@@ -456,6 +550,11 @@ class KmsService:
             return  # cancelled, or rescheduled
         del self.keys[key.key_id]
         self._deleted_key_ids.add(key.key_id)
+        if key.custom_key_store is not None:
+            # Best effort: unreachable backing keys stay in the cluster as orphans.
+            key.custom_key_store.keys.pop(key.key_id, None)
+            if isinstance(key.material, ClusterMaterial):
+                key.material.delete_backing_key()
         for name in [n for n, a in self.aliases.items() if a.target_key_id == key.key_id]:
             del self.aliases[name]
 
