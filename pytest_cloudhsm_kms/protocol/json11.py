@@ -45,6 +45,11 @@ def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not JSON")
 
 
+# Made once: json.dumps/json.loads with options build a new coder on every call.
+_ENCODER = json.JSONEncoder(default=_default, separators=(",", ":"))
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 class JsonCodec:
     """The JSON 1.1 wire format of one service model."""
 
@@ -73,7 +78,7 @@ class JsonCodec:
             result = invoke(operation.name, params)
         except ServiceError as error:
             return self.error(error, request_id, operation, params)
-        payload = json.dumps(result, default=_default, separators=(",", ":")).encode()
+        payload = _ENCODER.encode(result).encode()
         return WireResponse(200, self._headers(request_id, payload), payload,
                             operation.name, params, None)
 
@@ -107,8 +112,8 @@ class JsonCodec:
             document: Any = {}
         else:
             try:
-                document = json.loads(body, parse_constant=_reject_constant)
-            except (ValueError, RecursionError):
+                document = _DECODER.decode(body.decode("utf-8"))
+            except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
                 raise ServiceError("SerializationException", "Malformed JSON body") from None
         return self._checkers[operation](document)
 
