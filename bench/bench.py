@@ -9,7 +9,10 @@
 * scale: the same calls in a store of 100,000 keys against one of 10 keys
   (budget: within 10%);
 * per test: the setup+teardown cost of each fixture over an empty test,
-  measured by running generated test files in a pytest subprocess.
+  measured by running generated test files in a pytest subprocess
+  (budget: ``cloudhsm_key`` <= 3 ms);
+* retries: the wall time of a call that exhausts botocore's retries under
+  throttling, per retry mode, against the back-off botocore waited (virtual).
 
 Not a test: it asserts nothing, it prints numbers.
 """
@@ -17,6 +20,7 @@ Not a test: it asserts nothing, it prints numbers.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import subprocess
 import sys
@@ -170,8 +174,40 @@ def bench_scale(calls: int, rounds: int, many: int) -> None:
 FIXTURE_TESTS = {
     "empty": "def test_{i}():\n    pass\n",
     "cloudhsm_kms": "def test_{i}(cloudhsm_kms):\n    pass\n",
+    "cloudhsm_cluster": "def test_{i}(cloudhsm_cluster):\n    pass\n",
+    "cloudhsm_key": "def test_{i}(cloudhsm_key):\n    pass\n",
     "kms_client": "def test_{i}(kms_client):\n    pass\n",
 }
+
+
+def bench_retries() -> None:
+    """A call whose retries are all throttled, per retry mode: wall time against the
+    back-off botocore waited (virtual seconds) and its nominal maximum."""
+    from botocore.config import Config
+    from botocore.exceptions import ClientError
+
+    # Nominal maximum back-off for an exhausted call (aws-facts §5.2).
+    nominal = {"legacy": 1 + 2 + 4 + 8, "standard": 1 + 2, "adaptive": 1 + 2}
+    print("exhausted retries under throttling (every attempt throttled)")
+    print(f"  {'mode':<9} {'attempts':>8} {'virtual back-off s':>19} {'nominal max s':>14} "
+          f"{'wall ms':>8}")
+    for mode in ("legacy", "standard", "adaptive"):
+        with CloudHsmKms() as env:
+            key_id = env.ready_key()["KeyId"]
+            client = env.client("kms", config=Config(retries={"mode": mode}))
+            with env.fault("throttled"):
+                with contextlib.suppress(ClientError):  # warm: botocore loads its retry config
+                    env.client("kms", config=Config(retries={"mode": mode})).encrypt(
+                        KeyId=key_id, Plaintext=b"x")
+                before_virtual, start = env.clock.now(), time.perf_counter()
+                try:
+                    client.encrypt(KeyId=key_id, Plaintext=b"x")
+                except ClientError as error:
+                    attempts = error.response["ResponseMetadata"]["RetryAttempts"] + 1
+                wall = time.perf_counter() - start
+                virtual = env.clock.now() - before_virtual - wall
+        print(f"  {mode:<9} {attempts:>8} {virtual:>19.2f} {nominal[mode]:>14} "
+              f"{wall * 1e3:>8.1f}")
 
 
 def bench_fixtures(tests: int) -> None:
@@ -213,6 +249,7 @@ def main() -> None:
     bench_per_call(calls, rounds)
     bench_scale(calls, rounds, many)
     bench_fixtures(tests)
+    bench_retries()
 
 
 if __name__ == "__main__":
