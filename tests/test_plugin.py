@@ -191,5 +191,43 @@ def test_internal_errors_fail_the_test_loudly(pytester: pytest.Pytester) -> None
 def test_fixtures_are_documented(pytester: pytest.Pytester) -> None:
     pytester.makepyfile("def test_x(): pass")
     result = pytester.runpytest("--fixtures")
-    for name in ("cloudhsm_kms", "kms_client", "cloudhsmv2_client", "cloudhsm_cluster"):
+    for name in ("cloudhsm_kms", "kms_client", "cloudhsmv2_client", "cloudhsm_cluster",
+                 "cloudhsm_key_store", "cloudhsm_key"):
         result.stdout.fnmatch_lines([f"{name}*", "*"])
+
+
+def test_cloudhsm_cluster_is_an_active_cluster_with_two_hsms_in_two_zones(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        def test_cluster(cloudhsm_cluster, cloudhsmv2_client):
+            (listed,) = cloudhsmv2_client.describe_clusters()["Clusters"]
+            assert listed["ClusterId"] == cloudhsm_cluster["ClusterId"]
+            assert listed["State"] == "ACTIVE"
+            hsms = listed["Hsms"]
+            assert [h["State"] for h in hsms] == ["ACTIVE", "ACTIVE"]
+            assert len({h["AvailabilityZone"] for h in hsms}) == 2
+            assert "ClusterCertificate" in listed["Certificates"]
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_cloudhsm_key_is_an_enabled_key_in_a_connected_store(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_key(cloudhsm_cluster, cloudhsm_key_store, cloudhsm_key, kms_client):
+            (store,) = kms_client.describe_custom_key_stores()["CustomKeyStores"]
+            assert store == {**cloudhsm_key_store, "CreationDate": store["CreationDate"]}
+            assert store["ConnectionState"] == "CONNECTED"
+            assert store["CloudHsmClusterId"] == cloudhsm_cluster["ClusterId"]
+            metadata = kms_client.describe_key(KeyId=cloudhsm_key["Arn"])["KeyMetadata"]
+            assert metadata["KeyState"] == "Enabled"
+            assert metadata["Origin"] == "AWS_CLOUDHSM"
+            assert metadata["CustomKeyStoreId"] == store["CustomKeyStoreId"]
+            blob = kms_client.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
+            assert kms_client.decrypt(CiphertextBlob=blob)["Plaintext"] == b"x"
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
