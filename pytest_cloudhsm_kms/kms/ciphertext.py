@@ -12,7 +12,6 @@ Only this fake reads it, as only KMS reads real KMS ciphertext.
 from __future__ import annotations
 
 import json
-import uuid
 from typing import NamedTuple
 
 from ..errors import ServiceError

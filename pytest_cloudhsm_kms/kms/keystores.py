@@ -5,33 +5,58 @@ Choices where AWS documents nothing (aws-facts §1, UNCONFIRMED there):
 * ConnectCustomKeyStore refuses synchronously only a cluster that is not
   ACTIVE (``CloudHsmClusterNotActiveException``). Every other failure is
   found while connecting and leaves the store FAILED with a
-  ``ConnectionErrorCode``: ``CLUSTER_NOT_FOUND``, ``INSUFFICIENT_CLOUDHSM_HSMS``
-  (no ACTIVE HSM), or the ``kmsuser`` login outcome (``USER_NOT_FOUND``,
-  ``USER_LOCKED_OUT``, ``USER_LOGGED_IN``, ``INVALID_CREDENTIALS``).
+  ``ConnectionErrorCode``: ``CLUSTER_NOT_FOUND`` (no such cluster, or one
+  being deleted), ``INSUFFICIENT_CLOUDHSM_HSMS`` (no ACTIVE HSM), or the
+  ``kmsuser`` login outcome (``USER_NOT_FOUND``, ``USER_LOCKED_OUT``,
+  ``USER_LOGGED_IN``, ``INVALID_CREDENTIALS``). A failed login counts
+  against ``kmsuser``: the fifth in a row locks it.
 * Connecting takes :attr:`CustomKeyStoreOperations.connect_delay` virtual
   seconds (default 0: the store is CONNECTING in the call's own answer and
-  CONNECTED, or FAILED, from the next request on). Connect on a CONNECTED or
-  CONNECTING store changes nothing.
+  CONNECTED, or FAILED, from the next request on); disconnecting takes
+  :attr:`CustomKeyStoreOperations.disconnect_delay`. Connect on a CONNECTED
+  or CONNECTING store changes nothing. An attempt that was disconnected
+  before it finished never completes a later one.
 * Keys of a store that is not CONNECTED (CONNECTING and DISCONNECTING
   included) report ``Unavailable``, except those pending deletion.
+* A store remembers the cluster certificate of its cluster, so a cluster
+  restored from a backup of it stays related (UpdateCustomKeyStore) and in
+  use (CreateCustomKeyStore) even once the original cluster is deleted.
+* Renaming is allowed only while CONNECTED or DISCONNECTED, as the model
+  text names only those two states.
 * DeleteCustomKeyStore checks the state before the keys.
-* Creating an identical DISCONNECTED store again returns its ID; identical
-  to a connected one is ``CloudHsmClusterInUseException``.
+* Creating an identical DISCONNECTED store again returns its ID. Identical to
+  a store that is connected, or whose password KMS has rotated since, is
+  ``CustomKeyStoreNameInUseException`` (the name is checked first).
+* CreateKey in a CONNECTED store whose cluster is gone, not ACTIVE, or short
+  of two ACTIVE HSMs in two Availability Zones is
+  ``CloudHsmClusterInvalidConfigurationException``: the only cluster error
+  CreateKey's model lists.
+* Cryptography that fails in the cluster (no ACTIVE HSM, backing key gone,
+  cluster gone) is ``KMSInvalidStateException`` with a message in the form
+  ``<key ARN> is unavailable: <cause> (custom key store <ID>).``; the key
+  state does not change (aws-facts §2.3, §2.6).
+* Each key of a request counts against its store's quota, so a ReEncrypt
+  between two keys of one store counts twice (one decryption and one
+  encryption in the cluster). A request refused for the key's state still
+  counts.
 * Sending both ``CustomKeyStoreId`` and ``CustomKeyStoreName`` to
-  DescribeCustomKeyStores, and ``EXTERNAL_KEY_STORE`` stores (not modelled
-  by this fake yet), are ``ValidationException``.
+  DescribeCustomKeyStores, ``EXTERNAL_KEY_STORE`` stores (not modelled by
+  this fake yet) and ``Xks*`` members for a CloudHSM store are
+  ``ValidationException``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
+from ..cloudhsm.vault import VaultError
 from ..errors import ServiceError
 from .quota import RequestQuota
 
 if TYPE_CHECKING:
     from ..clock import VirtualClock
+    from ..cloudhsm.model import Cluster
     from ..cloudhsm.service import CloudHsmService
     from ..entropy import Entropy
     from .keys import Key
@@ -68,6 +93,10 @@ class CustomKeyStore:
     connection_error_code: str | None = None
     custom_key_store_type: str = "AWS_CLOUDHSM"
     keys: dict[str, Key] = field(default_factory=dict)
+    cluster_certificate: str | None = field(default=None, repr=False)
+    """The lineage of its cluster: related clusters have the same cluster certificate."""
+    connection_attempt: int = field(default=0, repr=False)
+    """Counts ConnectCustomKeyStore attempts, so a stale one never completes a later one."""
 
     @property
     def connected(self) -> bool:
@@ -132,6 +161,7 @@ class CustomKeyStoreOperations:
                 "ValidationException",
                 "pytest-cloudhsm-kms does not model EXTERNAL_KEY_STORE custom key stores yet.",
             )
+        _refuse_xks_members(p)
         for member in ("CloudHsmClusterId", "TrustAnchorCertificate", "KeyStorePassword"):
             if member not in p:
                 raise ServiceError(
@@ -146,11 +176,7 @@ class CustomKeyStoreOperations:
                     name, cluster_id, anchor, password) and (
                     store.connection_state == ConnectionState.DISCONNECTED):
                 return {"CustomKeyStoreId": store.custom_key_store_id}
-        if any(s.custom_key_store_name == name for s in self.custom_key_stores.values()):
-            raise ServiceError(
-                "CustomKeyStoreNameInUseException",
-                f"A custom key store with name {name} already exists.",
-            )
+        self._check_name_free(name, None)
         if len(self.custom_key_stores) >= MAX_CUSTOM_KEY_STORES:
             raise ServiceError(
                 "LimitExceededException",
@@ -158,9 +184,8 @@ class CustomKeyStoreOperations:
             )
         cluster = self._cluster(cluster_id)
         for store in self.custom_key_stores.values():
-            other = self._cluster_or_none(store.cloud_hsm_cluster_id)
-            related = other is not None and other.cluster_certificate is not None and (
-                other.cluster_certificate == cluster.cluster_certificate)
+            related = cluster.cluster_certificate is not None and (
+                store.cluster_certificate == cluster.cluster_certificate)
             if store.cloud_hsm_cluster_id == cluster_id or related:
                 raise ServiceError(
                     "CloudHsmClusterInUseException",
@@ -183,6 +208,7 @@ class CustomKeyStoreOperations:
             key_store_password=password,
             creation_date=self.clock.now(),
             quota=RequestQuota(self.clock),
+            cluster_certificate=cluster.cluster_certificate,
         )
         return {"CustomKeyStoreId": store_id}
 
@@ -214,14 +240,17 @@ class CustomKeyStoreOperations:
         if store.connection_state != ConnectionState.DISCONNECTED:
             return {}
         cluster = self._cluster_or_none(store.cloud_hsm_cluster_id)
-        if cluster is not None and cluster.state != "ACTIVE" and cluster.state != "DELETED":
+        if cluster is not None and cluster.state not in (
+                "ACTIVE", "DELETE_IN_PROGRESS", "DELETED"):
             raise ServiceError(
                 "CloudHsmClusterNotActiveException",
                 f"Cluster {cluster.cluster_id} is in the {cluster.state} state, not ACTIVE.",
             )
         store.connection_state = ConnectionState.CONNECTING
         store.connection_error_code = None
-        self.clock.call_later(self.connect_delay, lambda: self.finish_connecting(store))
+        store.connection_attempt += 1
+        attempt = store.connection_attempt
+        self.clock.call_later(self.connect_delay, lambda: self.finish_connecting(store, attempt))
         return {}
 
     def DisconnectCustomKeyStore(self, p: dict[str, Any]) -> dict[str, Any]:
@@ -239,26 +268,15 @@ class CustomKeyStoreOperations:
         store = self.custom_key_store(p["CustomKeyStoreId"])
         new_name = p.get("NewCustomKeyStoreName")
         password, cluster_id = p.get("KeyStorePassword"), p.get("CloudHsmClusterId")
-        if any(k.startswith("Xks") for k in p):
-            raise ServiceError(
-                "ValidationException",
-                "Xks properties apply only to custom key stores of type EXTERNAL_KEY_STORE.",
-            )
+        _refuse_xks_members(p)
         check_state(store, "UpdateName" if password is None and cluster_id is None
                     else "UpdateConfiguration")
-        if new_name is not None and any(
-            s.custom_key_store_name == new_name and s is not store
-            for s in self.custom_key_stores.values()
-        ):
-            raise ServiceError(
-                "CustomKeyStoreNameInUseException",
-                f"A custom key store with name {new_name} already exists.",
-            )
+        if new_name is not None:
+            self._check_name_free(new_name, store)
         if cluster_id is not None and cluster_id != store.cloud_hsm_cluster_id:
             cluster = self._cluster(cluster_id)
-            current = self._cluster_or_none(store.cloud_hsm_cluster_id)
-            lineage = current.cluster_certificate if current is not None else None
-            if cluster.cluster_certificate is None or cluster.cluster_certificate != lineage:
+            if cluster.cluster_certificate is None or (
+                    cluster.cluster_certificate != store.cluster_certificate):
                 raise ServiceError(
                     "CloudHsmClusterNotRelatedException",
                     f"Cluster {cluster_id} does not share a backup history with cluster "
@@ -286,6 +304,15 @@ class CustomKeyStoreOperations:
 
     # -- lookups and the connection ---------------------------------------------
 
+    def _check_name_free(self, name: str, renamed: CustomKeyStore | None) -> None:
+        """``CustomKeyStoreNameInUseException`` if another store has ``name``."""
+        for store in self.custom_key_stores.values():
+            if store.custom_key_store_name == name and store is not renamed:
+                raise ServiceError(
+                    "CustomKeyStoreNameInUseException",
+                    f"A custom key store with name {name} already exists.",
+                )
+
     def custom_key_store(self, custom_key_store_id: str) -> CustomKeyStore:
         """A custom key store by ID, or ``CustomKeyStoreNotFoundException``."""
         store = self.custom_key_stores.get(custom_key_store_id)
@@ -296,9 +323,15 @@ class CustomKeyStoreOperations:
             )
         return store
 
-    def finish_connecting(self, store: CustomKeyStore) -> None:
-        """End a connection attempt: CONNECTED, or FAILED with the cause's error code."""
+    def finish_connecting(self, store: CustomKeyStore, attempt: int | None = None) -> None:
+        """End a connection attempt: CONNECTED, or FAILED with the cause's error code.
+
+        ``attempt`` (the store's ``connection_attempt`` when it started) makes a
+        stale attempt a no-op; ``None`` ends whichever attempt is under way.
+        """
         if store.connection_state != ConnectionState.CONNECTING:
+            return
+        if attempt is not None and attempt != store.connection_attempt:
             return
         error = self._connection_error(store)
         if error is None:
@@ -326,12 +359,12 @@ class CustomKeyStoreOperations:
         if store.connection_state == ConnectionState.DISCONNECTING:
             store.connection_state = ConnectionState.DISCONNECTED
 
-    def _cluster_or_none(self, cluster_id: str) -> Any:
+    def _cluster_or_none(self, cluster_id: str) -> Cluster | None:
         if self.cloudhsm is None:
             return None
         return self.cloudhsm.cluster(cluster_id)
 
-    def _cluster(self, cluster_id: str) -> Any:
+    def _cluster(self, cluster_id: str) -> Cluster:
         cluster = self._cluster_or_none(cluster_id)
         if cluster is None or cluster.state in ("DELETE_IN_PROGRESS", "DELETED"):
             raise ServiceError(
@@ -341,7 +374,7 @@ class CustomKeyStoreOperations:
         return cluster
 
     @staticmethod
-    def _check_cluster(cluster: Any, *, hsms_needed: int) -> None:
+    def _check_cluster(cluster: Cluster, *, hsms_needed: int) -> None:
         """An ACTIVE cluster with enough ACTIVE HSMs, each in a different AZ (aws-facts §1.3)."""
         if cluster.state != "ACTIVE":
             raise ServiceError(
@@ -355,6 +388,27 @@ class CustomKeyStoreOperations:
                 f"Cluster {cluster.cluster_id} must have at least {hsms_needed} active HSMs, "
                 "each in a different Availability Zone.",
             )
+
+    def cluster_for_new_key(self, store: CustomKeyStore) -> Cluster:
+        """The cluster a new KMS key of a CONNECTED store gets its backing key from.
+
+        It must be ACTIVE with two ACTIVE HSMs in two Availability Zones; anything
+        else (the cluster gone too) is ``CloudHsmClusterInvalidConfigurationException``,
+        the only cluster error CreateKey models (aws-facts §2.1).
+        """
+        cluster = self._cluster_or_none(store.cloud_hsm_cluster_id)
+        try:
+            if cluster is None or cluster.state != "ACTIVE":
+                raise ServiceError("CloudHsmClusterNotActiveException")
+            self._check_cluster(cluster, hsms_needed=2)
+        except ServiceError:
+            raise ServiceError(
+                "CloudHsmClusterInvalidConfigurationException",
+                f"The AWS CloudHSM cluster {store.cloud_hsm_cluster_id} of custom key store "
+                f"{store.custom_key_store_id} must be ACTIVE with at least two active HSMs, "
+                "each in a different Availability Zone.",
+            ) from None
+        return cluster
 
 
 class ClusterMaterial:
@@ -390,21 +444,19 @@ class ClusterMaterial:
             cluster.delete_key(self.handle)
         return True
 
-    def cluster(self) -> Any:
+    def cluster(self) -> Cluster | None:
         """The cluster that holds the backing key now (the store's current cluster), if any."""
         return self._service._cluster_or_none(self._store.cloud_hsm_cluster_id)
 
-    def _cluster(self) -> Any:
+    def _cluster(self) -> Cluster:
         cluster = self.cluster()
         if cluster is None:
             raise self._invalid_state("KMS cannot communicate with your CloudHSM cluster")
         return cluster
 
-    def _run(self, cluster: Any, action: Any) -> bytes:
-        from ..cloudhsm import VaultError
-
+    def _run(self, cluster: Cluster, action: Callable[[], bytes]) -> bytes:
         try:
-            result: bytes = action()
+            return action()
         except VaultError as error:
             if error.reason == "DECRYPT_FAILED":
                 raise ServiceError("InvalidCiphertextException", None) from None
@@ -413,10 +465,8 @@ class ClusterMaterial:
                     f"AWS CloudHSM cluster {cluster.cluster_id} has no active HSMs"
                 ) from None
             raise self._invalid_state(
-                f"the key material for {self._arn} is not in AWS CloudHSM cluster "
-                f"{cluster.cluster_id}"
+                f"its key material is not in AWS CloudHSM cluster {cluster.cluster_id}"
             ) from None
-        return result
 
     def _invalid_state(self, cause: str) -> ServiceError:
         return ServiceError(
@@ -428,3 +478,12 @@ class ClusterMaterial:
 
 def _normalise_pem(pem: str) -> str:
     return "".join(pem.split())
+
+
+def _refuse_xks_members(p: dict[str, Any]) -> None:
+    """``Xks*`` members configure external key stores, which this fake does not model."""
+    if any(member.startswith("Xks") for member in p):
+        raise ServiceError(
+            "ValidationException",
+            "Xks properties apply only to custom key stores of type EXTERNAL_KEY_STORE.",
+        )
