@@ -40,6 +40,19 @@ class VirtualClock:
         elapsed = time.monotonic() - self._origin if self._ticking else 0.0
         return self._start + elapsed + self._offset
 
+    @property
+    def ticking(self) -> bool:
+        """Whether virtual time follows real time between jumps; set ``False`` to freeze it."""
+        return self._ticking
+
+    @ticking.setter
+    def ticking(self, ticking: bool) -> None:
+        with self._lock:
+            now = self.now()
+            self._ticking = ticking
+            self._origin = time.monotonic()
+            self._offset = now - self._start
+
     def advance(self, seconds: float) -> float:
         """Move virtual time forward, run the work that falls due, return the new time."""
         if seconds < 0:

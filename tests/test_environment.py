@@ -135,3 +135,14 @@ def test_back_off_sleeps_advance_the_virtual_clock_not_the_wall() -> None:
         before = aws.clock.now()
         botocore.endpoint.time.sleep(3600)
         assert aws.clock.now() - before >= 3600
+
+
+def test_a_frozen_clock_moves_only_when_advanced() -> None:
+    with CloudHsmKms() as aws:
+        aws.clock.ticking = False
+        frozen = aws.clock.now()
+        aws.client("kms").list_keys()
+        assert aws.clock.now() == frozen
+        assert aws.clock.advance(2.5) == frozen + 2.5
+        aws.clock.ticking = True
+        assert aws.clock.now() >= frozen + 2.5
