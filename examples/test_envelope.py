@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import envelope
 import pytest
 from botocore.exceptions import ClientError
-
-import envelope
 
 
 @pytest.fixture

@@ -86,7 +86,8 @@ class CloudHsmKms:
         self.internal_errors: list[str] = []
         self.interceptors: list[Interceptor] = []
         self.fault_types: dict[str, Callable[..., Fault]] = dict(FAULTS)
-        self.faults_applied: list[str] = []
+        self.faults_applied: list[str] = []  # every fault applied, for the summary
+        self._applied_faults: list[tuple[Fault, str]] = []  # in force now, oldest first
         self._services: dict[tuple[str, str], Service] = {}
         self._lock = threading.RLock()
         self._route_requests = route_requests
@@ -183,22 +184,62 @@ class CloudHsmKms:
         finally:
             self.lift_fault(fault)
 
+    @property
+    def active_faults(self) -> list[str]:
+        """The names of the faults applied and not lifted yet, oldest first."""
+        return [name for _, name in self._applied_faults]
+
     def apply_fault(self, fault: Fault, name: str | None = None) -> None:
-        """Apply a fault until :meth:`lift_fault`."""
+        """Apply a fault until :meth:`lift_fault`. Faults compose: each applies on top of
+        the ones before. If applying fails, what it had changed is undone."""
+        stack = self._applied_faults
         with self._lock:
+            if any(applied is fault for applied, _ in stack):
+                raise RuntimeError(f"{fault!r} is applied already")
             self.clock.run_due()
-            fault.apply(self)
-            self.faults_applied.append(name or type(fault).__name__)
+            try:
+                fault.apply(self)
+            except BaseException:
+                fault.lift(self)
+                raise
+            if name is None:  # the name it is registered under, else its class name
+                name = next((n for n, factory in self.fault_types.items()
+                             if factory is type(fault)), type(fault).__name__)
+            stack.append((fault, name))
+            self.faults_applied.append(name)
 
     def lift_fault(self, fault: Fault) -> None:
-        """Restore the world as it was before :meth:`apply_fault`."""
-        with self._lock:
-            fault.lift(self)
+        """Restore the world as it was before :meth:`apply_fault` (a no-op if not applied).
 
-    def add_interceptor(self, interceptor: Interceptor) -> None:
+        Faults are lifted in reverse order; lifting one that others were applied
+        on top of lifts those first and applies them again afterwards.
+        """
+        stack = self._applied_faults
+        with self._lock:
+            index = next((i for i, (f, _) in enumerate(stack) if f is fault), None)
+            if index is None:
+                return
+            self.clock.run_due()
+            above = stack[index + 1:]
+            for later, _ in reversed(above):
+                later.lift(self)
+            fault.lift(self)
+            del stack[index:]
+            for later, later_name in above:
+                later.apply(self)
+                stack.append((later, later_name))
+
+    def add_interceptor(self, interceptor: Interceptor) -> Callable[[], None]:
         """Run ``interceptor(service, operation, params)`` before each operation; the
-        :class:`ServiceError` it returns is answered instead of running the operation."""
+        :class:`ServiceError` it returns is answered instead of running the operation
+        (``None`` lets the call through). Returns a function that removes it."""
         self.interceptors.append(interceptor)
+
+        def remove() -> None:
+            with contextlib.suppress(ValueError):
+                self.interceptors.remove(interceptor)
+
+        return remove
 
     # -- the wire ---------------------------------------------------------------
 
@@ -237,10 +278,16 @@ class CloudHsmKms:
         self, service: str, invoke: Callable[[str, dict[str, Any]], dict[str, Any]],
         operation: str, params: dict[str, Any],
     ) -> dict[str, Any]:
-        for interceptor in self.interceptors:
+        for interceptor in tuple(self.interceptors):  # one may remove itself
             error = interceptor(service, operation, params)
-            if error is not None:
-                raise error
+            if error is None:
+                continue
+            if not isinstance(error, ServiceError):
+                raise TypeError(
+                    f"an interceptor answered {operation} with {error!r}; it must return a "
+                    "pytest_cloudhsm_kms.ServiceError or None"
+                )
+            raise error
         return invoke(operation, params)
 
     # -- clients ----------------------------------------------------------------
@@ -389,20 +436,43 @@ class _VirtualSleep:
         bucket.TokenBucket._acquire = _virtual_acquire
 
     def uninstall(self) -> None:
+        """Sleep for real again. ``Clock.current_time`` stays wrapped: outside an
+        environment it is real time, continued without a jump back for the rate
+        limiter of a client that read a virtual clock before."""
         botocore.endpoint.time = self._real
-        bucket.Clock.current_time = _REAL_CURRENT_TIME
         bucket.Clock.sleep = _REAL_BUCKET_SLEEP
         bucket.TokenBucket._acquire = _REAL_ACQUIRE
 
 
-_REAL_CURRENT_TIME = bucket.Clock.current_time
 _REAL_BUCKET_SLEEP = bucket.Clock.sleep
 _REAL_ACQUIRE = bucket.TokenBucket._acquire
+# Settles a wait that floating point leaves a hair short; botocore's own loop is unbounded.
+_MAX_VIRTUAL_WAITS = 64
 
 
 def _virtual_current_time(self: Any) -> float:
+    """botocore's ``bucket.Clock.current_time``: the active environment's virtual time.
+
+    Each adaptive-mode client has one such clock (its token bucket, rate
+    clocker and CUBIC calculator share it). The time it reads stays continuous
+    for that client across environments and after them: a client made in one
+    test and used in the next (whose virtual clock may be days behind) sees no
+    jump back, which would otherwise drain its bucket and advance the next
+    test's clock by the gap.
+    """
     environment = routing.current()
-    return environment.clock.now() if environment is not None else time.time()
+    source = environment.clock if environment is not None else None
+    now = source.now() if source is not None else time.time()
+    state: list[Any] | None = self.__dict__.get("_cloudhsm_kms_time")
+    if state is None:
+        self._cloudhsm_kms_time = [source, 0.0, now]  # source, shift, last reading
+        return now
+    if state[0] is not source:
+        state[0] = source
+        state[1] = max(state[2] - now, 0.0)
+    reading: float = max(now + state[1], state[2])
+    state[2] = reading
+    return reading
 
 
 def _virtual_bucket_sleep(self: Any, amount: float) -> None:
@@ -410,7 +480,12 @@ def _virtual_bucket_sleep(self: Any, amount: float) -> None:
 
 
 def _virtual_acquire(self: Any, amount: float, block: bool) -> bool:
-    """botocore's ``TokenBucket._acquire``, with the wait for capacity made virtual."""
+    """botocore's ``TokenBucket._acquire``, with the wait for capacity made virtual.
+
+    botocore waits on a condition until the bucket refills; here the virtual
+    clock advances by that wait instead, so an adaptive-mode client costs no
+    wall time however long its limiter makes it wait.
+    """
     environment = routing.current()
     if environment is None:
         return bool(_REAL_ACQUIRE(self, amount, block))
@@ -418,8 +493,12 @@ def _virtual_acquire(self: Any, amount: float, block: bool) -> bool:
     if amount > self._current_capacity:
         if not block:
             raise CapacityNotAvailableError()
-        environment.clock.advance(self._sleep_amount(amount))
-        self._refill()
+        for _ in range(_MAX_VIRTUAL_WAITS):
+            wait = self._sleep_amount(amount)
+            if wait <= 0:
+                break
+            environment.clock.advance(wait)
+            self._refill()
     self._current_capacity -= amount
     return True
 

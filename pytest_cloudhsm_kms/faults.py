@@ -7,37 +7,50 @@ same names and options serve the markers, ``--cloudhsm-fault`` and
 
 A fault applies to everything that exists when it is applied: every custom
 key store, cluster and CloudHSM-backed key of every Region the environment
-has served.
+has served. What the test itself changes while the fault holds (it
+reconnects a store, say) stays changed when the fault is lifted; only what
+the fault did is undone.
 """
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
+from numbers import Real
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
+from .errors import ServiceError
 from .kms.keystores import ClusterMaterial, ConnectionState
 from .kms.quota import COUNTED_OPERATIONS, Throttle
 
 if TYPE_CHECKING:
+    from .cloudhsm.model import Cluster, Hsm
+    from .cloudhsm.vault import KeyObject
     from .environment import CloudHsmKms
+    from .kms.keys import Key
     from .kms.keystores import CustomKeyStore
 
 __all__ = [
+    "CONNECTION_ERROR_CODES",
     "FAULTS",
     "Disconnected",
     "EmptyCluster",
     "Fault",
     "MissingKeyMaterial",
     "Throttled",
+    "fault_options",
     "make_fault",
 ]
 
+# The ConnectionErrorCode values of CloudHSM key stores (aws-facts §1.5).
 CONNECTION_ERROR_CODES = frozenset({
     "INTERNAL_ERROR", "NETWORK_ERRORS", "CLUSTER_NOT_FOUND", "INSUFFICIENT_CLOUDHSM_HSMS",
     "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET", "INVALID_CREDENTIALS", "SUBNET_NOT_FOUND",
     "USER_LOCKED_OUT", "USER_LOGGED_IN", "USER_NOT_FOUND",
 })
+_ARN_REGION = re.compile(r"arn:aws[a-z-]*:kms:([a-z0-9-]+):")
 
 
 class Fault(Protocol):
@@ -55,12 +68,33 @@ def _stores(environment: CloudHsmKms) -> Iterator[CustomKeyStore]:
         yield from kms.custom_key_stores.values()
 
 
+def _check_int(name: str, value: object, *, optional: bool = False) -> None:
+    if optional and value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        wanted = "an int >= 0 or None" if optional else "an int >= 0"
+        raise ValueError(f"{name} must be {wanted}, not {value!r}")
+
+
+def _names(name: str, value: object) -> list[str] | None:
+    """``None``, one string, or a collection of non-empty strings, as a list."""
+    if value is None:
+        return None
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, Collection) or isinstance(items, (bytes, dict)) or not all(
+            isinstance(item, str) and item for item in items):
+        raise ValueError(f"{name} must be a string or a list of strings, not {value!r}")
+    return list(items)
+
+
 @dataclass
 class Disconnected:
-    """The key store is DISCONNECTED, or FAILED with ``error_code`` (a ``ConnectionErrorCode``).
+    """The key stores are DISCONNECTED, or FAILED with ``error_code`` (a ``ConnectionErrorCode``).
 
-    Its keys report ``Unavailable`` and their cryptography fails with
-    ``KMSInvalidStateException``.
+    DescribeCustomKeyStores shows the state (and ``ConnectionErrorCode`` when
+    FAILED); the stores' keys report ``KeyState`` ``Unavailable`` (those pending
+    deletion stay ``PendingDeletion``) and their cryptography fails with
+    ``KMSInvalidStateException: <key ARN> is unavailable.``
     """
 
     error_code: str | None = None
@@ -69,33 +103,41 @@ class Disconnected:
     def __post_init__(self) -> None:
         if self.error_code is not None and self.error_code not in CONNECTION_ERROR_CODES:
             raise ValueError(
-                f"error_code must be one of {sorted(CONNECTION_ERROR_CODES)}, "
-                f"not {self.error_code!r}"
+                f"error_code must be None (DISCONNECTED) or a ConnectionErrorCode of a CloudHSM "
+                f"key store: {', '.join(sorted(CONNECTION_ERROR_CODES))}; not {self.error_code!r}"
             )
 
+    @property
+    def _state(self) -> tuple[str, str | None]:
+        if self.error_code is None:
+            return ConnectionState.DISCONNECTED, None
+        return ConnectionState.FAILED, self.error_code
+
     def apply(self, environment: CloudHsmKms) -> None:
+        state, code = self._state
         for store in _stores(environment):
             self._saved.append((store, store.connection_state, store.connection_error_code))
-            if self.error_code is None:
-                store.connection_state = ConnectionState.DISCONNECTED
-                store.connection_error_code = None
-            else:
-                store.connection_state = ConnectionState.FAILED
-                store.connection_error_code = self.error_code
+            store.connection_state, store.connection_error_code = state, code
 
     def lift(self, environment: CloudHsmKms) -> None:
-        for store, state, code in self._saved:
-            store.connection_state, store.connection_error_code = state, code
+        for store, state, code in reversed(self._saved):
+            # A store the test connected or disconnected meanwhile keeps the state it chose.
+            if (store.connection_state, store.connection_error_code) == self._state:
+                store.connection_state, store.connection_error_code = state, code
         self._saved.clear()
 
 
 @dataclass
 class EmptyCluster:
-    """The clusters have no HSM at all: DescribeClusters lists none, cryptography on
-    CloudHSM keys fails with ``KMSInvalidStateException``, and a connect attempt
-    ends FAILED with ``INSUFFICIENT_CLOUDHSM_HSMS``."""
+    """The clusters have no HSM: every HSM has been deleted.
 
-    _saved: list[tuple[Any, dict[str, Any]]] = field(default_factory=list, repr=False)
+    DescribeClusters lists no HSM (the cluster stays ACTIVE); cryptography with
+    CloudHSM keys fails with ``KMSInvalidStateException``; a connection attempt
+    ends FAILED with ``INSUFFICIENT_CLOUDHSM_HSMS``. Stores stay CONNECTED, as
+    KMS reports a broken cluster behind a connected store (aws-facts §1.4).
+    """
+
+    _saved: list[tuple[Cluster, dict[str, Hsm]]] = field(default_factory=list, repr=False)
 
     def apply(self, environment: CloudHsmKms) -> None:
         for cloudhsm in environment.services("cloudhsmv2"):
@@ -104,29 +146,34 @@ class EmptyCluster:
                 cluster.hsms.clear()
 
     def lift(self, environment: CloudHsmKms) -> None:
-        for cluster, hsms in self._saved:
+        for cluster, hsms in reversed(self._saved):
+            # The hidden HSMs come back in their order, before any the test created meanwhile.
+            added = dict(cluster.hsms)
+            cluster.hsms.clear()
             cluster.hsms.update(hsms)
+            cluster.hsms.update(added)
         self._saved.clear()
 
 
 @dataclass
 class MissingKeyMaterial:
-    """The backing keys of CloudHSM keys (all, or those ``key_ids`` name: IDs, ARNs or
-    aliases) are gone from their clusters. Key state is unchanged; cryptography
-    fails with ``KMSInvalidStateException``."""
+    """The backing keys of CloudHSM keys are gone from their clusters.
+
+    All of them, or only those of ``key_ids`` (key IDs, key ARNs, alias names
+    or alias ARNs). The keys' state is unchanged (``Enabled`` stays
+    ``Enabled``), but their cryptography fails with ``KMSInvalidStateException``,
+    as after an HSM was restored from a backup older than the key (aws-facts §2.6).
+    """
 
     key_ids: Collection[str] | None = None
-    _saved: list[tuple[Any, int, Any]] = field(default_factory=list, repr=False)
+    _saved: list[tuple[Cluster, int, KeyObject]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        if isinstance(self.key_ids, str):
-            self.key_ids = [self.key_ids]
+        self.key_ids = _names("key_ids", self.key_ids)
 
     def apply(self, environment: CloudHsmKms) -> None:
-        wanted: set[str] | None = None
-        if self.key_ids is not None:
-            kms = environment.kms()
-            wanted = {kms.key(key_id).key_id for key_id in self.key_ids}
+        wanted = None if self.key_ids is None else {
+            _resolve(environment, key_id).key_id for key_id in self.key_ids}
         for kms in environment.services("kms"):
             for key in kms.keys.values():
                 material = key.material
@@ -140,19 +187,47 @@ class MissingKeyMaterial:
                                         cluster.keys.pop(material.handle)))
 
     def lift(self, environment: CloudHsmKms) -> None:
-        for cluster, handle, key_object in self._saved:
-            cluster.keys[handle] = key_object
+        for cluster, handle, key_object in reversed(self._saved):
+            cluster.keys.setdefault(handle, key_object)
         self._saved.clear()
+
+
+def _resolve(environment: CloudHsmKms, key_id: str) -> Key:
+    """A CloudHSM key store key named by ID, ARN or alias (an ARN names its Region)."""
+    match = _ARN_REGION.match(key_id)
+    region = match.group(1) if match else environment.region
+    for kms in environment.services("kms"):
+        if kms.region != region:
+            continue
+        try:
+            key: Key = kms.key(key_id)
+        except ServiceError:
+            break
+        if not isinstance(key.material, ClusterMaterial):
+            raise ValueError(f"key_ids: {key_id!r} is not a key in a CloudHSM key store")
+        return key
+    raise ValueError(f"key_ids: no KMS key {key_id!r} in {region}")
 
 
 @dataclass
 class Throttled:
-    """Quota-counted requests to the key stores get ``ThrottlingException`` (HTTP 400).
+    """Requests the key store quota counts get ``ThrottlingException`` (HTTP 400).
 
-    All of them by default; or only past the first ``after``; or only ``times``
-    of them; or only beyond ``rate`` requests per virtual second, lowered by
-    ``cluster_load`` (0.0 to 1.0, the share of the cluster busy with other
-    work); ``operations`` limits it to some operations.
+    The message is AWS's: "You have exceeded the rate at which you may call
+    KMS. Reduce the frequency of your calls." Counted requests are the
+    cryptographic ones (Encrypt, Decrypt, ReEncrypt, GenerateDataKey,
+    GenerateDataKeyWithoutPlaintext, GenerateRandom with a key store, ...) on
+    keys of the stores; ``operations`` narrows them to some operations. Of those:
+
+    * all are throttled by default;
+    * ``after=N`` lets the first N through;
+    * ``times=N`` throttles N of them, then lets the rest through (``times=2``:
+      botocore's standard mode succeeds on its third attempt);
+    * ``rate=R`` throttles only beyond R requests per virtual second, and
+      ``cluster_load`` (0.0 to 1.0, the share of the cluster busy with other
+      work) lowers that rate, or the store's quota of 1,800 if no rate is given.
+
+    ``after`` and ``times`` count over every store; rates are per store.
     """
 
     rate: float | None = None
@@ -161,37 +236,49 @@ class Throttled:
     operations: Collection[str] | None = None
     cluster_load: float = 0.0
     _saved: list[tuple[CustomKeyStore, Throttle | None]] = field(default_factory=list, repr=False)
+    _throttle: Throttle | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        if self.rate is not None and self.rate < 0:
-            raise ValueError(f"rate must be >= 0, not {self.rate!r}")
-        if self.after < 0 or (self.times is not None and self.times < 0):
-            raise ValueError("after and times must be >= 0")
-        if not 0.0 <= self.cluster_load <= 1.0:
-            raise ValueError(f"cluster_load must be between 0.0 and 1.0, not {self.cluster_load!r}")
-        if isinstance(self.operations, str):
-            self.operations = [self.operations]
+        if self.rate is not None and (
+                isinstance(self.rate, bool) or not isinstance(self.rate, Real) or self.rate < 0):
+            raise ValueError(f"rate must be a number >= 0 (requests per second) or None, "
+                             f"not {self.rate!r}")
+        _check_int("after", self.after)
+        _check_int("times", self.times, optional=True)
+        if isinstance(self.cluster_load, bool) or not isinstance(self.cluster_load, Real) or (
+                not 0.0 <= self.cluster_load <= 1.0):
+            raise ValueError(
+                f"cluster_load must be a number from 0.0 to 1.0, not {self.cluster_load!r}")
+        self.operations = _names("operations", self.operations)
         unknown = set(self.operations or ()) - COUNTED_OPERATIONS
         if unknown:
             raise ValueError(
                 f"operations {sorted(unknown)} are not counted by the key store quota; "
-                f"choose from {sorted(COUNTED_OPERATIONS)}"
+                f"choose from {', '.join(sorted(COUNTED_OPERATIONS))}"
             )
 
+    @property
+    def throttled(self) -> int:
+        """How many requests this fault has throttled so far."""
+        return self._throttle.throttled if self._throttle is not None else 0
+
     def apply(self, environment: CloudHsmKms) -> None:
-        for store in _stores(environment):
-            self._saved.append((store, store.quota.throttle))
-            store.quota.throttle = Throttle(
-                rate=self.rate,
+        if self._throttle is None:  # applied again (over a fault lifted beneath it): keep counting
+            self._throttle = Throttle(
+                rate=None if self.rate is None else float(self.rate),
                 after=self.after,
                 times=self.times,
                 operations=frozenset(self.operations) if self.operations is not None else None,
-                cluster_load=self.cluster_load,
+                cluster_load=float(self.cluster_load),
             )
+        for store in _stores(environment):
+            self._saved.append((store, store.quota.throttle))
+            store.quota.throttle = self._throttle
 
     def lift(self, environment: CloudHsmKms) -> None:
-        for store, throttle in self._saved:
-            store.quota.throttle = throttle
+        for store, throttle in reversed(self._saved):
+            if store.quota.throttle is self._throttle:
+                store.quota.throttle = throttle
         self._saved.clear()
 
 
@@ -203,18 +290,41 @@ FAULTS: dict[str, Callable[..., Fault]] = {
 }
 
 
+def fault_options(factory: Callable[..., Fault]) -> list[str] | None:
+    """The option names a fault factory takes (``None``: it takes any, or cannot tell)."""
+    try:
+        parameters = inspect.signature(factory).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    names = []
+    for parameter in parameters:
+        if parameter.kind is parameter.VAR_KEYWORD:
+            return None
+        if parameter.kind in (parameter.KEYWORD_ONLY, parameter.POSITIONAL_OR_KEYWORD) and (
+                not parameter.name.startswith("_")):
+            names.append(parameter.name)
+    return names
+
+
 def make_fault(
     name: str, registry: dict[str, Callable[..., Fault]] | None = None, **options: Any
 ) -> Fault:
-    """Build a named fault; unknown names and options are clear errors."""
+    """Build a named fault.
+
+    An unknown name, or a name that is not a string, is a ``ValueError``; an
+    unknown option a ``TypeError``; a bad option value a ``ValueError``. Each
+    message names the fault and what it takes.
+    """
     registry = FAULTS if registry is None else registry
-    factory = registry.get(name)
+    factory = registry.get(name) if isinstance(name, str) else None
     if factory is None:
         raise ValueError(f"unknown fault {name!r}; known faults: {', '.join(sorted(registry))}")
-    private = [option for option in options if option.startswith("_")]
-    if private:
-        raise TypeError(f"fault {name!r} has no option {private[0]!r}")
+    known = fault_options(factory)
+    unknown = [o for o in options if o.startswith("_") or (known is not None and o not in known)]
+    if unknown:
+        takes = ", ".join(known) if known else "no options"
+        raise TypeError(f"fault {name!r} has no option {unknown[0]!r}; it takes {takes}")
     try:
         return factory(**options)
-    except TypeError as error:
-        raise TypeError(f"fault {name!r}: {error}") from None
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"fault {name!r}: {error}") from None

@@ -1,8 +1,16 @@
-"""pytest glue: options, markers, fixtures, hooks and the summary. No domain logic here."""
+"""pytest glue: options, markers, fixtures, hooks and the summary. No domain logic here.
+
+A fault has four doors with the same names and options: a marker
+(``@pytest.mark.cloudhsm_throttled(times=2)``), the ``cloudhsm_faults``
+matrix marker, the context manager ``cloudhsm_kms.fault("throttled", times=2)``
+and ``--cloudhsm-fault throttled``. Faults from markers and the command line
+are built (and their options checked) when the test is set up, applied after
+its fixtures are set up, just before the body, and lifted as soon as the body
+ends, before fixture teardown.
+"""
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Generator, Iterator
 from typing import Any, Callable
@@ -16,6 +24,7 @@ from .faults import FAULTS, Fault, make_fault
 
 __all__ = [
     "cloudhsm_cluster",
+    "cloudhsm_fault",
     "cloudhsm_key",
     "cloudhsm_key_store",
     "cloudhsm_kms",
@@ -30,22 +39,35 @@ FAULT_MARKERS = {
     "cloudhsm_missing_key_material": "missing_key_material",
     "cloudhsm_throttled": "throttled",
 }
+_DURING = "from after fixture setup to the end of the test body"
 MARKER_HELP = {
-    "cloudhsm_disconnected": "cloudhsm_disconnected(error_code=None): during the test the key "
-    "stores are DISCONNECTED, or FAILED with that ConnectionErrorCode; their keys report "
-    "Unavailable and refuse cryptography (KMSInvalidStateException).",
-    "cloudhsm_empty_cluster": "cloudhsm_empty_cluster(): during the test the clusters have no "
-    "ACTIVE HSM; cryptography fails with KMSInvalidStateException, connecting fails with "
-    "INSUFFICIENT_CLOUDHSM_HSMS.",
-    "cloudhsm_missing_key_material": "cloudhsm_missing_key_material(key_ids=None): during the "
-    "test the backing keys (all, or of the named keys) are gone from the clusters; key state "
-    "is unchanged, cryptography fails with KMSInvalidStateException.",
+    "cloudhsm_disconnected": "cloudhsm_disconnected(error_code=None): "
+    f"{_DURING}, the custom key stores are DISCONNECTED, or FAILED with that "
+    "ConnectionErrorCode (e.g. 'NETWORK_ERRORS'); their keys report KeyState Unavailable and "
+    "cryptography fails with KMSInvalidStateException '<key ARN> is unavailable.'. "
+    "Fault 'disconnected': also --cloudhsm-fault disconnected, "
+    "cloudhsm_kms.fault('disconnected', ...).",
+    "cloudhsm_empty_cluster": "cloudhsm_empty_cluster(): "
+    f"{_DURING}, the CloudHSM clusters have no HSM (DescribeClusters lists none); "
+    "cryptography fails with KMSInvalidStateException; a connection attempt ends FAILED "
+    "with INSUFFICIENT_CLOUDHSM_HSMS. Fault 'empty_cluster': also --cloudhsm-fault "
+    "empty_cluster, cloudhsm_kms.fault('empty_cluster').",
+    "cloudhsm_missing_key_material": "cloudhsm_missing_key_material(key_ids=None): "
+    f"{_DURING}, the backing keys of all CloudHSM keys, or of key_ids (key IDs, ARNs or "
+    "aliases), are gone from their clusters; KeyState is unchanged, cryptography fails with "
+    "KMSInvalidStateException. Fault 'missing_key_material': also --cloudhsm-fault "
+    "missing_key_material, cloudhsm_kms.fault('missing_key_material', ...).",
     "cloudhsm_throttled": "cloudhsm_throttled(rate=None, after=0, times=None, operations=None, "
-    "cluster_load=0.0): during the test quota-counted requests to the key stores get "
-    "ThrottlingException (HTTP 400): all, past `after`, `times` of them, or beyond `rate` per "
-    "virtual second lowered by `cluster_load`.",
-    "cloudhsm_faults": "cloudhsm_faults(*names): run the test once per named fault "
-    "('none' for the baseline); the ids are the names.",
+    f"cluster_load=0.0): {_DURING}, requests the key store quota counts (Encrypt, Decrypt, "
+    "GenerateDataKey, ...; or only `operations`) get ThrottlingException (HTTP 400), which "
+    "botocore retries: all of them, or past the first `after`, or only `times` of them, or "
+    "beyond `rate` per virtual second lowered by `cluster_load` (0.0-1.0). Fault 'throttled': "
+    "also --cloudhsm-fault throttled, cloudhsm_kms.fault('throttled', ...).",
+    "cloudhsm_faults": "cloudhsm_faults(*names): run the test once per named fault, with "
+    "default options ('none': no fault), the names as test ids; the test may take the "
+    "`cloudhsm_fault` fixture to learn which. Names: disconnected, empty_cluster, "
+    "missing_key_material, throttled, none, or one a conftest registers "
+    "(pytest_cloudhsm_kms_faults).",
 }
 NO_FAULT = "none"
 _FAULT_PARAM = "cloudhsm_fault"
@@ -59,9 +81,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("cloudhsm-kms", "fake AWS KMS with CloudHSM key stores")
     group.addoption(
         "--cloudhsm-fault", action="append", default=[], metavar="NAME",
-        help="apply this fault to every test that uses cloudhsm_kms (repeatable): "
-        "disconnected, empty_cluster, missing_key_material, throttled, or one a conftest "
-        "registers",
+        help="Apply the fault NAME, with its default options, to every test that uses the "
+        "cloudhsm_kms fixture (directly or through kms_client, cloudhsm_key, ...), from after "
+        "fixture setup to the end of the test body. Repeat the option to combine faults. "
+        "NAME: disconnected, empty_cluster, missing_key_material, throttled, or a fault a "
+        "conftest registers with pytest_cloudhsm_kms_faults. Tests see the names in "
+        "request.config.getoption('cloudhsm_fault'). For options use the markers "
+        "(pytest --markers) or cloudhsm_kms.fault(NAME, **options).",
     )
     parser.addini(
         "cloudhsm_kms_region", f"Region of the fake KMS and CloudHSM (default {DEFAULT_REGION})",
@@ -83,12 +109,16 @@ def pytest_configure(config: pytest.Config) -> None:
     for text in MARKER_HELP.values():
         config.addinivalue_line("markers", text)
     config.stash[_STATS] = _Stats()
-    unknown = [n for n in config.getoption("cloudhsm_fault") if n not in _fault_types(config)]
-    if unknown:
-        raise pytest.UsageError(
-            f"--cloudhsm-fault {unknown[0]!r} is not a known fault; known faults: "
-            f"{', '.join(sorted(_fault_types(config)))}"
-        )
+    known = _fault_types(config)
+    for name in config.getoption("cloudhsm_fault"):
+        if name not in known:
+            raise pytest.UsageError(
+                f"--cloudhsm-fault {name!r} is not a known fault; known faults: "
+                f"{', '.join(sorted(known))}"
+            )
+
+
+# -- the summary ------------------------------------------------------------------------
 
 
 class _Stats:
@@ -99,11 +129,73 @@ class _Stats:
         self.faults: Counter[str] = Counter()
         self.operations: Counter[tuple[str, str]] = Counter()
 
+    def record(self, environment: CloudHsmKms) -> None:
+        self.environments += 1
+        self.faults.update(environment.faults_applied)
+        self.operations.update((c.service, c.operation) for c in environment.calls if c.operation)
+
+    def dump(self) -> dict[str, Any]:
+        """Plain data, for an xdist worker to send to the controller."""
+        return {
+            "environments": self.environments,
+            "faults": dict(self.faults),
+            "operations": [[s, o, n] for (s, o), n in self.operations.items()],
+        }
+
+    def merge(self, data: dict[str, Any]) -> None:
+        self.environments += int(data.get("environments", 0))
+        self.faults.update(data.get("faults", {}))
+        for service, operation, count in data.get("operations", ()):
+            self.operations[(service, operation)] += count
+
 
 _STATS = pytest.StashKey[_Stats]()
+_WORKER_OUTPUT_KEY = "pytest_cloudhsm_kms_stats"
+_SUMMARY_OPERATIONS = 8  # the most frequent operations the summary names
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands its statistics to the controller."""
+    config = session.config
+    output = getattr(config, "workeroutput", None)
+    stats = config.stash.get(_STATS, None)
+    if isinstance(output, dict) and stats is not None:
+        output[_WORKER_OUTPUT_KEY] = stats.dump()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """The xdist controller adds a finished worker's statistics to its own."""
+    data = getattr(node, "workeroutput", {}).get(_WORKER_OUTPUT_KEY)
+    stats = node.config.stash.get(_STATS, None)
+    if data and stats is not None:
+        stats.merge(data)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """Faults injected and operations served, when the plugin was used."""
+    stats = config.stash.get(_STATS, None)
+    if stats is None or not stats.environments:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("pytest-cloudhsm-kms")
+    write(f"environments: {stats.environments}")
+    if stats.faults:
+        write("faults injected: " + ", ".join(f"{n} x{c}" for n, c in sorted(stats.faults.items())))
+    for service in ("kms", "cloudhsmv2"):
+        served = sorted(((-n, op) for (svc, op), n in stats.operations.items() if svc == service))
+        if served:
+            shown = ", ".join(f"{op} x{-n}" for n, op in served[:_SUMMARY_OPERATIONS])
+            more = len(served) - _SUMMARY_OPERATIONS
+            write(f"{service} operations served: {shown}" + (f", and {more} more" if more > 0
+                                                           else ""))
+
+
+# -- faults from markers and the command line ---------------------------------------------
 
 
 def _fault_types(config: pytest.Config) -> dict[str, Callable[..., Fault]]:
+    """The built-in faults and those conftests register (one registry for the session)."""
     types: dict[str, Callable[..., Fault]] = dict(FAULTS)
     for registered in config.hook.pytest_cloudhsm_kms_faults():
         types.update(registered or {})
@@ -111,72 +203,125 @@ def _fault_types(config: pytest.Config) -> dict[str, Callable[..., Fault]]:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``cloudhsm_faults(*names)``: one run per fault, parametrizing ``cloudhsm_fault``."""
     marker = metafunc.definition.get_closest_marker("cloudhsm_faults")
     if marker is None:
         return
     names = list(marker.args)
     known = _fault_types(metafunc.config)
-    unknown = [n for n in names if n != NO_FAULT and n not in known]
-    if not names or unknown:
-        raise pytest.UsageError(
-            f"{metafunc.definition.nodeid}: cloudhsm_faults takes fault names "
-            f"({NO_FAULT!r} or one of {', '.join(sorted(known))}), got {names!r}"
+    problem = None
+    if marker.kwargs:
+        problem = f"takes fault names only, got options {marker.kwargs!r}"
+    elif not names:
+        problem = "needs at least one fault name"
+    else:
+        bad = [n for n in names if not isinstance(n, str) or (n != NO_FAULT and n not in known)]
+        if bad:
+            problem = f"got unknown fault {bad[0]!r}"
+    if problem is not None:
+        pytest.fail(
+            f"{metafunc.definition.nodeid}: @pytest.mark.cloudhsm_faults {problem}; it takes "
+            f"fault names: {NO_FAULT!r}, {', '.join(repr(n) for n in sorted(known))}",
+            pytrace=False,
         )
-    for name in ("cloudhsm_kms", _FAULT_PARAM):
-        if name not in metafunc.fixturenames:
-            metafunc.fixturenames.append(name)
+    if _FAULT_PARAM not in metafunc.fixturenames:
+        metafunc.fixturenames.append(_FAULT_PARAM)
     metafunc.parametrize(_FAULT_PARAM, names, ids=names)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A fault marker pulls in ``cloudhsm_kms``, as if the test had asked for it."""
+    """A fault marker pulls in ``cloudhsm_kms``, as if the test had asked for it.
+
+    (Here rather than in ``pytest_generate_tests``: pytest prunes the fixtures a
+    parametrized test did not ask for.)
+    """
     for item in items:
-        if any(item.get_closest_marker(m) for m in FAULT_MARKERS):
+        if any(item.get_closest_marker(m) for m in (*FAULT_MARKERS, "cloudhsm_faults")):
             fixturenames = getattr(item, "fixturenames", None)
             if isinstance(fixturenames, list) and "cloudhsm_kms" not in fixturenames:
                 fixturenames.insert(0, "cloudhsm_kms")
+
+
+_REQUESTED = pytest.StashKey[list[tuple[str, Fault]]]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Build the test's faults now, so a misused marker is an error before any fixture runs."""
+    if not _asks_for_faults(item):
+        return
+    types = _fault_types(item.config)
+    item.stash[_REQUESTED] = [
+        (name, _make(item, types, source, name, options))
+        for source, name, options in _requested(item)
+    ]
+
+
+def _asks_for_faults(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return bool(
+        item.config.getoption("cloudhsm_fault")
+        or any(item.get_closest_marker(m) for m in FAULT_MARKERS)
+        or (callspec is not None and _FAULT_PARAM in callspec.params)
+    )
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     """Faults from markers, ``cloudhsm_faults`` and ``--cloudhsm-fault`` hold during the body."""
     environment = getattr(item, "funcargs", {}).get("cloudhsm_kms")
-    if not isinstance(environment, CloudHsmKms):
+    faults = item.stash.get(_REQUESTED, [])
+    if not isinstance(environment, CloudHsmKms) or not faults:
         yield
         return
-    applied = []
-    for name, options in _requested_faults(item):
-        fault = _make(item, environment, name, options)
-        environment.apply_fault(fault, name)
-        applied.append(fault)
+    applied: list[Fault] = []
     try:
+        for name, fault in faults:
+            problem = None
+            try:
+                environment.apply_fault(fault, name)
+            except (TypeError, ValueError) as error:  # say, key_ids naming no key
+                problem = f"fault {name!r}: {error}"
+            if problem is not None:
+                _misuse(item, problem)
+            applied.append(fault)
         yield
     finally:
         for fault in reversed(applied):
             environment.lift_fault(fault)
 
 
-def _requested_faults(item: pytest.Item) -> Iterator[tuple[str, dict[str, Any]]]:
+def _requested(item: pytest.Item) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(where it comes from, fault name, options) of each fault the test asks for."""
     for marker_name, fault_name in FAULT_MARKERS.items():
-        marker = item.get_closest_marker(marker_name)
-        if marker is not None:
+        markers = list(item.iter_markers(marker_name))  # the closest first
+        if not markers:
+            continue
+        options: dict[str, Any] = {}
+        for marker in reversed(markers):  # closer markers override options of farther ones
             if marker.args:
                 _misuse(item, f"@pytest.mark.{marker_name} takes keyword options only, "
                         f"got positional {marker.args!r}")
-            yield fault_name, dict(marker.kwargs)
+            options.update(marker.kwargs)
+        yield f"@pytest.mark.{marker_name}", fault_name, options
     callspec = getattr(item, "callspec", None)
     if callspec is not None and callspec.params.get(_FAULT_PARAM, NO_FAULT) != NO_FAULT:
-        yield callspec.params[_FAULT_PARAM], {}
+        yield "@pytest.mark.cloudhsm_faults", callspec.params[_FAULT_PARAM], {}
     for name in item.config.getoption("cloudhsm_fault"):
-        yield name, {}
+        yield "--cloudhsm-fault", name, {}
 
 
-def _make(item: pytest.Item, environment: CloudHsmKms, name: str, options: dict[str, Any]) -> Fault:
+def _make(
+    item: pytest.Item, types: dict[str, Callable[..., Fault]], source: str, name: str,
+    options: dict[str, Any],
+) -> Fault:
+    __tracebackhide__ = True
     try:
-        return make_fault(name, environment.fault_types, **options)
+        return make_fault(name, types, **options)
     except (TypeError, ValueError) as error:
-        _misuse(item, str(error))
-        raise  # pragma: no cover - _misuse does not return
+        problem = f"{source}: {error}"
+    _misuse(item, problem)  # outside the except block: no chained traceback
+    raise AssertionError("unreachable")  # pragma: no cover - _misuse does not return
 
 
 def _misuse(item: pytest.Item, message: str) -> None:
@@ -184,9 +329,13 @@ def _misuse(item: pytest.Item, message: str) -> None:
     pytest.fail(f"{item.nodeid}: {message}", pytrace=False)
 
 
+# -- fixtures ------------------------------------------------------------------------------
+
+
 @pytest.fixture
 def cloudhsm_fault(request: pytest.FixtureRequest) -> str:
-    """The fault this run of a ``cloudhsm_faults`` test is under (``"none"`` for the baseline)."""
+    """The fault this run of a ``@pytest.mark.cloudhsm_faults(...)`` test is under
+    (``"none"`` for the baseline run, and for tests without that marker)."""
     return str(getattr(request, "param", NO_FAULT))
 
 
@@ -197,7 +346,7 @@ def cloudhsm_kms(request: pytest.FixtureRequest) -> Iterator[CloudHsmKms]:
     While it is active, every botocore/boto3 client in the process sends its
     ``kms`` and ``cloudhsmv2`` requests to it (fake credentials, the ini Region).
     Faults from markers and ``--cloudhsm-fault`` hold during the test body;
-    ``cloudhsm_kms.fault(name, **options)`` applies one in a ``with`` block.
+    ``with cloudhsm_kms.fault(name, **options):`` applies one for a block.
     """
     config = request.config
     seed = config.getini("cloudhsm_kms_seed")
@@ -207,16 +356,13 @@ def cloudhsm_kms(request: pytest.FixtureRequest) -> Iterator[CloudHsmKms]:
         seed=f"{seed}:{request.node.nodeid}" if seed else None,
     )
     environment.fault_types = _fault_types(config)
-    hook = config.hook
+    hook = request.node.ihook  # conftest hooks apply to the tests in and below their folder
     if hook.pytest_cloudhsm_kms_error.get_hookimpls():
-        environment.add_interceptor(functools.partial(_hook_interceptor, hook, environment))
+        environment.add_interceptor(_HookInterceptor(hook, environment))
     with environment:
         hook.pytest_cloudhsm_kms_setup(environment=environment)
         yield environment
-    stats = config.stash[_STATS]
-    stats.environments += 1
-    stats.faults.update(environment.faults_applied)
-    stats.operations.update((c.service, c.operation) for c in environment.calls if c.operation)
+    config.stash[_STATS].record(environment)
     if environment.internal_errors:
         pytest.fail(
             "pytest-cloudhsm-kms hit an internal error (answered as a 500):\n"
@@ -225,13 +371,18 @@ def cloudhsm_kms(request: pytest.FixtureRequest) -> Iterator[CloudHsmKms]:
         )
 
 
-def _hook_interceptor(
-    hook: Any, environment: CloudHsmKms, service: str, operation: str, params: dict[str, Any]
-) -> ServiceError | None:
-    error: ServiceError | None = hook.pytest_cloudhsm_kms_error(
-        environment=environment, service=service, operation=operation, params=params
-    )
-    return error
+class _HookInterceptor:
+    """Asks ``pytest_cloudhsm_kms_error`` about each operation."""
+
+    def __init__(self, hook: Any, environment: CloudHsmKms) -> None:
+        self._hook = hook.pytest_cloudhsm_kms_error
+        self._environment = environment
+
+    def __call__(self, service: str, operation: str, params: dict[str, Any]) -> ServiceError | None:
+        error: ServiceError | None = self._hook(
+            environment=self._environment, service=service, operation=operation, params=params
+        )
+        return error
 
 
 @pytest.fixture
@@ -271,20 +422,3 @@ def cloudhsm_key(cloudhsm_kms: CloudHsmKms, cloudhsm_key_store: dict[str, Any]) 
     """The ``DescribeKey`` ``KeyMetadata`` of an Enabled symmetric KMS key (Origin
     ``AWS_CLOUDHSM``) in ``cloudhsm_key_store``; its cryptography runs in the cluster."""
     return cloudhsm_kms.ready_key(custom_key_store_id=cloudhsm_key_store["CustomKeyStoreId"])
-
-
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    """Faults injected and operations served, when the plugin was used."""
-    stats = config.stash.get(_STATS, None)
-    if stats is None or not stats.environments:
-        return
-    write = terminalreporter.write_line
-    terminalreporter.section("pytest-cloudhsm-kms")
-    write(f"environments: {stats.environments}")
-    if stats.faults:
-        write("faults injected: " + ", ".join(f"{n} x{c}" for n, c in sorted(stats.faults.items())))
-    for service in ("kms", "cloudhsmv2"):
-        served = {op: n for (svc, op), n in stats.operations.items() if svc == service}
-        if served:
-            write(f"{service} operations served: "
-                  + ", ".join(f"{op} x{n}" for op, n in sorted(served.items())))

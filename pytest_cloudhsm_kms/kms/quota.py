@@ -1,4 +1,12 @@
-"""The request quota of a custom key store, on the virtual clock (aws-facts §5.1)."""
+"""The request quota of a custom key store, on the virtual clock (aws-facts §5.1).
+
+Every KMS key of one CloudHSM key store shares one request quota (1,800
+requests per second in 2023, not adjustable) for the cryptographic
+operations in :data:`COUNTED_OPERATIONS`. Past it, KMS answers
+``ThrottlingException`` at HTTP 400, which botocore retries in every retry
+mode. A :class:`Throttle` (the ``throttled`` fault) lays a stricter rule over
+the quota for a while.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,7 @@ from dataclasses import dataclass, field
 from ..clock import VirtualClock
 from ..errors import ServiceError
 
-__all__ = ["COUNTED_OPERATIONS", "DEFAULT_RATE", "RequestQuota", "Throttle"]
+__all__ = ["COUNTED_OPERATIONS", "DEFAULT_RATE", "THROTTLING_MESSAGE", "RequestQuota", "Throttle"]
 
 # The CloudHSM key store request quota: shared by every key in one store, not adjustable.
 DEFAULT_RATE = 1800.0
@@ -16,15 +24,26 @@ COUNTED_OPERATIONS = frozenset({
     "Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
     "GenerateMac", "GenerateRandom", "ReEncrypt", "VerifyMac",
 })
+# aws-facts §5.1: no separate message for the key store quota is documented, so the generic one.
 THROTTLING_MESSAGE = (
     "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls."
 )
 
 
-@dataclass
+@dataclass(eq=False)
 class Throttle:
-    """A throttling fault laid over a quota (all requests, or past ``after``, ``times`` of them,
-    or beyond ``rate`` per virtual second, lowered by ``cluster_load``)."""
+    """A throttling rule laid over the quotas of one or more key stores.
+
+    A counted request (of one of ``operations``, or any) is throttled when it
+    comes after the first ``after`` such requests, while fewer than ``times``
+    have been throttled (no limit if ``None``), and, when a rate is set
+    (``rate`` or ``cluster_load``), only if it exceeds ``rate`` requests per
+    virtual second (default: the store's quota) lowered by ``cluster_load``.
+    With no rate, every such request is throttled.
+
+    One object may serve several stores: ``seen`` and ``throttled`` count over
+    all of them, while each store keeps its own rate bucket.
+    """
 
     rate: float | None = None
     after: int = 0
@@ -34,17 +53,54 @@ class Throttle:
     seen: int = 0
     throttled: int = 0
 
+    @property
+    def limits_rate(self) -> bool:
+        """Whether requests are throttled only beyond a rate (else: all of them)."""
+        return self.rate is not None or self.cluster_load > 0.0
+
+    def rate_for(self, quota_rate: float) -> float:
+        """Requests per virtual second admitted, given the store's own quota."""
+        rate = quota_rate if self.rate is None else self.rate
+        return max(rate * (1.0 - min(max(self.cluster_load, 0.0), 1.0)), 0.0)
+
+
+class _Bucket:
+    """A token bucket holding one virtual second of requests at ``rate`` (at least one)."""
+
+    __slots__ = ("_tokens", "_updated")
+
+    def __init__(self) -> None:
+        self._tokens = -1.0  # full on first use
+        self._updated = 0.0
+
+    def take(self, rate: float, now: float) -> bool:
+        if rate <= 0.0:
+            return False
+        capacity = max(rate, 1.0)
+        if self._tokens < 0.0:
+            self._tokens = capacity
+        elif now > self._updated:
+            self._tokens = min(capacity, self._tokens + (now - self._updated) * rate)
+        self._updated = max(now, self._updated)
+        if self._tokens < 1.0:
+            return False
+        self._tokens -= 1.0
+        return True
+
 
 @dataclass
 class RequestQuota:
-    """A token bucket holding one virtual second of requests at ``rate``."""
+    """The request quota of one custom key store: ``rate`` requests per virtual second."""
 
     clock: VirtualClock
     rate: float = DEFAULT_RATE
     throttle: Throttle | None = None
     counted: int = 0
-    _tokens: float = field(default=-1.0, repr=False)
-    _updated: float = field(default=0.0, repr=False)
+    _bucket: _Bucket = field(default_factory=_Bucket, repr=False)
+    # The throttle's own bucket, so a throttle with a low rate, once lifted, leaves the
+    # store's quota as full as it would have been.
+    _throttle_bucket: _Bucket = field(default_factory=_Bucket, repr=False)
+    _throttle_of_bucket: Throttle | None = field(default=None, repr=False)
 
     def consume(self, operation: str) -> None:
         """Count one request, or answer ``ThrottlingException`` (HTTP 400) as KMS does."""
@@ -52,34 +108,35 @@ class RequestQuota:
             return
         self.counted += 1
         throttle = self.throttle
-        if throttle is not None and self._throttled_by_fault(throttle, operation):
+        if throttle is not None and self._throttled_by(throttle, operation):
             throttle.throttled += 1
-            raise ServiceError("ThrottlingException", THROTTLING_MESSAGE, status=400)
-        rate = self.effective_rate
-        now = self.clock.now()
-        if self._tokens < 0:
-            self._tokens = rate
-        else:
-            self._tokens = min(rate, self._tokens + (now - self._updated) * rate)
-        self._updated = now
-        if self._tokens < 1.0:
-            raise ServiceError("ThrottlingException", THROTTLING_MESSAGE, status=400)
-        self._tokens -= 1.0
+            raise _throttling()
+        if not self._bucket.take(self.rate, self.clock.now()):
+            raise _throttling()
 
     @property
     def effective_rate(self) -> float:
         """Requests per virtual second the store admits now (a busy cluster admits fewer)."""
         throttle = self.throttle
-        rate = self.rate if throttle is None or throttle.rate is None else throttle.rate
-        load = throttle.cluster_load if throttle is not None else 0.0
-        return max(rate * (1.0 - min(max(load, 0.0), 1.0)), 0.0)
+        if throttle is None or not throttle.limits_rate:
+            return self.rate
+        return min(self.rate, throttle.rate_for(self.rate))
 
-    def _throttled_by_fault(self, throttle: Throttle, operation: str) -> bool:
+    def _throttled_by(self, throttle: Throttle, operation: str) -> bool:
         if throttle.operations is not None and operation not in throttle.operations:
             return False
         throttle.seen += 1
-        if throttle.rate is not None or throttle.cluster_load:
-            return False  # a rate limit: the token bucket decides
         if throttle.seen <= throttle.after:
             return False
-        return throttle.times is None or throttle.throttled < throttle.times
+        if throttle.times is not None and throttle.throttled >= throttle.times:
+            return False
+        if not throttle.limits_rate:
+            return True
+        if self._throttle_of_bucket is not throttle:  # a new throttle starts with a full bucket
+            self._throttle_of_bucket = throttle
+            self._throttle_bucket = _Bucket()
+        return not self._throttle_bucket.take(throttle.rate_for(self.rate), self.clock.now())
+
+
+def _throttling() -> ServiceError:
+    return ServiceError("ThrottlingException", THROTTLING_MESSAGE, status=400)
