@@ -400,7 +400,8 @@ def _codec(service: str) -> JsonCodec:
 
 _FACTORIES: dict[str, Callable[[CloudHsmKms, str], Service]] = {
     "kms": lambda env, region: KmsService(
-        env.account_id, region, env.clock, env.entropy, cloudhsm=env.cloudhsm(region)
+        env.account_id, region, env.clock, env.entropy, cloudhsm=env.cloudhsm(region),
+        peer=env.kms,
     ),
     "cloudhsmv2": lambda env, region: CloudHsmService(
         env.account_id, region, env.clock, env.entropy, peer=env.cloudhsm

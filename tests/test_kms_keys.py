@@ -120,7 +120,7 @@ def test_a_symmetric_key_must_be_for_encrypt_and_decrypt(kms_client: Any) -> Non
 
 
 @pytest.mark.parametrize(
-    "params", [{"KeySpec": "RSA_2048", "KeyUsage": "SIGN_VERIFY"}, {"MultiRegion": True}]
+    "params", [{"KeySpec": "SM2", "KeyUsage": "SIGN_VERIFY"}, {"Origin": "EXTERNAL_KEY_STORE"}]
 )
 def test_key_types_the_fake_does_not_model_are_unsupported(
     kms_client: Any, params: dict[str, Any]

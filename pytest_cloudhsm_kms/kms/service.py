@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -18,8 +19,11 @@ from typing import TYPE_CHECKING, Any, Callable
 from ..clock import VirtualClock
 from ..entropy import Entropy
 from ..errors import ServiceError, constraint, validation_error
+from .asymmetric import AsymmetricOperations
 from .ciphertext import aad, parse, seal_header
-from .keys import Key, KeyState, SymmetricMaterial
+from .grants import Grant, GrantOperations
+from .imports import ImportOperations, ImportParameters
+from .keys import ALGORITHMS, Key, KeyState, SymmetricMaterial
 from .keystores import (
     KMSUSER,
     ClusterMaterial,
@@ -27,6 +31,12 @@ from .keystores import (
     CustomKeyStoreOperations,
     check_state,
 )
+from .keytypes import KeyTypeOperations
+from .macs import MacOperations
+from .multiregion import MultiRegionOperations
+from .policies import PolicyOperations, check_policy, check_tags
+from .rotation import RotationOperations
+from .usage import TRACKED_OPERATIONS, UsageOperations
 
 if TYPE_CHECKING:
     from ..cloudhsm.service import CloudHsmService
@@ -68,8 +78,24 @@ _WRONG_USAGE_IN_CLOUDHSM = frozenset({
 })
 
 
-class KmsService(CustomKeyStoreOperations):
-    """The KMS API of one account and Region."""
+class KmsService(
+    CustomKeyStoreOperations,
+    PolicyOperations,
+    GrantOperations,
+    RotationOperations,
+    KeyTypeOperations,
+    AsymmetricOperations,
+    MacOperations,
+    ImportOperations,
+    MultiRegionOperations,
+    UsageOperations,
+):
+    """The KMS API of one account and Region.
+
+    ``peer(region)`` returns the service of another Region of the same account
+    (for multi-Region keys); without it, this service makes and keeps standalone
+    services for other Regions, sharing its clock and entropy.
+    """
 
     def __init__(
         self,
@@ -79,6 +105,7 @@ class KmsService(CustomKeyStoreOperations):
         entropy: Entropy,
         *,
         cloudhsm: CloudHsmService | None = None,
+        peer: Callable[[str], KmsService] | None = None,
     ) -> None:
         self.account_id = account_id
         self.cloudhsm = cloudhsm
@@ -89,6 +116,11 @@ class KmsService(CustomKeyStoreOperations):
         self.aliases: dict[str, _Alias] = {}
         self.custom_key_stores: dict[str, CustomKeyStore] = {}
         self._deleted_key_ids: set[str] = set()
+        self.grants: dict[str, Grant] = {}
+        self.grant_tokens: dict[str, str] = {}
+        self.import_tokens: dict[bytes, ImportParameters] = {}
+        self._peer = peer
+        self._peers: dict[str, KmsService] = {}
         self._operation = ""
         self._arn_prefix = f"arn:aws:kms:{region}:{account_id}:"
         self.handlers: dict[str, Callable[[Params], Result]] = {
@@ -107,7 +139,25 @@ class KmsService(CustomKeyStoreOperations):
                 "UnsupportedOperationException",
                 f"{operation} is not supported by pytest-cloudhsm-kms yet.",
             )
-        return handler(params)
+        if "GrantTokens" in params:
+            self._check_grant_tokens(operation, params["GrantTokens"])
+        result = handler(params)
+        if operation in TRACKED_OPERATIONS:
+            self._record_usage(operation, result)
+        return result
+
+    def peer(self, region: str) -> KmsService:
+        """The KMS of another Region of the same account."""
+        if region == self.region:
+            return self
+        if self._peer is not None:
+            return self._peer(region)
+        service = self._peers.get(region)
+        if service is None:
+            service = self._peers[region] = KmsService(
+                self.account_id, region, self.clock, self.entropy, peer=self.peer
+            )
+        return service
 
     # -- keys -----------------------------------------------------------------
 
@@ -123,7 +173,7 @@ class KmsService(CustomKeyStoreOperations):
         spec = spec or legacy_spec or "SYMMETRIC_DEFAULT"
         usage = p.get("KeyUsage", "ENCRYPT_DECRYPT")
         origin = p.get("Origin", "AWS_KMS")
-        if spec == "SYMMETRIC_DEFAULT" and usage != "ENCRYPT_DECRYPT":
+        if (spec, usage) not in ALGORITHMS:
             raise ServiceError(
                 "ValidationException",
                 f"KeyUsage {usage} is not compatible with KeySpec {spec}",
@@ -132,12 +182,7 @@ class KmsService(CustomKeyStoreOperations):
         if origin == "AWS_CLOUDHSM" or store_id is not None:
             return self._create_cloudhsm_key(p, spec, origin, store_id)
         if spec != "SYMMETRIC_DEFAULT" or origin != "AWS_KMS" or p.get("MultiRegion"):
-            what = f"KeySpec {spec}" if spec != "SYMMETRIC_DEFAULT" else (
-                f"Origin {origin}" if origin != "AWS_KMS" else "MultiRegion")
-            raise ServiceError(
-                "UnsupportedOperationException",
-                f"{what} is not supported by pytest-cloudhsm-kms yet.",
-            )
+            return self._create_typed_key(p, spec, usage, origin)
         key_id, arn, policy = self._new_key_identity(p)
         material = SymmetricMaterial(self.entropy.bytes(32), self.entropy.bytes(32))
         key = self._add_key(p, key_id, arn, policy, material, origin=origin, usage=usage,
@@ -152,6 +197,9 @@ class KmsService(CustomKeyStoreOperations):
         UNCONFIRMED choices: ``Origin=AWS_CLOUDHSM`` without a store, or a store
         with another origin, is ``UnsupportedOperationException``, as are key
         types and multi-Region keys that custom key stores do not support.
+        A cluster that is gone or not ACTIVE is
+        ``CloudHsmClusterInvalidConfigurationException`` (see
+        :meth:`~.keystores.CustomKeyStoreOperations.cluster_for_new_key`).
         """
         if store_id is None or origin != "AWS_CLOUDHSM":
             raise ServiceError(
@@ -160,14 +208,13 @@ class KmsService(CustomKeyStoreOperations):
             )
         store = self.custom_key_store(store_id)
         if spec != "SYMMETRIC_DEFAULT" or p.get("MultiRegion"):
-            what = "MultiRegion keys" if spec == "SYMMETRIC_DEFAULT" else f"KeySpec {spec}"
+            what = "MultiRegion keys are" if spec == "SYMMETRIC_DEFAULT" else f"KeySpec {spec} is"
             raise ServiceError(
                 "UnsupportedOperationException",
-                f"{what} are not supported in custom key stores.",
+                f"{what} not supported in custom key stores.",
             )
         check_state(store, "CreateKey")
-        cluster = self._cluster(store.cloud_hsm_cluster_id)
-        self._check_cluster(cluster, hsms_needed=2)
+        cluster = self.cluster_for_new_key(store)
         key_id, arn, policy = self._new_key_identity(p)
         handle = cluster.create_key(arn, KMSUSER)
         material = ClusterMaterial(self, store, handle, arn)
@@ -183,8 +230,13 @@ class KmsService(CustomKeyStoreOperations):
                 "LimitExceededException",
                 f"Limit of {MAX_KEYS} KMS keys in {self.region} has been exceeded.",
             )
-        policy = p.get("Policy") or self._default_policy()
-        _check_policy(policy)
+        policy = p.get("Policy")
+        if policy is None:
+            policy = self._default_policy()
+        else:
+            check_policy(policy)
+        if "Tags" in p:
+            check_tags(p["Tags"])
         key_id = self.entropy.uuid4()
         return key_id, f"{self._arn_prefix}key/{key_id}", policy
 
@@ -262,6 +314,8 @@ class KmsService(CustomKeyStoreOperations):
 
     def Encrypt(self, p: Params) -> Result:
         key = self._usable_key(p["KeyId"])
+        if key.key_spec != _SYMMETRIC:
+            return self._encrypt_asymmetric(key, p)
         _check_algorithm(key, p.get("EncryptionAlgorithm"))
         _dry_run(p)
         blob = self._seal(key, p["Plaintext"], p.get("EncryptionContext"))
@@ -276,40 +330,66 @@ class KmsService(CustomKeyStoreOperations):
         """
         if "Recipient" in p:
             raise _recipient_unsupported()
+        algorithm = p.get("EncryptionAlgorithm")
+        if algorithm is not None and algorithm != _SYMMETRIC:
+            return self._decrypt_asymmetric(p)
         if p.get("DryRun") and _ignores_ciphertext(p):
             self._dry_run_source(p.get("CiphertextBlob"), p.get("KeyId"))
             raise _dry_run_error()
-        key, plaintext = self._open(
-            _ciphertext(p), p.get("EncryptionContext"), p.get("KeyId"),
-            p.get("EncryptionAlgorithm"),
-        )
+        blob = _ciphertext(p)
+        key, plaintext = self._open(blob, p.get("EncryptionContext"), p.get("KeyId"), algorithm)
         _dry_run(p)
         result = {"KeyId": key.arn, "Plaintext": plaintext, "EncryptionAlgorithm": _SYMMETRIC}
-        return _with_material_id(result, "KeyMaterialId", key)
+        return _with_blob_material_id(result, "KeyMaterialId", key, blob)
 
     def ReEncrypt(self, p: Params) -> Result:
         """The source key gets the Decrypt rules, the destination key the Encrypt rules."""
-        if p.get("DryRun") and _ignores_ciphertext(p):
-            source = self._dry_run_source(p.get("CiphertextBlob"), p.get("SourceKeyId"))
+        source_algorithm = p.get("SourceEncryptionAlgorithm") or _SYMMETRIC
+        source_blob = p.get("CiphertextBlob")
+        if source_algorithm != _SYMMETRIC:
+            if p.get("DryRun") and _ignores_ciphertext(p) and p.get("SourceKeyId"):
+                source = self._asymmetric_source(p["SourceKeyId"], source_algorithm)
+                plaintext = b""
+            else:
+                source, plaintext = self._open_asymmetric(
+                    _ciphertext(p), p.get("SourceKeyId"), source_algorithm,
+                    p.get("SourceEncryptionContext"))
+        elif p.get("DryRun") and _ignores_ciphertext(p):
+            source = self._dry_run_source(source_blob, p.get("SourceKeyId"))
             plaintext = b""
         else:
             source, plaintext = self._open(
                 _ciphertext(p), p.get("SourceEncryptionContext"), p.get("SourceKeyId"),
-                p.get("SourceEncryptionAlgorithm"),
+                source_algorithm,
             )
         destination = self._usable_key(p["DestinationKeyId"])
-        _check_algorithm(destination, p.get("DestinationEncryptionAlgorithm"))
-        _dry_run(p)
-        blob = self._seal(destination, plaintext, p.get("DestinationEncryptionContext"))
+        destination_algorithm = p.get("DestinationEncryptionAlgorithm")
+        if destination.key_spec != _SYMMETRIC:
+            destination_algorithm = self._asymmetric_algorithm(destination,
+                                                               destination_algorithm)
+            if p.get("DestinationEncryptionContext"):
+                raise ServiceError(
+                    "ValidationException",
+                    "EncryptionContext is not supported with asymmetric KMS keys.",
+                )
+            _dry_run(p)
+            blob = self._seal_asymmetric(destination, plaintext, destination_algorithm)
+        else:
+            _check_algorithm(destination, destination_algorithm)
+            _dry_run(p)
+            blob = self._seal(destination, plaintext, p.get("DestinationEncryptionContext"))
         result = {
             "CiphertextBlob": blob,
             "SourceKeyId": source.arn,
             "KeyId": destination.arn,
-            "SourceEncryptionAlgorithm": "SYMMETRIC_DEFAULT",
-            "DestinationEncryptionAlgorithm": "SYMMETRIC_DEFAULT",
+            "SourceEncryptionAlgorithm": source_algorithm,
+            "DestinationEncryptionAlgorithm": destination_algorithm or _SYMMETRIC,
         }
-        _with_material_id(result, "SourceKeyMaterialId", source)
-        return _with_material_id(result, "DestinationKeyMaterialId", destination)
+        if source_algorithm == _SYMMETRIC and source_blob is not None:
+            _with_blob_material_id(result, "SourceKeyMaterialId", source, source_blob)
+        if destination.key_spec == _SYMMETRIC:
+            _with_material_id(result, "DestinationKeyMaterialId", destination)
+        return result
 
     def GenerateDataKey(self, p: Params) -> Result:
         if "Recipient" in p:
@@ -484,6 +564,12 @@ class KmsService(CustomKeyStoreOperations):
         elif count is None:
             raise ServiceError("ValidationException", _EITHER_BYTES_OR_SPEC)
         key = self._usable_key(p["KeyId"])
+        if key.key_spec != _SYMMETRIC:
+            raise ServiceError(
+                "InvalidKeyUsageException",
+                f"{key.arn} has KeySpec {key.key_spec}: data keys need a symmetric encryption "
+                "KMS key.",
+            )
         _dry_run(p)
         plaintext = self.entropy.bytes(count)
         return key, plaintext, self._seal(key, plaintext, p.get("EncryptionContext"))
@@ -506,10 +592,21 @@ class KmsService(CustomKeyStoreOperations):
         A blob of a key that has been deleted answers ``NotFoundException`` for that
         key (UNCONFIRMED; any other unknown key is ``InvalidCiphertextException``).
         """
-        envelope = parse(blob)
+        try:
+            envelope = parse(blob)
+        except ServiceError:
+            if expected_key_id is not None:  # RSA ciphertext without an RSAES algorithm
+                expected = self.key(expected_key_id)
+                if expected.key_spec != _SYMMETRIC:
+                    self._asymmetric_algorithm(expected, algorithm)
+            raise
         key = self.keys.get(envelope.key_id)
-        if expected_key_id is not None and self.key(expected_key_id) is not key:
-            raise ServiceError("IncorrectKeyException", _INCORRECT_KEY)
+        if expected_key_id is not None:
+            expected = self.key(expected_key_id)
+            if expected is not key:
+                if expected.key_spec != _SYMMETRIC:  # an RSA key needs an RSAES algorithm
+                    self._asymmetric_algorithm(expected, algorithm)
+                raise ServiceError("IncorrectKeyException", _INCORRECT_KEY)
         if key is None:
             if envelope.key_id in self._deleted_key_ids:
                 self._key_by_id(envelope.key_id)
@@ -523,11 +620,11 @@ class KmsService(CustomKeyStoreOperations):
     def _dry_run_source(self, blob: bytes | None, key_id: str | None) -> Key:
         """The source key of a DryRun that ignores the ciphertext, checked as Decrypt checks it."""
         if key_id is not None:
-            return _check_usable(self.key(key_id))
+            return _check_usable(self._admit(self.key(key_id)))
         key = self.keys.get(parse(_ciphertext({"CiphertextBlob": blob})).key_id)
         if key is None:
             raise ServiceError("InvalidCiphertextException", None)
-        return _check_usable(key)
+        return _check_usable(self._admit(key))  # DryRun calls count against the quota too
 
     def _store_random(self, store: CustomKeyStore, count: int) -> bytes:
         """Random bytes from the store's cluster. A connected store whose cluster has no
@@ -559,22 +656,8 @@ class KmsService(CustomKeyStoreOperations):
             del self.aliases[name]
 
     def _default_policy(self) -> str:
-        return json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Id": "key-default-1",
-                "Statement": [
-                    {
-                        "Sid": "Enable IAM User Permissions",
-                        "Effect": "Allow",
-                        "Principal": {"AWS": f"arn:aws:iam::{self.account_id}:root"},
-                        "Action": "kms:*",
-                        "Resource": "*",
-                    }
-                ],
-            },
-            indent=2,
-        )
+        """The default key policy KMS writes: the account's root may do everything."""
+        return _default_policy(self.account_id)
 
 
 class _Alias:
@@ -613,6 +696,8 @@ _STATE_ERRORS = {
     KeyState.PENDING_DELETION: ("KMSInvalidStateException", "is pending deletion."),
     KeyState.PENDING_IMPORT: ("KMSInvalidStateException", "is pending import."),
     KeyState.UNAVAILABLE: ("KMSInvalidStateException", "is unavailable."),
+    KeyState.CREATING: ("KMSInvalidStateException", "is creating."),
+    KeyState.PENDING_REPLICA_DELETION: ("KMSInvalidStateException", "is pending deletion."),
 }
 
 
@@ -674,6 +759,13 @@ def _recipient_unsupported() -> ServiceError:
     )
 
 
+def _with_blob_material_id(result: Result, member: str, key: Key, blob: bytes) -> Result:
+    """The material that sealed ``blob`` (the blob layout of :mod:`.ciphertext`)."""
+    if key.material.current_material_id is not None:
+        result[member] = blob[17:49].hex()
+    return result
+
+
 def _with_material_id(result: Result, member: str, key: Key) -> Result:
     material_id = key.material.current_material_id
     if material_id is not None:
@@ -691,18 +783,6 @@ def _check_alias_name(name: str) -> None:
             "InvalidAliasNameException",
             f"Alias {name} cannot begin with alias/aws/: "
             "that prefix is reserved for AWS managed keys.",
-        )
-
-
-def _check_policy(policy: str) -> None:
-    try:
-        document = json.loads(policy)
-    except (ValueError, RecursionError):
-        document = None
-    if not isinstance(document, dict) or "Statement" not in document:
-        raise ServiceError(
-            "MalformedPolicyDocumentException",
-            "The key policy is not a valid JSON policy document.",
         )
 
 
@@ -729,3 +809,23 @@ def _paginate(items: Iterable[Any], p: Params, *, default_limit: int) -> tuple[l
         del page[limit:]
         result["NextMarker"] = base64.b64encode(str(start + limit).encode()).decode()
     return page, result
+
+
+@functools.lru_cache(maxsize=16)
+def _default_policy(account_id: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Id": "key-default-1",
+            "Statement": [
+                {
+                    "Sid": "Enable IAM User Permissions",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                }
+            ],
+        },
+        indent=2,
+    )

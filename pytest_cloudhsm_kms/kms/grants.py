@@ -1,0 +1,337 @@
+"""Grants: CreateGrant, ListGrants, ListRetirableGrants, RetireGrant and RevokeGrant.
+
+This fake evaluates no permissions (no IAM, no key policy), so a grant is a
+record: it is listed, retired and revoked as AWS does, and its grant tokens are
+accepted in ``GrantTokens`` of every operation that takes them. Grant
+constraints are stored and listed, not enforced.
+
+Choices where AWS documents nothing (UNCONFIRMED):
+
+* A grant ID is 64 lowercase hex digits, as AWS's are. A ``GrantId`` of any other
+  form is ``InvalidGrantIdException``; a well-formed one that names no grant of the
+  key is ``NotFoundException`` (RetireGrant, RevokeGrant) or an empty list (ListGrants).
+* A grant token stays valid after its grant is retired or revoked (AWS documents
+  tokens only as an eventual-consistency aid); RetireGrant with such a token is
+  ``NotFoundException``. A token this fake never issued is ``InvalidGrantTokenException``.
+* ``Operations`` that the key cannot perform, encryption context constraints on an
+  asymmetric or HMAC key, both constraint kinds in one grant, both or neither
+  grantee members, and both retiring members are ``ValidationException``.
+* ListGrants and ListRetirableGrants take ``Limit`` 1-100 as documented (the model
+  allows 1000); more is ``ValidationException``.
+* More than 500 grants for one grantee principal on one key, or more than 50,000
+  grants on one key, is ``LimitExceededException`` (the documented quotas).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ServiceError, constraint, validation_error
+from .base import OperationsBase, dry_run
+from .keys import Key, KeyState
+
+__all__ = ["GRANT_OPERATIONS", "Grant", "GrantOperations"]
+
+MAX_GRANTS_PER_KEY = 50_000
+MAX_GRANTS_PER_GRANTEE = 500
+_MAX_LIST_LIMIT = 100
+_MAX_CONTEXT_PAIRS = 8
+_MAX_CONTEXT_VALUE = 384
+_GRANT_ID = re.compile(r"[0-9a-f]{64}")
+_TOKEN_PREFIX = "AQpA"
+
+_ALWAYS = ("DescribeKey", "CreateGrant", "RetireGrant")
+_PUBLIC = ("GetPublicKey",)
+GRANT_OPERATIONS: dict[str, frozenset[str]] = {
+    "symmetric": frozenset({
+        *_ALWAYS, "Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey",
+        "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair",
+        "GenerateDataKeyPairWithoutPlaintext",
+    }),
+    "ENCRYPT_DECRYPT": frozenset({
+        *_ALWAYS, *_PUBLIC, "Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo",
+    }),
+    "SIGN_VERIFY": frozenset({*_ALWAYS, *_PUBLIC, "Sign", "Verify"}),
+    "GENERATE_VERIFY_MAC": frozenset({*_ALWAYS, "GenerateMac", "VerifyMac"}),
+    "KEY_AGREEMENT": frozenset({*_ALWAYS, *_PUBLIC, "DeriveSharedSecret"}),
+    "ENCAPSULATE_DECAPSULATE": frozenset({*_ALWAYS, *_PUBLIC, "Encapsulate", "Decapsulate"}),
+}
+"""The grant operations each kind of key supports (KMS Developer Guide, "Grant operations")."""
+
+
+@dataclass(eq=False)
+class Grant:
+    """A grant on a key: what ListGrants reports of it."""
+
+    grant_id: str
+    key_id: str
+    key_arn: str
+    issuing_account: str
+    creation_date: float
+    operations: list[str]
+    name: str | None = None
+    grantee_principal: str | None = None
+    grantee_service_principal: str | None = None
+    retiring_principal: str | None = None
+    retiring_service_principal: str | None = None
+    constraints: dict[str, Any] | None = None
+    request: dict[str, Any] = field(default_factory=dict)
+
+    def entry(self) -> dict[str, Any]:
+        """The ``GrantListEntry`` of ListGrants and ListRetirableGrants."""
+        entry: dict[str, Any] = {
+            "KeyId": self.key_arn,
+            "GrantId": self.grant_id,
+            "CreationDate": self.creation_date,
+            "IssuingAccount": self.issuing_account,
+            "Operations": list(self.operations),
+        }
+        optional = {
+            "Name": self.name,
+            "GranteePrincipal": self.grantee_principal,
+            "GranteeServicePrincipal": self.grantee_service_principal,
+            "RetiringPrincipal": self.retiring_principal,
+            "RetiringServicePrincipal": self.retiring_service_principal,
+            "Constraints": self.constraints,
+        }
+        entry.update({k: v for k, v in optional.items() if v is not None})
+        return entry
+
+
+class GrantOperations(OperationsBase):
+    """The grant operations of :class:`~.service.KmsService` (a mixin)."""
+
+    grants: dict[str, Grant]
+    grant_tokens: dict[str, str]
+
+    def CreateGrant(self, p: dict[str, Any]) -> dict[str, Any]:
+        key = self.key_by_id_or_arn(p["KeyId"])
+        state = key.key_state
+        if state == KeyState.DISABLED:
+            raise ServiceError("DisabledException", f"{key.arn} is disabled.")
+        if state in (KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION):
+            raise ServiceError("KMSInvalidStateException", f"{key.arn} is pending deletion.")
+        _check_principals(p)
+        operations: list[str] = p["Operations"]
+        constraints: dict[str, Any] | None = p.get("Constraints")
+        _check_operations(key, operations, constraints)
+        grantee = p.get("GranteePrincipal") or p["GranteeServicePrincipal"]
+        mine = [g for g in self.grants.values() if g.key_id == key.key_id]
+        request = {k: p.get(k) for k in _IDENTITY}
+        name = p.get("Name")
+        existing = next((g for g in mine if name is not None and g.request == request), None)
+        if existing is None and (len(mine) >= MAX_GRANTS_PER_KEY or sum(
+                1 for g in mine
+                if (g.grantee_principal or g.grantee_service_principal) == grantee
+        ) >= MAX_GRANTS_PER_GRANTEE):
+            raise ServiceError(
+                "LimitExceededException",
+                f"The grant quota for {key.arn} (or for grantee {grantee} on it) "
+                "has been reached.",
+            )
+        dry_run(p)
+        if existing is None:
+            existing = Grant(
+                grant_id=self.entropy.bytes(32).hex(),
+                key_id=key.key_id,
+                key_arn=key.arn,
+                issuing_account=f"arn:aws:iam::{self.account_id}:root",
+                creation_date=self.clock.now(),
+                operations=list(operations),
+                name=name,
+                grantee_principal=p.get("GranteePrincipal"),
+                grantee_service_principal=p.get("GranteeServicePrincipal"),
+                retiring_principal=p.get("RetiringPrincipal"),
+                retiring_service_principal=p.get("RetiringServicePrincipal"),
+                constraints=constraints or None,
+                request=request,
+            )
+            self.grants[existing.grant_id] = existing
+        return {"GrantToken": self._issue_token(existing), "GrantId": existing.grant_id}
+
+    def ListGrants(self, p: dict[str, Any]) -> dict[str, Any]:
+        key = self.key_by_id_or_arn(p["KeyId"])
+        _check_list_limit(p)
+        grantee, service = p.get("GranteePrincipal"), p.get("GranteeServicePrincipal")
+        if grantee is not None and service is not None:
+            raise ServiceError(
+                "ValidationException",
+                "Specify either GranteePrincipal or GranteeServicePrincipal, but not both.",
+            )
+        grant_id = p.get("GrantId")
+        if grant_id is not None:
+            _check_grant_id(grant_id)
+        grants = [
+            g for g in self.grants.values()
+            if g.key_id == key.key_id
+            and grant_id in (None, g.grant_id)
+            and grantee in (None, g.grantee_principal)
+            and service in (None, g.grantee_service_principal)
+        ]
+        page, result = self._paginate_list(grants, p, default_limit=50)
+        result["Grants"] = [g.entry() for g in page]
+        return result
+
+    def ListRetirableGrants(self, p: dict[str, Any]) -> dict[str, Any]:
+        _check_list_limit(p)
+        principal, service = p.get("RetiringPrincipal"), p.get("RetiringServicePrincipal")
+        if (principal is None) == (service is None):
+            raise ServiceError(
+                "ValidationException",
+                "Specify either RetiringPrincipal or RetiringServicePrincipal, but not both.",
+            )
+        grants = [
+            g for g in self.grants.values()
+            if g.key_id in self.keys
+            and (g.retiring_principal if principal is not None
+                 else g.retiring_service_principal) == (principal or service)
+        ]
+        page, result = self._paginate_list(grants, p, default_limit=50)
+        result["Grants"] = [g.entry() for g in page]
+        return result
+
+    def RetireGrant(self, p: dict[str, Any]) -> dict[str, Any]:
+        token, key_id, grant_id = p.get("GrantToken"), p.get("KeyId"), p.get("GrantId")
+        if token is not None:
+            issued = self.grant_tokens.get(token)
+            if issued is None:
+                raise ServiceError("InvalidGrantTokenException", "Invalid grant token.")
+            grant = self.grants.get(issued)
+            if grant is None or grant.key_id not in self.keys:
+                raise ServiceError("NotFoundException", f"Grant ID {issued} not found.")
+            if grant_id is not None and grant_id != grant.grant_id:
+                raise ServiceError(
+                    "InvalidGrantIdException",
+                    f"Grant ID {grant_id} does not match the grant of the grant token.",
+                )
+        elif key_id is None or grant_id is None:
+            raise ServiceError(
+                "ValidationException",
+                "Specify a GrantToken, or both KeyId and GrantId.",
+            )
+        else:
+            grant = self._grant_of(self.key_by_id_or_arn(key_id), grant_id)
+        dry_run(p)
+        del self.grants[grant.grant_id]
+        return {}
+
+    def RevokeGrant(self, p: dict[str, Any]) -> dict[str, Any]:
+        grant = self._grant_of(self.key_by_id_or_arn(p["KeyId"]), p["GrantId"])
+        dry_run(p)
+        del self.grants[grant.grant_id]
+        return {}
+
+    # -- grant tokens ---------------------------------------------------------------
+
+    def _issue_token(self, grant: Grant) -> str:
+        """A new token for ``grant``: each CreateGrant answers a different one."""
+        raw = bytes.fromhex(grant.grant_id) + self.entropy.bytes(96)
+        token = _TOKEN_PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        self.grant_tokens[token] = grant.grant_id
+        return token
+
+    def _check_grant_tokens(self, operation: str, tokens: list[str]) -> None:
+        """``InvalidGrantTokenException`` for a token this fake did not issue.
+
+        DescribeKey takes grant tokens but the model lists no such error for it:
+        there the tokens are not checked (UNCONFIRMED).
+        """
+        if operation == "DescribeKey":
+            return
+        for token in tokens:
+            if token not in self.grant_tokens:
+                raise ServiceError("InvalidGrantTokenException", "Invalid grant token.")
+
+    def _grant_of(self, key: Key, grant_id: str) -> Grant:
+        _check_grant_id(grant_id)
+        grant = self.grants.get(grant_id)
+        if grant is None or grant.key_id != key.key_id:
+            raise ServiceError("NotFoundException", f"Grant ID {grant_id} not found.")
+        return grant
+
+
+# What makes two CreateGrant requests "identical" for the Name idempotency rule.
+_IDENTITY = (
+    "Name", "GranteePrincipal", "GranteeServicePrincipal", "RetiringPrincipal",
+    "RetiringServicePrincipal", "Operations", "Constraints",
+)
+
+
+def _check_principals(p: dict[str, Any]) -> None:
+    if ("GranteePrincipal" in p) == ("GranteeServicePrincipal" in p):
+        raise ServiceError(
+            "ValidationException",
+            "You must specify either GranteePrincipal or GranteeServicePrincipal, but not both.",
+        )
+    if "RetiringPrincipal" in p and "RetiringServicePrincipal" in p:
+        raise ServiceError(
+            "ValidationException",
+            "You can specify either RetiringPrincipal or RetiringServicePrincipal, but not both.",
+        )
+    if "GranteeServicePrincipal" in p:
+        if "SourceArn" not in (p.get("Constraints") or {}):
+            raise ServiceError(
+                "ValidationException",
+                "A grant for a GranteeServicePrincipal requires a SourceArn grant constraint.",
+            )
+        if "RetiringPrincipal" not in p and "RetiringServicePrincipal" not in p:
+            raise ServiceError(
+                "ValidationException",
+                "A grant for a GranteeServicePrincipal requires a RetiringPrincipal or "
+                "RetiringServicePrincipal.",
+            )
+
+
+def _check_operations(key: Key, operations: list[str], constraints: dict[str, Any] | None) -> None:
+    if not operations:
+        raise validation_error(
+            constraint("operations", "have length greater than or equal to 1", "[]")
+        )
+    kind = "symmetric" if key.key_spec == "SYMMETRIC_DEFAULT" else key.key_usage
+    allowed = GRANT_OPERATIONS[kind]
+    invalid = [op for op in operations if op not in allowed]
+    if invalid:
+        raise ServiceError(
+            "ValidationException",
+            f"Grant operations {', '.join(invalid)} are not valid for a key with KeySpec "
+            f"{key.key_spec} and KeyUsage {key.key_usage}.",
+        )
+    if not constraints:
+        return
+    contexts = [name for name in ("EncryptionContextEquals", "EncryptionContextSubset")
+                if name in constraints]
+    if len(contexts) > 1:
+        raise ServiceError(
+            "ValidationException",
+            "A grant can have only one of EncryptionContextEquals and EncryptionContextSubset.",
+        )
+    if contexts and kind != "symmetric":
+        raise ServiceError(
+            "ValidationException",
+            "Encryption context grant constraints are valid only for symmetric encryption keys.",
+        )
+    for name in contexts:
+        context: dict[str, str] = constraints[name]
+        if len(context) > _MAX_CONTEXT_PAIRS or any(
+                len(value) > _MAX_CONTEXT_VALUE for value in context.values()):
+            raise ServiceError(
+                "ValidationException",
+                f"A grant constraint can have at most {_MAX_CONTEXT_PAIRS} encryption context "
+                f"pairs, each value at most {_MAX_CONTEXT_VALUE} characters.",
+            )
+
+
+def _check_grant_id(grant_id: str) -> None:
+    if _GRANT_ID.fullmatch(grant_id) is None:
+        raise ServiceError("InvalidGrantIdException", f"Invalid grant ID {grant_id}.")
+
+
+def _check_list_limit(p: dict[str, Any]) -> None:
+    limit = p.get("Limit")
+    if limit is not None and limit > _MAX_LIST_LIMIT:
+        raise validation_error(
+            constraint("limit", f"have value less than or equal to {_MAX_LIST_LIMIT}", limit)
+        )

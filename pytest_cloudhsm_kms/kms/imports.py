@@ -1,0 +1,301 @@
+"""Imported key material: GetParametersForImport, ImportKeyMaterial and DeleteImportedKeyMaterial.
+
+A key created with ``Origin=EXTERNAL`` has no key material and is ``PendingImport``.
+GetParametersForImport answers an RSA wrapping public key and an import token,
+valid for 24 virtual hours. ImportKeyMaterial unwraps the material with the
+wrapping algorithm (RSAES-OAEP, or RSA-OAEP of an AES key that wraps the material
+with AES Key Wrap with Padding, RFC 5649) and the key becomes ``Enabled``.
+Material that expires (``KEY_MATERIAL_EXPIRES``, the default) is deleted at
+``ValidTo`` on the virtual clock, and the key is ``PendingImport`` again.
+
+A symmetric key's key material ID is the SHA-256 of the key ID and the material
+("KMS assigns a unique identifier ... based on the KMS key ID and the imported key
+material"), so reimporting the same material finds the same ID. Importing new
+material into a key that has some (``ImportType=NEW_KEY_MATERIAL``) makes it
+``PENDING_ROTATION`` until RotateKeyOnDemand makes it current.
+
+Choices where AWS documents nothing (UNCONFIRMED):
+
+* Material of the wrong size or kind for the key spec (symmetric keys take 32
+  bytes; ``HMAC_224`` 28-64, ``HMAC_256`` 32-64, ``HMAC_384`` 48-128, ``HMAC_512``
+  64-128; asymmetric keys a DER PKCS #8 private key of their spec) is
+  ``IncorrectKeyMaterialException``; material that does not unwrap is
+  ``InvalidCiphertextException``.
+* The wrapping algorithm ``RSAES_PKCS1_V1_5`` (withdrawn by AWS in 2023) and the
+  China-only ``SM2PKE``/``SM2`` are ``UnsupportedOperationException``.
+* ``ExpirationModel``/``ValidTo`` mismatches, a ``ValidTo`` in the past or more than
+  365 days ahead, and ``ImportType``, ``KeyMaterialId`` or ``KeyMaterialDescription``
+  for a key that is not a symmetric encryption key are ``ValidationException``.
+* DeleteImportedKeyMaterial of material that is not imported is
+  ``KMSInvalidStateException``; of a ``KeyMaterialId`` the key does not have,
+  ``NotFoundException``. Deleting material pending rotation forgets it and leaves
+  the key state alone.
+* Wrapping key pairs come from the RSA pool of :mod:`.asymmetric`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap_with_padding
+
+from ..errors import ServiceError
+from .asymmetric import CURVES, ML_KEY_TYPES, new_key_pair, oaep, public_key_der
+from .base import OperationsBase
+from .keys import ImportedMaterial, Key, KeyPairMaterial, KeyState, MacMaterial, SymmetricMaterial
+
+__all__ = ["ImportOperations", "ImportParameters"]
+
+DAY = 86_400.0
+PARAMETERS_VALID_FOR = DAY
+MAX_VALID_TO = 365 * DAY
+_HMAC_BYTES = {"HMAC_224": (28, 64), "HMAC_256": (32, 64), "HMAC_384": (48, 128),
+               "HMAC_512": (64, 128)}
+_TOKEN_BYTES = 256
+
+
+@dataclass(eq=False)
+class ImportParameters:
+    """What one GetParametersForImport answer binds together."""
+
+    key_id: str
+    wrapping_key: rsa.RSAPrivateKey
+    wrapping_algorithm: str
+    valid_to: float
+
+
+class ImportOperations(OperationsBase):
+    """The imported key material operations of :class:`~.service.KmsService` (a mixin)."""
+
+    import_tokens: dict[bytes, ImportParameters]
+
+    def GetParametersForImport(self, p: dict[str, Any]) -> dict[str, Any]:
+        key = self._external_key(p)
+        algorithm, spec = p["WrappingAlgorithm"], p["WrappingKeySpec"]
+        if algorithm in ("RSAES_PKCS1_V1_5", "SM2PKE") or spec == "SM2":
+            raise ServiceError(
+                "UnsupportedOperationException",
+                f"Wrapping algorithm {algorithm} with wrapping key spec {spec} is not supported.",
+            )
+        wrapping_key = new_key_pair(spec, self.entropy)
+        token = self.entropy.bytes(_TOKEN_BYTES)
+        valid_to = self.clock.now() + PARAMETERS_VALID_FOR
+        self.import_tokens[token] = ImportParameters(key.key_id, wrapping_key, algorithm, valid_to)
+        return {
+            "KeyId": key.arn,
+            "ImportToken": token,
+            "PublicKey": public_key_der(wrapping_key),
+            "ParametersValidTo": valid_to,
+        }
+
+    def ImportKeyMaterial(self, p: dict[str, Any]) -> dict[str, Any]:
+        key = self._external_key(p)
+        now = self.clock.now()
+        model, valid_to = _expiration(p, now)
+        symmetric = key.key_spec == "SYMMETRIC_DEFAULT"
+        if not symmetric and any(
+                m in p for m in ("ImportType", "KeyMaterialId", "KeyMaterialDescription")):
+            raise ServiceError(
+                "ValidationException",
+                "ImportType, KeyMaterialId and KeyMaterialDescription apply only to symmetric "
+                "encryption keys.",
+            )
+        parameters = self.import_tokens.get(p["ImportToken"])
+        if parameters is None or parameters.key_id != key.key_id:
+            raise ServiceError(
+                "InvalidImportTokenException",
+                f"The import token is not valid for {key.arn}.",
+            )
+        if now > parameters.valid_to:
+            raise ServiceError("ExpiredImportTokenException", "The import token has expired.")
+        material = _unwrap(parameters, p["EncryptedKeyMaterial"])
+        parsed = _check_material(key, material)
+        material_id = hashlib.sha256(key.key_id.encode() + material).digest()
+        import_type = p.get("ImportType") or (
+            "EXISTING_KEY_MATERIAL" if key.imports else "NEW_KEY_MATERIAL")
+        record = key.imports.get(material_id)
+        if import_type == "NEW_KEY_MATERIAL":
+            if "KeyMaterialId" in p:
+                raise ServiceError(
+                    "ValidationException",
+                    "You cannot specify a KeyMaterialId with ImportType NEW_KEY_MATERIAL.",
+                )
+            if record is not None or (key.imports and not symmetric):
+                raise ServiceError(
+                    "IncorrectKeyMaterialException",
+                    f"This key material is already associated with {key.arn}.",
+                )
+            record = key.imports[material_id] = ImportedMaterial(
+                material_id, pending_rotation=bool(key.imports))
+        else:
+            expected = p.get("KeyMaterialId")
+            if record is None or (expected is not None and expected != material_id.hex()):
+                raise ServiceError(
+                    "IncorrectKeyMaterialException",
+                    f"The key material is not the key material previously imported into "
+                    f"{key.arn}.",
+                )
+        record.imported = True
+        record.expiration_model, record.valid_to = model, valid_to
+        if "KeyMaterialDescription" in p:
+            record.description = p["KeyMaterialDescription"]
+        self._install(key, record, material, parsed)
+        if valid_to is not None:
+            self.clock.call_at(valid_to, lambda: self._expire_material(key, record, valid_to))
+        result: dict[str, Any] = {"KeyId": key.arn}
+        if symmetric:
+            result["KeyMaterialId"] = material_id.hex()
+        return result
+
+    def DeleteImportedKeyMaterial(self, p: dict[str, Any]) -> dict[str, Any]:
+        key = self._external_key(p, deleting=True)
+        wanted = p.get("KeyMaterialId")
+        if wanted is not None:
+            record = key.imports.get(bytes.fromhex(wanted))
+            if record is None:
+                raise ServiceError(
+                    "NotFoundException", f"Key material {wanted} of {key.arn} does not exist."
+                )
+        else:
+            record = key.current_import
+            if record is None:
+                raise ServiceError("KMSInvalidStateException", f"{key.arn} is pending import.")
+        if not record.imported:
+            raise ServiceError(
+                "KMSInvalidStateException",
+                f"Key material {record.material_id.hex()} of {key.arn} is not imported.",
+            )
+        self._remove(key, record)
+        result: dict[str, Any] = {"KeyId": key.arn}
+        if key.key_spec == "SYMMETRIC_DEFAULT":
+            result["KeyMaterialId"] = record.material_id.hex()
+        return result
+
+    # -- internals --------------------------------------------------------------------
+
+    def _external_key(self, p: dict[str, Any], *, deleting: bool = False) -> Key:
+        key = self.key_by_id_or_arn(p["KeyId"])
+        self._refuse_cloudhsm_key(self._operation, p)
+        if key.origin != "EXTERNAL":
+            raise ServiceError(
+                "UnsupportedOperationException",
+                f"{key.arn} origin is {key.origin} which is not valid for this operation.",
+            )
+        if not deleting and key.key_state in (
+                KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION):
+            raise ServiceError("KMSInvalidStateException", f"{key.arn} is pending deletion.")
+        return key
+
+    def _install(self, key: Key, record: ImportedMaterial, material: bytes, parsed: Any) -> None:
+        """Give the key the unwrapped material, and make it Enabled once nothing is missing."""
+        holder = key.material
+        if isinstance(holder, SymmetricMaterial):
+            if holder.current_material_id is None:
+                holder.rotate(record.material_id, material)
+            else:
+                holder.add(record.material_id, material)
+        elif isinstance(holder, MacMaterial):
+            holder.secret = material
+        elif isinstance(holder, KeyPairMaterial):
+            holder.private_key = parsed
+        if key.state == KeyState.PENDING_IMPORT and all(
+                m.imported for m in key.imports.values()):
+            key.state = KeyState.ENABLED
+
+    def _remove(self, key: Key, record: ImportedMaterial) -> None:
+        holder = key.material
+        if record.pending_rotation:
+            del key.imports[record.material_id]
+        else:
+            record.imported = False
+        if isinstance(holder, SymmetricMaterial):
+            holder.remove(record.material_id)
+        elif isinstance(holder, MacMaterial):
+            holder.secret = None
+        elif isinstance(holder, KeyPairMaterial):
+            holder.private_key = None
+        if not record.pending_rotation and key.state not in (
+                KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION):
+            key.state = KeyState.PENDING_IMPORT
+
+    def _expire_material(self, key: Key, record: ImportedMaterial, valid_to: float) -> None:
+        """At ``ValidTo``, KMS deletes the material (unless it was reimported since)."""
+        if self.keys.get(key.key_id) is not key or not record.imported or (
+                record.valid_to != valid_to or key.imports.get(record.material_id) is not record):
+            return
+        self._remove(key, record)
+
+
+def _expiration(p: dict[str, Any], now: float) -> tuple[str, float | None]:
+    model = p.get("ExpirationModel", "KEY_MATERIAL_EXPIRES")
+    valid_to: float | None = p.get("ValidTo")
+    if model == "KEY_MATERIAL_DOES_NOT_EXPIRE":
+        if valid_to is not None:
+            raise ServiceError(
+                "ValidationException",
+                "ValidTo is not valid when ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE.",
+            )
+        return model, None
+    if valid_to is None:
+        raise ServiceError(
+            "ValidationException",
+            "ValidTo is required when ExpirationModel is KEY_MATERIAL_EXPIRES.",
+        )
+    if not now < valid_to <= now + MAX_VALID_TO:
+        raise ServiceError(
+            "ValidationException",
+            "ValidTo must be in the future and at most 365 days from now.",
+        )
+    return model, float(valid_to)
+
+
+def _unwrap(parameters: ImportParameters, wrapped: bytes) -> bytes:
+    private_key = parameters.wrapping_key
+    algorithm = parameters.wrapping_algorithm
+    try:
+        if algorithm.startswith("RSA_AES_KEY_WRAP"):
+            split = private_key.key_size // 8
+            aes_key = private_key.decrypt(wrapped[:split], oaep(algorithm))
+            return aes_key_unwrap_with_padding(aes_key, wrapped[split:])
+        return private_key.decrypt(wrapped, oaep(algorithm))
+    except (ValueError, InvalidUnwrap):
+        raise ServiceError("InvalidCiphertextException", None) from None
+
+
+def _check_material(key: Key, material: bytes) -> Any:
+    """The material as the key will use it (a private key object for asymmetric keys)."""
+    spec = key.key_spec
+    if spec == "SYMMETRIC_DEFAULT":
+        if len(material) != 32:
+            raise _incorrect(key, "symmetric key material must be 32 bytes")
+        return material
+    if spec in _HMAC_BYTES:
+        low, high = _HMAC_BYTES[spec]
+        if not low <= len(material) <= high:
+            raise _incorrect(key, f"{spec} key material must be {low} to {high} bytes")
+        return material
+    try:
+        private_key = serialization.load_der_private_key(material, password=None)
+    except (ValueError, TypeError):
+        raise _incorrect(key, "asymmetric key material must be a DER PKCS #8 private key") from None
+    if spec.startswith("RSA_"):
+        matches = isinstance(private_key, rsa.RSAPrivateKey) and (
+            private_key.key_size == int(spec[4:]))
+    elif spec in CURVES:
+        matches = isinstance(private_key, ec.EllipticCurvePrivateKey) and (
+            private_key.curve.name == CURVES[spec].name)
+    else:
+        matches = isinstance(private_key, ML_KEY_TYPES[spec])
+    if not matches:
+        raise _incorrect(key, f"the private key is not a {spec} key")
+    return private_key
+
+
+def _incorrect(key: Key, why: str) -> ServiceError:
+    return ServiceError(
+        "IncorrectKeyMaterialException", f"The key material is not valid for {key.arn}: {why}."
+    )

@@ -1,0 +1,159 @@
+"""Key policies, tags and descriptions: the KMS operations that manage a key's metadata.
+
+Choices where AWS documents nothing (UNCONFIRMED):
+
+* A policy name other than ``default`` is ``NotFoundException`` ("No such policy
+  exists") for GetKeyPolicy and PutKeyPolicy, except that PutKeyPolicy of
+  ``AWS_RAM`` is the documented ``ValidationException``. No key here is shared
+  through RAM, so ListKeyPolicies always answers ``["default"]``.
+* The key policy is stored as sent; this fake evaluates no policy (no IAM), so
+  the lockout safety check and ``BypassPolicyLockoutSafetyCheck`` change nothing.
+  A document that is not a JSON object with a ``Statement`` is
+  ``MalformedPolicyDocumentException``; one over 32 KB is ``LimitExceededException``.
+* Tag rules: keys starting with ``aws:`` (any case) and more than 50 tags on a key
+  are ``TagException``; so are the same tag key twice in one request. Key and value
+  lengths are checked by the model (``ValidationException``) before this code runs.
+* UntagResource of a tag key the key does not have succeeds.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ServiceError
+from .base import OperationsBase
+from .keys import KeyState
+
+if TYPE_CHECKING:
+    from .keys import Key
+
+__all__ = ["MAX_POLICY_BYTES", "MAX_TAGS", "PolicyOperations", "check_policy", "check_tags"]
+
+MAX_TAGS = 50
+MAX_POLICY_BYTES = 32_768
+_RESERVED_TAG_PREFIX = "aws:"
+
+
+def check_policy(policy: str) -> None:
+    """``MalformedPolicyDocumentException`` unless ``policy`` is a JSON policy document."""
+    if len(policy.encode()) > MAX_POLICY_BYTES:
+        raise ServiceError(
+            "LimitExceededException",
+            f"The key policy exceeds the maximum size of {MAX_POLICY_BYTES} bytes.",
+        )
+    try:
+        document = json.loads(policy)
+    except (ValueError, RecursionError):
+        document = None
+    if not isinstance(document, dict) or "Statement" not in document:
+        raise ServiceError(
+            "MalformedPolicyDocumentException",
+            "The key policy is not a valid JSON policy document.",
+        )
+
+
+def check_tags(tags: list[dict[str, str]], existing: dict[str, str] | None = None) -> None:
+    """``TagException`` for reserved keys, repeated keys, or more than 50 tags in all."""
+    seen: set[str] = set()
+    for tag in tags:
+        name = tag["TagKey"]
+        if name[:len(_RESERVED_TAG_PREFIX)].lower() == _RESERVED_TAG_PREFIX:
+            raise ServiceError(
+                "TagException", f"Tag key '{name}' uses the reserved prefix 'aws:'."
+            )
+        if name in seen:
+            raise ServiceError("TagException", f"Duplicate tag key '{name}' in the request.")
+        seen.add(name)
+    total = len(seen | set(existing or ()))
+    if total > MAX_TAGS:
+        raise ServiceError(
+            "TagException",
+            f"A KMS key can have at most {MAX_TAGS} tags; this request would leave {total}.",
+        )
+
+
+class PolicyOperations(OperationsBase):
+    """GetKeyPolicy, PutKeyPolicy, ListKeyPolicies, the tag operations and UpdateKeyDescription
+    (a mixin of :class:`~.service.KmsService`)."""
+
+    # -- key policies -----------------------------------------------------------------
+
+    def GetKeyPolicy(self, p: dict[str, Any]) -> dict[str, Any]:
+        key = self.key_by_id_or_arn(p["KeyId"])
+        name = p.get("PolicyName", "default")
+        _check_policy_name(name)
+        return {"Policy": key.policy, "PolicyName": name}
+
+    def PutKeyPolicy(self, p: dict[str, Any]) -> dict[str, Any]:
+        key = self.key_by_id_or_arn(p["KeyId"])
+        name = p.get("PolicyName", "default")
+        if name == "AWS_RAM":
+            raise ServiceError(
+                "ValidationException", "The AWS_RAM policy can only be managed by the RAM service."
+            )
+        _check_policy_name(name)
+        check_policy(p["Policy"])
+        key.policy = p["Policy"]
+        return {}
+
+    def ListKeyPolicies(self, p: dict[str, Any]) -> dict[str, Any]:
+        """A marker this fake did not issue is ``ValidationException``: the model lists no
+        ``InvalidMarkerException`` for this operation."""
+        self.key_by_id_or_arn(p["KeyId"])
+        try:
+            page, result = self._paginate_list(["default"], p, default_limit=100)
+        except ServiceError as error:
+            raise ServiceError("ValidationException", error.message) from None
+        result["PolicyNames"] = page
+        return result
+
+    # -- tags -------------------------------------------------------------------------
+
+    def TagResource(self, p: dict[str, Any]) -> dict[str, Any]:
+        key = _not_pending_deletion(self.key_by_id_or_arn(p["KeyId"]))
+        tags: list[dict[str, str]] = p["Tags"]
+        check_tags(tags, key.tags)
+        for tag in tags:
+            key.tags[tag["TagKey"]] = tag["TagValue"]
+        return {}
+
+    def UntagResource(self, p: dict[str, Any]) -> dict[str, Any]:
+        key = _not_pending_deletion(self.key_by_id_or_arn(p["KeyId"]))
+        names: list[str] = p["TagKeys"]
+        for name in names:
+            if name[:len(_RESERVED_TAG_PREFIX)].lower() == _RESERVED_TAG_PREFIX:
+                raise ServiceError(
+                    "TagException", f"Tag key '{name}' uses the reserved prefix 'aws:'."
+                )
+        for name in names:
+            key.tags.pop(name, None)
+        return {}
+
+    def ListResourceTags(self, p: dict[str, Any]) -> dict[str, Any]:
+        """Tags in the order they were first added. ``Limit`` above 50 lists at most 50."""
+        key = self.key_by_id_or_arn(p["KeyId"])
+        tags = [{"TagKey": k, "TagValue": v} for k, v in key.tags.items()]
+        limit = min(p.get("Limit", MAX_TAGS), MAX_TAGS)
+        page, result = self._paginate_list(tags, {**p, "Limit": limit}, default_limit=MAX_TAGS)
+        result["Tags"] = page
+        return result
+
+    # -- description ------------------------------------------------------------------
+
+    def UpdateKeyDescription(self, p: dict[str, Any]) -> dict[str, Any]:
+        key = _not_pending_deletion(self.key_by_id_or_arn(p["KeyId"]))
+        key.description = p["Description"]
+        return {}
+
+
+def _check_policy_name(name: str) -> None:
+    if name != "default":
+        raise ServiceError("NotFoundException", "No such policy exists")
+
+
+def _not_pending_deletion(key: Key) -> Key:
+    """aws-facts §3 footnote 3: tags and the description of a key pending deletion are frozen."""
+    if key.key_state in (KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION):
+        raise ServiceError("KMSInvalidStateException", f"{key.arn} is pending deletion.")
+    return key

@@ -1,0 +1,312 @@
+"""Coverage of the KMS API: every operation of the installed botocore model is answered by the
+fake (not with the generic "not supported by pytest-cloudhsm-kms yet"), and
+``docs/coverage.md`` says which of each operation's modeled errors the tests see.
+
+The page is generated from the model and a static scan of the tests (calls such as
+``fails(client, "Sign", "DisabledException", ...)`` and ``pytest.raises(
+client.exceptions.NotFoundException)`` around ``client.encrypt(...)``). When a test or
+the model changes, regenerate it::
+
+    .venv/bin/python tests/test_kms_coverage.py --write
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from botocore.exceptions import ClientError
+from fidelity import assert_valid_output
+from kmsapi import new_key, snake
+
+from pytest_cloudhsm_kms.clock import VirtualClock
+from pytest_cloudhsm_kms.entropy import Entropy
+from pytest_cloudhsm_kms.kms.service import KmsService
+from pytest_cloudhsm_kms.protocol.models import service_model
+
+TESTS = Path(__file__).resolve().parent
+PAGE = TESTS.parent / "docs" / "coverage.md"
+GENERIC = "not supported by pytest-cloudhsm-kms yet"
+ROLE = "arn:aws:iam::111122223333:role/app"
+STORE = "cks-1234567890abcdef0"
+CLUSTER = "cluster-234567abcdefg"
+
+KNOWN_MISSING: frozenset[str] = frozenset()
+"""Operations of the model the fake does not answer yet (none: all 56 of botocore 1.44.8)."""
+
+REQUESTS: dict[str, Callable[[str], dict[str, Any]]] = {
+    "CancelKeyDeletion": lambda k: {"KeyId": k},
+    "ConnectCustomKeyStore": lambda k: {"CustomKeyStoreId": STORE},
+    "CreateAlias": lambda k: {"AliasName": "alias/coverage", "TargetKeyId": k},
+    "CreateCustomKeyStore": lambda k: {"CustomKeyStoreName": "coverage",
+                                       "CloudHsmClusterId": CLUSTER,
+                                       "TrustAnchorCertificate": "anchor",
+                                       "KeyStorePassword": "kmsuser-password"},
+    "CreateGrant": lambda k: {"KeyId": k, "GranteePrincipal": ROLE, "Operations": ["Decrypt"]},
+    "CreateKey": lambda k: {},
+    "Decapsulate": lambda k: {"KeyId": k, "EncapsulationAlgorithm": "ML_KEM",
+                              "SharedSecretCiphertextBlob": b"c"},
+    "Decrypt": lambda k: {"CiphertextBlob": b"\x01" * 80},
+    "DeleteAlias": lambda k: {"AliasName": "alias/none"},
+    "DeleteCustomKeyStore": lambda k: {"CustomKeyStoreId": STORE},
+    "DeleteImportedKeyMaterial": lambda k: {"KeyId": k},
+    "DeriveSharedSecret": lambda k: {"KeyId": k, "KeyAgreementAlgorithm": "ECDH",
+                                     "PublicKey": b"p"},
+    "DescribeCustomKeyStores": lambda k: {},
+    "DescribeKey": lambda k: {"KeyId": k},
+    "DisableKey": lambda k: {"KeyId": k},
+    "DisableKeyRotation": lambda k: {"KeyId": k},
+    "DisconnectCustomKeyStore": lambda k: {"CustomKeyStoreId": STORE},
+    "EnableKey": lambda k: {"KeyId": k},
+    "EnableKeyRotation": lambda k: {"KeyId": k},
+    "Encapsulate": lambda k: {"KeyId": k, "EncapsulationAlgorithm": "ML_KEM"},
+    "Encrypt": lambda k: {"KeyId": k, "Plaintext": b"x"},
+    "GenerateDataKey": lambda k: {"KeyId": k, "KeySpec": "AES_256"},
+    "GenerateDataKeyPair": lambda k: {"KeyId": k, "KeyPairSpec": "ECC_NIST_P256"},
+    "GenerateDataKeyPairWithoutPlaintext": lambda k: {"KeyId": k, "KeyPairSpec": "ECC_NIST_P256"},
+    "GenerateDataKeyWithoutPlaintext": lambda k: {"KeyId": k, "KeySpec": "AES_256"},
+    "GenerateMac": lambda k: {"KeyId": k, "Message": b"m", "MacAlgorithm": "HMAC_SHA_256"},
+    "GenerateRandom": lambda k: {"NumberOfBytes": 8},
+    "GetKeyLastUsage": lambda k: {"KeyId": k},
+    "GetKeyPolicy": lambda k: {"KeyId": k},
+    "GetKeyRotationStatus": lambda k: {"KeyId": k},
+    "GetParametersForImport": lambda k: {"KeyId": k, "WrappingAlgorithm": "RSAES_OAEP_SHA_256",
+                                         "WrappingKeySpec": "RSA_2048"},
+    "GetPublicKey": lambda k: {"KeyId": k},
+    "ImportKeyMaterial": lambda k: {"KeyId": k, "ImportToken": b"t",
+                                    "EncryptedKeyMaterial": b"m"},
+    "ListAliases": lambda k: {},
+    "ListGrants": lambda k: {"KeyId": k},
+    "ListKeyPolicies": lambda k: {"KeyId": k},
+    "ListKeyRotations": lambda k: {"KeyId": k},
+    "ListKeys": lambda k: {},
+    "ListResourceTags": lambda k: {"KeyId": k},
+    "ListRetirableGrants": lambda k: {"RetiringPrincipal": ROLE},
+    "PutKeyPolicy": lambda k: {"KeyId": k, "Policy": '{"Statement": []}'},
+    "ReEncrypt": lambda k: {"CiphertextBlob": b"\x01" * 80, "DestinationKeyId": k},
+    "ReplicateKey": lambda k: {"KeyId": k, "ReplicaRegion": "us-west-2"},
+    "RetireGrant": lambda k: {"GrantToken": "AQpAnot-a-token"},
+    "RevokeGrant": lambda k: {"KeyId": k, "GrantId": "0" * 64},
+    "RotateKeyOnDemand": lambda k: {"KeyId": k},
+    "ScheduleKeyDeletion": lambda k: {"KeyId": k},
+    "Sign": lambda k: {"KeyId": k, "Message": b"m", "SigningAlgorithm": "ECDSA_SHA_256"},
+    "TagResource": lambda k: {"KeyId": k, "Tags": [{"TagKey": "a", "TagValue": "b"}]},
+    "UntagResource": lambda k: {"KeyId": k, "TagKeys": ["a"]},
+    "UpdateAlias": lambda k: {"AliasName": "alias/none", "TargetKeyId": k},
+    "UpdateCustomKeyStore": lambda k: {"CustomKeyStoreId": STORE},
+    "UpdateKeyDescription": lambda k: {"KeyId": k, "Description": "d"},
+    "UpdatePrimaryRegion": lambda k: {"KeyId": k, "PrimaryRegion": "us-west-2"},
+    "Verify": lambda k: {"KeyId": k, "Message": b"m", "Signature": b"s",
+                         "SigningAlgorithm": "ECDSA_SHA_256"},
+    "VerifyMac": lambda k: {"KeyId": k, "Message": b"m", "MacAlgorithm": "HMAC_SHA_256",
+                            "Mac": b"m"},
+}
+"""A small request per operation, made with a symmetric key: it may fail, but not as unknown."""
+
+
+def operations() -> list[str]:
+    """The KMS operations of the installed botocore model."""
+    return sorted(service_model("kms").operation_names)
+
+
+def test_every_operation_of_the_model_has_a_request_here() -> None:
+    assert sorted(REQUESTS) == operations(), "the botocore model changed: update REQUESTS"
+
+
+def test_every_operation_has_a_handler_except_the_known_missing_ones() -> None:
+    service = KmsService("111122223333", "us-east-1", VirtualClock(), Entropy())
+
+    missing = {op for op in operations() if op not in service.handlers}
+
+    assert missing == KNOWN_MISSING
+    assert set(service.handlers) <= set(operations()), "a handler that is no KMS operation"
+
+
+@pytest.mark.parametrize("operation", operations())
+def test_each_operation_is_answered_through_boto3(kms_client: Any, operation: str) -> None:
+    key_id = new_key(kms_client)["KeyId"]
+    params = REQUESTS[operation](key_id)
+
+    try:
+        response = getattr(kms_client, snake(operation))(**params)
+    except ClientError as error:
+        message = error.response["Error"].get("Message", "")
+        assert (GENERIC in message) == (operation in KNOWN_MISSING), message
+    else:
+        assert operation not in KNOWN_MISSING
+        assert_valid_output("kms", operation, response)
+
+
+def test_an_operation_the_fake_does_not_know_gets_the_generic_answer() -> None:
+    from pytest_cloudhsm_kms.errors import ServiceError
+
+    service = KmsService("111122223333", "us-east-1", VirtualClock(), Entropy())
+    with pytest.raises(ServiceError) as raised:
+        service.call("TranslateKey", {})
+
+    assert raised.value.code == "UnsupportedOperationException"
+    assert GENERIC in (raised.value.message or "")
+
+
+def test_the_coverage_page_is_up_to_date() -> None:
+    assert PAGE.read_text() == render(), (
+        "docs/coverage.md is stale: run .venv/bin/python tests/test_kms_coverage.py --write")
+
+
+# -- the page ------------------------------------------------------------------------------
+
+
+def render() -> str:
+    """``docs/coverage.md`` from the model, the service's handlers and the tests."""
+    model = service_model("kms")
+    service = KmsService("111122223333", "us-east-1", VirtualClock(), Entropy())
+    seen = errors_seen_in_tests()
+    names = operations()
+    answered = [op for op in names if op in service.handlers]
+    lines = [
+        "# KMS API coverage",
+        "",
+        "<!-- Generated by tests/test_kms_coverage.py --write; a test keeps it true. -->",
+        "",
+        f"The installed botocore model has {len(names)} KMS operations; pytest-cloudhsm-kms "
+        f"answers {len(answered)} of them.",
+        "",
+        "For each operation, the errors of its model error list are split into those the",
+        "tests provoke (found by a static scan of `tests/`) and the rest. The rest are",
+        "mostly service faults a fake never has (`DependencyTimeoutException`,",
+        "`KMSInternalException`, `KeyUnavailableException`), errors of external key stores",
+        "(`Xks*`), which this fake does not model, and conditions AWS documents but this",
+        "fake cannot reach. Unmodeled errors (`ValidationException`, `ThrottlingException`,",
+        "...) are not listed.",
+        "",
+        "Where AWS documents no behaviour, the choice this fake makes is written in the",
+        "docstring of the module that answers the operation (`pytest_cloudhsm_kms/kms/`:",
+        "`policies.py`, `grants.py`, `rotation.py`, `asymmetric.py`, `macs.py`,",
+        "`imports.py`, `multiregion.py`, `usage.py`, `keystores.py`, `service.py`).",
+        "",
+        "| Operation | Answered | Model errors seen in tests | Model errors not seen |",
+        "| --- | --- | --- | --- |",
+    ]
+    for op in names:
+        modeled = [shape.name for shape in model.operation_model(op).error_shapes]
+        tested = [e for e in modeled if (op, e) in seen]
+        other = [e for e in modeled if (op, e) not in seen]
+        lines.append(
+            f"| {op} | {'yes' if op in answered else 'no'} | "
+            f"{', '.join(f'`{e}`' for e in tested) or '-'} | "
+            f"{', '.join(f'`{e}`' for e in other) or '-'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def errors_seen_in_tests() -> set[tuple[str, str]]:
+    """(operation, error code) pairs that the test files provoke, found by reading them."""
+    by_method = {snake(op): op for op in operations()}
+    seen: set[tuple[str, str]] = set()
+    for path in sorted(TESTS.glob("test_*.py")):
+        tree = ast.parse(path.read_text())
+        constants = _module_constants(tree)
+        for function in ast.walk(tree):
+            if isinstance(function, ast.FunctionDef):
+                params = _parametrized(function, constants)
+                seen.update(_pairs(function, params, by_method))
+    return seen
+
+
+def _module_constants(tree: ast.Module) -> dict[str, list[str]]:
+    """Module-level names bound to a literal list, tuple or dict (its keys) of strings."""
+    found: dict[str, list[str]] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            values = _strings(node.value, {})
+            for target in targets:
+                if isinstance(target, ast.Name) and values:
+                    found[target.id] = values
+    return found
+
+
+def _strings(node: ast.expr, constants: dict[str, list[str]]) -> list[str]:
+    """The strings a parametrize value list names (first items of tuples, dict keys)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args and (
+            node.func.id in ("list", "sorted")):
+        return _strings(node.args[0], constants)
+    if isinstance(node, ast.Name):
+        return constants.get(node.id, [])
+    items: list[ast.expr | None]
+    if isinstance(node, (ast.List, ast.Tuple)):
+        items = list(node.elts)
+    elif isinstance(node, ast.Dict):
+        items = list(node.keys)
+    else:
+        return []
+    out = []
+    for item in items:
+        if isinstance(item, ast.Tuple) and item.elts:
+            item = item.elts[0]
+        if isinstance(item, ast.Constant) and isinstance(item.value, str):
+            out.append(item.value)
+    return out
+
+
+def _parametrized(function: ast.FunctionDef, constants: dict[str, list[str]]
+                  ) -> dict[str, list[str]]:
+    """``{argname: values}`` of the function's ``pytest.mark.parametrize`` decorators."""
+    params: dict[str, list[str]] = {}
+    for decorator in function.decorator_list:
+        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+                and decorator.func.attr == "parametrize" and len(decorator.args) >= 2):
+            continue
+        names = decorator.args[0]
+        first = names.value if isinstance(names, ast.Constant) else (
+            names.elts[0].value if isinstance(names, (ast.Tuple, ast.List)) and names.elts
+            and isinstance(names.elts[0], ast.Constant) else None)
+        if isinstance(first, str):
+            params[first.split(",")[0].strip()] = _strings(decorator.args[1], constants)
+    return params
+
+
+def _values(node: ast.expr, params: dict[str, list[str]]) -> list[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.Name):
+        return params.get(node.id, [])
+    return []
+
+
+def _pairs(function: ast.FunctionDef, params: dict[str, list[str]],
+           by_method: dict[str, str]) -> Iterator[tuple[str, str]]:
+    for node in ast.walk(function):
+        # fails(client, "Operation", "ErrorCode", ...)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+                node.func.id == "fails") and len(node.args) >= 3:
+            for op in _values(node.args[1], params):
+                for code in _values(node.args[2], params):
+                    yield op, code
+        # with pytest.raises(client.exceptions.ErrorCode): client.operation(...)
+        if isinstance(node, ast.With):
+            codes = [item.context_expr.args[0].attr for item in node.items
+                     if isinstance(item.context_expr, ast.Call) and item.context_expr.args
+                     and isinstance(item.context_expr.args[0], ast.Attribute)
+                     and isinstance(item.context_expr.args[0].value, ast.Attribute)
+                     and item.context_expr.args[0].value.attr == "exceptions"]
+            methods = [call.func.attr for statement in node.body
+                       for call in ast.walk(statement)
+                       if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                       and call.func.attr in by_method]
+            for code in codes:
+                for method in methods[:1]:
+                    yield by_method[method], code
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--write"]:
+        PAGE.parent.mkdir(exist_ok=True)
+        PAGE.write_text(render())
+        print(f"wrote {PAGE}")
+    else:
+        print(render(), end="")

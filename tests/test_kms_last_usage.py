@@ -1,0 +1,92 @@
+"""GetKeyLastUsage: the last successful cryptographic operation of a key.
+
+Each test states the AWS behaviour it checks, through a real boto3 client; every
+successful response is checked against the botocore output shape.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from kmsapi import call, fails, new_key
+
+
+@pytest.fixture
+def key(kms_client: Any) -> dict[str, Any]:
+    return new_key(kms_client)
+
+
+def last_usage(client: Any, key_id: str) -> dict[str, Any]:
+    usage: dict[str, Any] = call(client, "GetKeyLastUsage", KeyId=key_id)["KeyLastUsage"]
+    return usage
+
+
+def test_a_new_key_has_no_last_usage_and_is_tracked_since_its_creation(
+    kms_client: Any, key: dict[str, Any]
+) -> None:
+    response = call(kms_client, "GetKeyLastUsage", KeyId=key["Arn"])
+
+    assert response["KeyId"] == key["KeyId"]
+    assert response["KeyLastUsage"] == {}
+    assert response["TrackingStartDate"] == response["KeyCreationDate"] == key["CreationDate"]
+
+
+def test_the_last_successful_cryptographic_operation_is_reported(
+    cloudhsm_kms: Any, kms_client: Any, key: dict[str, Any]
+) -> None:
+    blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
+    assert last_usage(kms_client, key["KeyId"])["Operation"] == "Encrypt"
+
+    cloudhsm_kms.clock.advance(3600)
+    kms_client.decrypt(CiphertextBlob=blob)
+
+    usage = last_usage(kms_client, key["KeyId"])
+    assert usage["Operation"] == "Decrypt"
+    assert usage["Timestamp"].timestamp() == pytest.approx(cloudhsm_kms.clock.now(), abs=5)
+    assert uuid.UUID(usage["CloudTrailEventId"]).version == 4
+
+
+def test_failed_calls_dry_runs_and_management_calls_are_not_usage(
+    kms_client: Any, key: dict[str, Any]
+) -> None:
+    kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"x")
+    before = last_usage(kms_client, key["KeyId"])
+
+    fails(kms_client, "Encrypt", "DryRunOperationException", KeyId=key["KeyId"], Plaintext=b"x",
+          DryRun=True)
+    fails(kms_client, "GenerateDataKey", "ValidationException", KeyId=key["KeyId"])
+    kms_client.describe_key(KeyId=key["KeyId"])
+    kms_client.tag_resource(KeyId=key["KeyId"], Tags=[{"TagKey": "a", "TagValue": "b"}])
+
+    assert last_usage(kms_client, key["KeyId"]) == before
+
+
+def test_re_encrypt_is_recorded_on_both_keys(kms_client: Any, key: dict[str, Any]) -> None:
+    other = new_key(kms_client)
+    blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
+
+    kms_client.re_encrypt(CiphertextBlob=blob, DestinationKeyId=other["KeyId"])
+
+    assert last_usage(kms_client, key["KeyId"])["Operation"] == "ReEncrypt"
+    assert last_usage(kms_client, other["KeyId"])["Operation"] == "ReEncrypt"
+
+
+def test_keys_are_tracked_independently(kms_client: Any, key: dict[str, Any]) -> None:
+    signing = new_key(kms_client, KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")
+
+    kms_client.sign(KeyId=signing["KeyId"], Message=b"m", SigningAlgorithm="ECDSA_SHA_256")
+
+    assert last_usage(kms_client, signing["KeyId"])["Operation"] == "Sign"
+    assert last_usage(kms_client, key["KeyId"]) == {}
+
+
+def test_get_key_last_usage_takes_a_key_id_or_arn_only(
+    kms_client: Any, key: dict[str, Any]
+) -> None:
+    kms_client.create_alias(AliasName="alias/tracked", TargetKeyId=key["KeyId"])
+
+    fails(kms_client, "GetKeyLastUsage", "InvalidArnException", KeyId="alias/tracked")
+    fails(kms_client, "GetKeyLastUsage", "NotFoundException",
+          KeyId="00000000-0000-4000-8000-000000000000")
