@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import uuid
@@ -31,6 +32,12 @@ class Entropy:
         return str(uuid.UUID(bytes=self.bytes(16), version=4))
 
     def token(self, alphabet: str, length: int) -> str:
-        """``length`` characters drawn from ``alphabet``."""
-        raw = self.bytes(length)
-        return "".join(alphabet[b % len(alphabet)] for b in raw)
+        """``length`` characters drawn from ``alphabet`` (ASCII): byte ``b`` picks
+        ``alphabet[b % len(alphabet)]``."""
+        return self.bytes(length).translate(_table(alphabet)).decode("ascii")
+
+
+@functools.lru_cache(maxsize=32)
+def _table(alphabet: str) -> bytes:
+    """A ``bytes.translate`` table sending each byte value to its alphabet character."""
+    return bytes(ord(alphabet[b % len(alphabet)]) for b in range(256))
