@@ -14,7 +14,7 @@ import heapq
 import itertools
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 __all__ = ["VirtualClock"]
 

@@ -9,8 +9,8 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Iterator
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
 
 import botocore.endpoint
 from botocore.exceptions import CapacityNotAvailableError

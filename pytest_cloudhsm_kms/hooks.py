@@ -8,7 +8,8 @@ conftest hooks do, to the tests in the conftest's folder and below it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 

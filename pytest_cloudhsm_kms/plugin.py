@@ -12,8 +12,8 @@ ends, before fixture teardown.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Generator, Iterator
-from typing import Any, Callable
+from collections.abc import Callable, Generator, Iterator
+from typing import Any
 
 import pytest
 

@@ -504,7 +504,7 @@ def test_a_cluster_holds_at_most_28_hsms(cloudhsm_kms, cloudhsmv2_client) -> Non
 def test_delete_hsm_finds_the_hsm_by_id_eni_or_ip(cloudhsm_kms, cloudhsmv2_client) -> None:
     ready = cloudhsm_kms.cloudhsm().create_ready_cluster(hsm_count=4)
     hsms = ready.describe()["Hsms"]
-    for hsm, member in zip(hsms, ["HsmId", "EniId", "EniIp"]):
+    for hsm, member in zip(hsms, ["HsmId", "EniId", "EniIp"], strict=False):
         response = cloudhsmv2_client.delete_hsm(ClusterId=ready.cluster_id, **{member: hsm[member]})
         assert_valid_output("cloudhsmv2", "DeleteHsm", response)
         assert response["HsmId"] == hsm["HsmId"]

@@ -5,7 +5,8 @@ failed answers the real error.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from kmsapi import HAS_ML, fails, needs_ml, new_key

@@ -68,8 +68,9 @@ import ipaddress
 import itertools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from ..clock import VirtualClock
 from ..entropy import Entropy

@@ -47,8 +47,9 @@ Choices where AWS documents nothing (aws-facts §1, UNCONFIRMED there):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from ..cloudhsm.vault import VaultError
 from ..errors import ServiceError

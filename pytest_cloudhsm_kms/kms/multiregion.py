@@ -28,7 +28,8 @@ Choices where AWS documents nothing (UNCONFIRMED):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ServiceError
 from .base import OperationsBase

@@ -12,9 +12,9 @@ import binascii
 import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from ..clock import VirtualClock
 from ..entropy import Entropy

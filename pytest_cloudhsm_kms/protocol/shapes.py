@@ -15,8 +15,9 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable
 from math import isfinite
-from typing import Any, Callable
+from typing import Any
 
 from botocore.model import OperationModel, Shape
 
