@@ -98,7 +98,9 @@ class Disconnected:
     """
 
     error_code: str | None = None
-    _saved: list[tuple[CustomKeyStore, str, str | None]] = field(default_factory=list, repr=False)
+    # (store, state, error code, connection attempt) as they were before the fault
+    _saved: list[tuple[CustomKeyStore, str, str | None, int]] = field(
+        default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         if self.error_code is not None and self.error_code not in CONNECTION_ERROR_CODES:
@@ -116,13 +118,16 @@ class Disconnected:
     def apply(self, environment: CloudHsmKms) -> None:
         state, code = self._state
         for store in _stores(environment):
-            self._saved.append((store, store.connection_state, store.connection_error_code))
+            self._saved.append((store, store.connection_state, store.connection_error_code,
+                                store.connection_attempt))
             store.connection_state, store.connection_error_code = state, code
 
     def lift(self, environment: CloudHsmKms) -> None:
-        for store, state, code in reversed(self._saved):
-            # A store the test connected or disconnected meanwhile keeps the state it chose.
-            if (store.connection_state, store.connection_error_code) == self._state:
+        for store, state, code, attempt in reversed(self._saved):
+            # A store the test connected or disconnected meanwhile keeps the state it chose
+            # (connected, then disconnected again, it is back in the fault's state).
+            if (store.connection_state, store.connection_error_code) == self._state and (
+                    store.connection_attempt == attempt):
                 store.connection_state, store.connection_error_code = state, code
         self._saved.clear()
 
