@@ -23,10 +23,21 @@ def snake(name: str) -> str:
 
 
 def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:
-    """Call ``operation`` and check the response against the model's output shape."""
+    """Call ``operation`` (KMS or CloudHSM v2) and check the response against the
+    model's output shape."""
     response: dict[str, Any] = getattr(client, snake(operation))(**params)
-    assert_valid_output("kms", operation, response)
+    assert_valid_output(client.meta.service_model.service_name, operation, response)
     return response
+
+
+def rejects(client: Any, operation: str, code: str, **params: Any) -> str:
+    """Call ``operation``, which must fail with ``code`` and HTTP 400; answer the message."""
+    with pytest.raises(ClientError) as raised:
+        getattr(client, snake(operation))(**params)
+    error = raised.value.response["Error"]
+    assert error["Code"] == code, error
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    return str(error.get("Message", ""))
 
 
 def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, str | None]:

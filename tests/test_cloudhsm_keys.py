@@ -8,14 +8,15 @@ store's request quota.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from fidelity import allowed_errors, assert_valid_output
+from fidelity import allowed_errors
+from kmsapi import call as ok
+from kmsapi import rejects, snake
 
 from pytest_cloudhsm_kms import CloudHsmKms
 from pytest_cloudhsm_kms.clock import VirtualClock
@@ -54,27 +55,6 @@ def kms(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
 def hsm(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
     """A boto3 CloudHSM v2 client answered by this test's ``cloudhsm_kms``."""
     return _clients["cloudhsmv2"]
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-def ok(client: Any, operation: str, **params: Any) -> dict[str, Any]:
-    """Call a KMS operation; its response must match the model's output shape."""
-    response: dict[str, Any] = getattr(client, _snake(operation))(**params)
-    assert_valid_output("kms", operation, response)
-    return response
-
-
-def fails(client: Any, operation: str, code: str, **params: Any) -> str:
-    """Call ``operation``, which must fail with ``code`` (HTTP 400); return the message."""
-    with pytest.raises(ClientError) as raised:
-        getattr(client, _snake(operation))(**params)
-    error = raised.value.response["Error"]
-    assert error["Code"] == code, error
-    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
-    return str(error.get("Message", ""))
 
 
 def key_state(kms: Any, key_id: str) -> str:
@@ -154,7 +134,7 @@ def test_create_key_in_a_store_needs_two_active_hsms_in_different_availability_z
                    HsmId=cloudhsm_cluster["Hsms"][0]["HsmId"])
     before = len(cloudhsm_kms.cloudhsm().cluster(cloudhsm_cluster["ClusterId"]).keys)
 
-    fails(kms, "CreateKey", "CloudHsmClusterInvalidConfigurationException",
+    rejects(kms, "CreateKey", "CloudHsmClusterInvalidConfigurationException",
           Origin="AWS_CLOUDHSM", CustomKeyStoreId=cloudhsm_key_store["CustomKeyStoreId"])
     assert len(cloudhsm_kms.cloudhsm().cluster(cloudhsm_cluster["ClusterId"]).keys) == before
     assert ok(kms, "ListKeys")["Keys"] == []
@@ -167,7 +147,7 @@ def test_create_key_when_the_store_cluster_was_deleted_is_an_invalid_cluster_con
     hsm.delete_cluster(ClusterId=cloudhsm_cluster["ClusterId"])
     cloudhsm_kms.clock.advance(2 * 3600.0)  # no longer listed either
 
-    fails(kms, "CreateKey", "CloudHsmClusterInvalidConfigurationException",
+    rejects(kms, "CreateKey", "CloudHsmClusterInvalidConfigurationException",
           Origin="AWS_CLOUDHSM", CustomKeyStoreId=cloudhsm_key_store["CustomKeyStoreId"])
 
 
@@ -181,16 +161,16 @@ def test_create_key_when_the_store_cluster_was_deleted_is_an_invalid_cluster_con
 def test_custom_key_stores_hold_only_single_region_symmetric_encryption_keys(
     kms, cloudhsm_key_store, request_
 ) -> None:
-    fails(kms, "CreateKey", "UnsupportedOperationException", Origin="AWS_CLOUDHSM",
+    rejects(kms, "CreateKey", "UnsupportedOperationException", Origin="AWS_CLOUDHSM",
           CustomKeyStoreId=cloudhsm_key_store["CustomKeyStoreId"], **request_)
     assert ok(kms, "ListKeys")["Keys"] == []
 
 
 def test_origin_aws_cloudhsm_and_a_custom_key_store_id_go_together(kms, cloudhsm_key_store) -> None:
-    fails(kms, "CreateKey", "UnsupportedOperationException", Origin="AWS_CLOUDHSM")
-    fails(kms, "CreateKey", "UnsupportedOperationException", Origin="AWS_KMS",
+    rejects(kms, "CreateKey", "UnsupportedOperationException", Origin="AWS_CLOUDHSM")
+    rejects(kms, "CreateKey", "UnsupportedOperationException", Origin="AWS_KMS",
           CustomKeyStoreId=cloudhsm_key_store["CustomKeyStoreId"])
-    fails(kms, "CreateKey", "CustomKeyStoreNotFoundException", Origin="AWS_CLOUDHSM",
+    rejects(kms, "CreateKey", "CustomKeyStoreNotFoundException", Origin="AWS_CLOUDHSM",
           CustomKeyStoreId="cks-1234567890abcdef0")
 
 
@@ -214,7 +194,7 @@ def test_cryptography_with_a_cloudhsm_key_round_trips_and_reports_no_key_materia
     assert kms.decrypt(CiphertextBlob=data_key["CiphertextBlob"])["Plaintext"] == (
         data_key["Plaintext"])
     assert len(kms.decrypt(CiphertextBlob=sealed["CiphertextBlob"])["Plaintext"]) == 16
-    fails(kms, "Decrypt", "InvalidCiphertextException",
+    rejects(kms, "Decrypt", "InvalidCiphertextException",
           CiphertextBlob=encrypted["CiphertextBlob"], EncryptionContext={"purpose": "other"})
 
 
@@ -269,7 +249,7 @@ def test_cryptography_fails_unless_the_key_is_enabled_connected_and_in_an_active
     make_unusable(cloudhsm_kms, kms, hsm, cloudhsm_key, how)
 
     code, message = UNUSABLE[how]
-    text = fails(kms, operation, code, **crypto_request(operation, cloudhsm_key["KeyId"], blob))
+    text = rejects(kms, operation, code, **crypto_request(operation, cloudhsm_key["KeyId"], blob))
     assert text.startswith(message.format(arn=cloudhsm_key["Arn"]))
 
 
@@ -279,7 +259,7 @@ def test_re_encrypt_to_an_unavailable_cloudhsm_key_fails_like_encrypt(
     blob = kms.encrypt(KeyId=kms_key["KeyId"], Plaintext=b"data")["CiphertextBlob"]
     kms.disconnect_custom_key_store(CustomKeyStoreId=cloudhsm_key["CustomKeyStoreId"])
 
-    message = fails(kms, "ReEncrypt", "KMSInvalidStateException", CiphertextBlob=blob,
+    message = rejects(kms, "ReEncrypt", "KMSInvalidStateException", CiphertextBlob=blob,
                     DestinationKeyId=cloudhsm_key["KeyId"])
     assert message == f"{cloudhsm_key['Arn']} is unavailable."
 
@@ -302,7 +282,7 @@ def test_generate_random_in_a_store_draws_from_its_cluster(
     assert len(random["Plaintext"]) == 48
     assert quota.counted == 1
     delete_all_hsms(hsm, cloudhsm_key_store["CloudHsmClusterId"])
-    fails(kms, "GenerateRandom", "CustomKeyStoreInvalidStateException", NumberOfBytes=8,
+    rejects(kms, "GenerateRandom", "CustomKeyStoreInvalidStateException", NumberOfBytes=8,
           CustomKeyStoreId=store_id)
 
 
@@ -351,7 +331,7 @@ def test_deletion_can_be_scheduled_and_cancelled_while_the_store_is_disconnected
     key_id, store_id = cloudhsm_key["KeyId"], cloudhsm_key["CustomKeyStoreId"]
     kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
 
-    fails(kms, "CancelKeyDeletion", "KMSInvalidStateException", KeyId=key_id)
+    rejects(kms, "CancelKeyDeletion", "KMSInvalidStateException", KeyId=key_id)
     scheduled = ok(kms, "ScheduleKeyDeletion", KeyId=key_id, PendingWindowInDays=7)
     assert scheduled["KeyState"] == "PendingDeletion"
     assert ok(kms, "CancelKeyDeletion", KeyId=key_id)["KeyId"] == cloudhsm_key["Arn"]
@@ -393,7 +373,7 @@ WRONG_USAGE = {
 def test_rotation_import_key_pairs_and_multi_region_are_unsupported_for_cloudhsm_keys(
     kms, cloudhsm_key, operation
 ) -> None:
-    message = fails(kms, operation, "UnsupportedOperationException",
+    message = rejects(kms, operation, "UnsupportedOperationException",
                     KeyId=cloudhsm_key["KeyId"], **UNSUPPORTED[operation])
     assert message == f"{cloudhsm_key['Arn']} origin is AWS_CLOUDHSM which is not valid for " \
                       "this operation."
@@ -403,7 +383,7 @@ def test_rotation_import_key_pairs_and_multi_region_are_unsupported_for_cloudhsm
 def test_signing_macs_and_key_agreement_are_the_wrong_key_usage_for_cloudhsm_keys(
     kms, cloudhsm_key, operation
 ) -> None:
-    message = fails(kms, operation, "InvalidKeyUsageException",
+    message = rejects(kms, operation, "InvalidKeyUsageException",
                     KeyId=cloudhsm_key["KeyId"], **WRONG_USAGE[operation])
     assert message.startswith(f"{cloudhsm_key['Arn']} key usage is ENCRYPT_DECRYPT")
 
@@ -413,7 +393,7 @@ def test_signing_macs_and_key_agreement_are_the_wrong_key_usage_for_cloudhsm_key
 
 @pytest.mark.parametrize("days", [6, 31])
 def test_the_waiting_period_is_seven_to_thirty_days(kms, cloudhsm_key, days) -> None:
-    fails(kms, "ScheduleKeyDeletion", "ValidationException",
+    rejects(kms, "ScheduleKeyDeletion", "ValidationException",
           KeyId=cloudhsm_key["KeyId"], PendingWindowInDays=days)
 
 
@@ -424,13 +404,14 @@ def test_at_expiry_the_key_and_its_backing_key_are_deleted_when_the_store_is_con
     scheduled = ok(kms, "ScheduleKeyDeletion", KeyId=key_id, PendingWindowInDays=7)
     assert (scheduled["KeyState"], scheduled["PendingWindowInDays"]) == ("PendingDeletion", 7)
     kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
-    fails(kms, "DeleteCustomKeyStore", "CustomKeyStoreHasCMKsException", CustomKeyStoreId=store_id)
+    rejects(kms, "DeleteCustomKeyStore", "CustomKeyStoreHasCMKsException",
+            CustomKeyStoreId=store_id)
     kms.connect_custom_key_store(CustomKeyStoreId=store_id)
 
     cloudhsm_kms.clock.advance(7 * DAY - 60)
     assert key_state(kms, key_id) == "PendingDeletion"
     cloudhsm_kms.clock.advance(60)
-    fails(kms, "DescribeKey", "NotFoundException", KeyId=key_id)
+    rejects(kms, "DescribeKey", "NotFoundException", KeyId=key_id)
     assert cluster_of(cloudhsm_kms, cloudhsm_key).find_keys(cloudhsm_key["Arn"]) == []
     kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
     ok(kms, "DeleteCustomKeyStore", CustomKeyStoreId=store_id)
@@ -444,7 +425,7 @@ def test_at_expiry_a_disconnected_store_leaves_the_backing_key_orphaned_in_the_c
     kms.disconnect_custom_key_store(CustomKeyStoreId=cloudhsm_key["CustomKeyStoreId"])
 
     cloudhsm_kms.clock.advance(30 * DAY)
-    fails(kms, "DescribeKey", "NotFoundException", KeyId=key_id)
+    rejects(kms, "DescribeKey", "NotFoundException", KeyId=key_id)
     assert len(cluster_of(cloudhsm_kms, cloudhsm_key).find_keys(cloudhsm_key["Arn"])) == 1
     ok(kms, "DeleteCustomKeyStore", CustomKeyStoreId=cloudhsm_key["CustomKeyStoreId"])
 
@@ -464,7 +445,7 @@ def test_the_store_quota_counts_exactly_the_symmetric_cryptographic_operations(
 
     def counted(operation: str, **params: Any) -> int:
         before = quota.counted
-        getattr(kms, _snake(operation))(**params)
+        getattr(kms, snake(operation))(**params)
         return quota.counted - before
 
     blob = kms.encrypt(KeyId=key_id, Plaintext=b"x")["CiphertextBlob"]
@@ -515,7 +496,7 @@ def test_the_1801st_request_in_one_second_to_a_store_is_throttled_and_its_keys_s
 
     frozen.clock.advance(0.001)  # refills 1.8 requests
     ok(kms, "Encrypt", KeyId=first, Plaintext=b"x")
-    fails(kms, "Encrypt", "ThrottlingException", KeyId=first, Plaintext=b"x")
+    rejects(kms, "Encrypt", "ThrottlingException", KeyId=first, Plaintext=b"x")
     frozen.clock.advance(1.0)
     for _ in range(3):
         ok(kms, "Encrypt", KeyId=first, Plaintext=b"x")

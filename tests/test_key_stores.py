@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
-from fidelity import assert_valid_output
+from kmsapi import call as ok
+from kmsapi import rejects
 
 from pytest_cloudhsm_kms import CloudHsmKms
 from pytest_cloudhsm_kms.cloudhsm import KMSUSER_PASSWORD
@@ -56,28 +56,6 @@ def kms_once(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
 def hsm(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
     """A boto3 CloudHSM v2 client answered by this test's ``cloudhsm_kms``."""
     return _clients["cloudhsmv2"]
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-def ok(client: Any, operation: str, **params: Any) -> dict[str, Any]:
-    """Call ``operation``; its response must match the model's output shape."""
-    response: dict[str, Any] = getattr(client, _snake(operation))(**params)
-    service = "kms" if client.meta.service_model.service_name == "kms" else "cloudhsmv2"
-    assert_valid_output(service, operation, response)
-    return response
-
-
-def fails(client: Any, operation: str, code: str, **params: Any) -> str:
-    """Call ``operation``, which must fail with ``code`` (HTTP 400); return the message."""
-    with pytest.raises(ClientError) as raised:
-        getattr(client, _snake(operation))(**params)
-    error = raised.value.response["Error"]
-    assert error["Code"] == code, error
-    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
-    return str(error.get("Message", ""))
 
 
 def store_entry(kms: Any, store_id: str) -> dict[str, Any]:
@@ -202,7 +180,7 @@ def test_an_identical_create_for_a_connected_store_is_a_name_in_use(
     store_id = ok(kms, "CreateCustomKeyStore", **args)["CustomKeyStoreId"]
     ok(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
 
-    fails(kms, "CreateCustomKeyStore", "CustomKeyStoreNameInUseException", **args)
+    rejects(kms, "CreateCustomKeyStore", "CustomKeyStoreNameInUseException", **args)
 
 
 def test_a_custom_key_store_name_is_unique_in_the_account_and_region(
@@ -211,7 +189,7 @@ def test_a_custom_key_store_name_is_unique_in_the_account_and_region(
     new_store(cloudhsm_kms, name="payments")
     other = cloudhsm_kms.ready_cluster()["ClusterId"]
 
-    message = fails(kms, "CreateCustomKeyStore", "CustomKeyStoreNameInUseException",
+    message = rejects(kms, "CreateCustomKeyStore", "CustomKeyStoreNameInUseException",
                     **create_args(cloudhsm_kms, other, "payments"))
     assert "payments" in message
 
@@ -222,7 +200,7 @@ def test_create_custom_key_store_needs_an_existing_cluster(
     args = create_args(cloudhsm_kms, cloudhsm_cluster["ClusterId"])
     args["CloudHsmClusterId"] = MISSING_CLUSTER
 
-    message = fails(kms, "CreateCustomKeyStore", "CloudHsmClusterNotFoundException", **args)
+    message = rejects(kms, "CreateCustomKeyStore", "CloudHsmClusterNotFoundException", **args)
     assert MISSING_CLUSTER in message
 
 
@@ -234,7 +212,7 @@ def test_create_custom_key_store_needs_an_active_cluster(
     args = create_args(cloudhsm_kms, cloudhsm_cluster["ClusterId"])
     args["CloudHsmClusterId"] = uninitialized["ClusterId"]
 
-    message = fails(kms, "CreateCustomKeyStore", "CloudHsmClusterNotActiveException", **args)
+    message = rejects(kms, "CreateCustomKeyStore", "CloudHsmClusterNotActiveException", **args)
     assert "UNINITIALIZED" in message
 
 
@@ -243,7 +221,7 @@ def test_a_cluster_already_tied_to_a_key_store_is_in_use(
 ) -> None:
     new_store(cloudhsm_kms, cluster=cloudhsm_cluster, name="first")
 
-    fails(kms, "CreateCustomKeyStore", "CloudHsmClusterInUseException",
+    rejects(kms, "CreateCustomKeyStore", "CloudHsmClusterInUseException",
           **create_args(cloudhsm_kms, cloudhsm_cluster["ClusterId"], "second"))
 
 
@@ -253,7 +231,7 @@ def test_a_cluster_sharing_a_backup_history_with_a_store_cluster_is_in_use(
     new_store(cloudhsm_kms, cluster=cloudhsm_cluster, name="first")
     restored = cluster_from_backup(hsm, cloudhsm_cluster)
 
-    fails(kms, "CreateCustomKeyStore", "CloudHsmClusterInUseException",
+    rejects(kms, "CreateCustomKeyStore", "CloudHsmClusterInUseException",
           **create_args(cloudhsm_kms, restored, "second"))
 
 
@@ -270,7 +248,7 @@ def test_create_custom_key_store_needs_two_active_hsms_in_different_availability
         cluster = service.create_ready_cluster(hsm_count=2)
         hsm.delete_hsm(ClusterId=cluster.cluster_id, HsmId=next(iter(cluster.hsms)))
 
-    message = fails(kms, "CreateCustomKeyStore", "CloudHsmClusterInvalidConfigurationException",
+    message = rejects(kms, "CreateCustomKeyStore", "CloudHsmClusterInvalidConfigurationException",
                     **create_args(cloudhsm_kms, cluster.cluster_id))
     assert "two active HSMs" in message or "2 active HSMs" in message
 
@@ -281,7 +259,7 @@ def test_the_trust_anchor_must_be_the_customer_ca_that_signed_the_cluster_certif
     args = create_args(cloudhsm_kms, cloudhsm_cluster["ClusterId"])
     args["TrustAnchorCertificate"] = cloudhsm_cluster["Certificates"]["ClusterCertificate"]
 
-    fails(kms, "CreateCustomKeyStore", "IncorrectTrustAnchorException", **args)
+    rejects(kms, "CreateCustomKeyStore", "IncorrectTrustAnchorException", **args)
 
 
 def test_an_account_has_at_most_ten_custom_key_stores(cloudhsm_kms, kms_once) -> None:
@@ -289,24 +267,24 @@ def test_an_account_has_at_most_ten_custom_key_stores(cloudhsm_kms, kms_once) ->
         new_store(cloudhsm_kms, name=f"store-{index}")
     eleventh = cloudhsm_kms.ready_cluster()["ClusterId"]
 
-    fails(kms_once, "CreateCustomKeyStore", "LimitExceededException",
+    rejects(kms_once, "CreateCustomKeyStore", "LimitExceededException",
           **create_args(cloudhsm_kms, eleventh, "eleventh"))
 
 
 def test_external_key_stores_are_refused_with_a_validation_exception(
     cloudhsm_kms, kms, cloudhsm_cluster
 ) -> None:
-    message = fails(
+    message = rejects(
         kms, "CreateCustomKeyStore", "ValidationException", CustomKeyStoreName="xks",
         CustomKeyStoreType="EXTERNAL_KEY_STORE", XksProxyConnectivity="PUBLIC_ENDPOINT",
         XksProxyUriEndpoint="https://xks.example.com", XksProxyUriPath="/kms/xks/v1",
     )
     assert "EXTERNAL_KEY_STORE" in message
     args = create_args(cloudhsm_kms, cloudhsm_cluster["ClusterId"])
-    fails(kms, "CreateCustomKeyStore", "ValidationException",
+    rejects(kms, "CreateCustomKeyStore", "ValidationException",
           XksProxyUriEndpoint="https://xks.example.com", **args)
     store_id = new_store(cloudhsm_kms, cluster=cloudhsm_cluster, name="hsm")
-    fails(kms, "UpdateCustomKeyStore", "ValidationException", CustomKeyStoreId=store_id,
+    rejects(kms, "UpdateCustomKeyStore", "ValidationException", CustomKeyStoreId=store_id,
           XksProxyUriPath="/kms/xks/v1")
 
 
@@ -318,7 +296,7 @@ def test_a_cloudhsm_key_store_needs_a_cluster_trust_anchor_and_password(
     args = create_args(cloudhsm_kms, cloudhsm_cluster["ClusterId"])
     del args[member]
 
-    assert member in fails(kms, "CreateCustomKeyStore", "ValidationException", **args)
+    assert member in rejects(kms, "CreateCustomKeyStore", "ValidationException", **args)
 
 
 # -- DescribeCustomKeyStores --------------------------------------------------------------------
@@ -337,9 +315,9 @@ def test_describe_custom_key_stores_finds_a_store_by_id_or_by_name(cloudhsm_kms,
 def test_an_unknown_store_id_or_name_is_not_found_rather_than_an_empty_list(
     cloudhsm_kms, kms
 ) -> None:
-    fails(kms, "DescribeCustomKeyStores", "CustomKeyStoreNotFoundException",
+    rejects(kms, "DescribeCustomKeyStores", "CustomKeyStoreNotFoundException",
           CustomKeyStoreId="cks-1234567890abcdef0")
-    fails(kms, "DescribeCustomKeyStores", "CustomKeyStoreNotFoundException",
+    rejects(kms, "DescribeCustomKeyStores", "CustomKeyStoreNotFoundException",
           CustomKeyStoreName="nowhere")
     assert ok(kms, "DescribeCustomKeyStores")["CustomKeyStores"] == []
 
@@ -347,7 +325,7 @@ def test_an_unknown_store_id_or_name_is_not_found_rather_than_an_empty_list(
 def test_describe_custom_key_stores_takes_an_id_or_a_name_but_not_both(cloudhsm_kms, kms) -> None:
     store_id = new_store(cloudhsm_kms, name="both")
 
-    fails(kms, "DescribeCustomKeyStores", "ValidationException",
+    rejects(kms, "DescribeCustomKeyStores", "ValidationException",
           CustomKeyStoreId=store_id, CustomKeyStoreName="both")
 
 
@@ -369,7 +347,7 @@ def test_describe_custom_key_stores_pages_with_limit_and_marker(cloudhsm_kms, km
 def test_a_marker_kms_did_not_issue_is_an_invalid_marker(cloudhsm_kms, kms) -> None:
     new_store(cloudhsm_kms)
 
-    fails(kms, "DescribeCustomKeyStores", "InvalidMarkerException", Marker="not-a-marker")
+    rejects(kms, "DescribeCustomKeyStores", "InvalidMarkerException", Marker="not-a-marker")
 
 
 # -- ConnectCustomKeyStore and DisconnectCustomKeyStore ------------------------------------------
@@ -483,7 +461,7 @@ def test_connect_to_a_cluster_that_is_not_active_fails_at_once_and_stays_disconn
     # DEGRADED has no API trigger: the cluster model is set directly.
     cloudhsm_kms.cloudhsm().cluster(cloudhsm_cluster["ClusterId"]).state = "DEGRADED"
 
-    fails(kms, "ConnectCustomKeyStore", "CloudHsmClusterNotActiveException",
+    rejects(kms, "ConnectCustomKeyStore", "CloudHsmClusterNotActiveException",
           CustomKeyStoreId=store_id)
     assert state_of(kms, store_id) == "DISCONNECTED"
 
@@ -535,7 +513,7 @@ def test_a_store_cannot_take_the_name_of_another_store(cloudhsm_kms, kms) -> Non
     store_id = new_store(cloudhsm_kms, name="one")
     new_store(cloudhsm_kms, name="two")
 
-    fails(kms, "UpdateCustomKeyStore", "CustomKeyStoreNameInUseException",
+    rejects(kms, "UpdateCustomKeyStore", "CustomKeyStoreNameInUseException",
           CustomKeyStoreId=store_id, NewCustomKeyStoreName="two")
     ok(kms, "UpdateCustomKeyStore", CustomKeyStoreId=store_id, NewCustomKeyStoreName="one")
 
@@ -579,11 +557,11 @@ def test_a_store_cannot_move_to_an_unrelated_missing_or_undersized_cluster(
     unrelated = cloudhsm_kms.ready_cluster()["ClusterId"]
     one_hsm = cluster_from_backup(hsm, cloudhsm_cluster, hsm_count=1)
 
-    fails(kms, "UpdateCustomKeyStore", "CloudHsmClusterNotRelatedException",
+    rejects(kms, "UpdateCustomKeyStore", "CloudHsmClusterNotRelatedException",
           CustomKeyStoreId=store_id, CloudHsmClusterId=unrelated)
-    fails(kms, "UpdateCustomKeyStore", "CloudHsmClusterNotFoundException",
+    rejects(kms, "UpdateCustomKeyStore", "CloudHsmClusterNotFoundException",
           CustomKeyStoreId=store_id, CloudHsmClusterId=MISSING_CLUSTER)
-    fails(kms, "UpdateCustomKeyStore", "CloudHsmClusterInvalidConfigurationException",
+    rejects(kms, "UpdateCustomKeyStore", "CloudHsmClusterInvalidConfigurationException",
           CustomKeyStoreId=store_id, CloudHsmClusterId=one_hsm)
     assert store_entry(kms, store_id)["CloudHsmClusterId"] == cloudhsm_cluster["ClusterId"]
 
@@ -597,9 +575,9 @@ def test_deleting_a_store_leaves_its_cluster_free_for_a_new_store(
     store_id = new_store(cloudhsm_kms, cluster=cloudhsm_cluster)
 
     ok(kms, "DeleteCustomKeyStore", CustomKeyStoreId=store_id)
-    fails(kms, "DescribeCustomKeyStores", "CustomKeyStoreNotFoundException",
+    rejects(kms, "DescribeCustomKeyStores", "CustomKeyStoreNotFoundException",
           CustomKeyStoreId=store_id)
-    fails(kms, "DeleteCustomKeyStore", "CustomKeyStoreNotFoundException",
+    rejects(kms, "DeleteCustomKeyStore", "CustomKeyStoreNotFoundException",
           CustomKeyStoreId=store_id)
     ok(kms, "CreateCustomKeyStore", **create_args(cloudhsm_kms, cloudhsm_cluster["ClusterId"]))
 
@@ -610,7 +588,8 @@ def test_a_store_that_holds_kms_keys_cannot_be_deleted(
     store_id = cloudhsm_key_store["CustomKeyStoreId"]
     ok(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
 
-    fails(kms, "DeleteCustomKeyStore", "CustomKeyStoreHasCMKsException", CustomKeyStoreId=store_id)
+    rejects(kms, "DeleteCustomKeyStore", "CustomKeyStoreHasCMKsException",
+            CustomKeyStoreId=store_id)
 
 
 # -- operation x ConnectionState (aws-facts §1.10) ------------------------------------------------
@@ -653,6 +632,6 @@ def test_custom_key_store_operations_are_refused_in_the_connection_states_aws_li
     if state in ALLOWED_IN[action]:
         ok(kms, operation, **params)
     else:
-        message = fails(kms, operation, "CustomKeyStoreInvalidStateException", **params)
+        message = rejects(kms, operation, "CustomKeyStoreInvalidStateException", **params)
         assert store_id in message and state in message
         assert cloudhsm_kms.kms().custom_key_store(store_id).connection_state == state

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from fidelity import assert_valid_output
+from kmsapi import call
 
 ARN_PREFIX = "arn:aws:kms:us-east-1:111122223333:"
 
@@ -19,15 +19,6 @@ def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, str | None
     """The AWS error code and message of a failed call (message ``None`` when absent)."""
     error = raised.value.response["Error"]
     return error["Code"], error.get("Message") or None
-
-
-def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:
-    """Call ``operation`` and check the response against the model's output shape."""
-    method = getattr(client, "".join(f"_{c.lower()}" if c.isupper() else c
-                                     for c in operation).lstrip("_"))
-    response: dict[str, Any] = method(**params)
-    assert_valid_output("kms", operation, response)
-    return response
 
 
 @pytest.fixture

@@ -281,9 +281,9 @@ def _values(node: ast.expr, params: dict[str, list[str]]) -> list[str]:
 def _pairs(function: ast.FunctionDef, params: dict[str, list[str]],
            by_method: dict[str, str]) -> Iterator[tuple[str, str]]:
     for node in ast.walk(function):
-        # fails(client, "Operation", "ErrorCode", ...)
+        # fails(client, "Operation", "ErrorCode", ...), or rejects(...)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
-                node.func.id == "fails") and len(node.args) >= 3:
+                node.func.id in ("fails", "rejects")) and len(node.args) >= 3:
             for op in _values(node.args[1], params):
                 for code in _values(node.args[2], params):
                     yield op, code

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from fidelity import assert_valid_output
+from kmsapi import call, snake
 
 ARN_PREFIX = "arn:aws:kms:us-east-1:111122223333:"
 CONTEXT = {"purpose": "test", "tenant": "a"}
@@ -29,22 +29,10 @@ def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, str | None
     return error["Code"], error.get("Message") or None
 
 
-def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:
-    """Call ``operation`` and check the response against the model's output shape."""
-    method = getattr(client, _snake(operation))
-    response: dict[str, Any] = method(**params)
-    assert_valid_output("kms", operation, response)
-    return response
-
-
 def plaintext_of(client: Any, blob: bytes, **params: Any) -> bytes:
     """Decrypt ``blob`` and answer the plaintext."""
     plaintext: bytes = client.decrypt(CiphertextBlob=blob, **params)["Plaintext"]
     return plaintext
-
-
-def _snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
 
 
 @pytest.fixture
@@ -331,7 +319,7 @@ def test_a_disabled_key_refuses_cryptography_with_disabled_exception(
 
     for operation in ALL_CRYPTO:
         with pytest.raises(kms_client.exceptions.DisabledException) as raised:
-            getattr(kms_client, _snake(operation))(**crypto_request(operation, key["KeyId"], blob))
+            getattr(kms_client, snake(operation))(**crypto_request(operation, key["KeyId"], blob))
         assert error_of(raised)[1] == f"{key['Arn']} is disabled.", operation
 
 
@@ -342,7 +330,7 @@ def test_a_key_pending_deletion_refuses_cryptography_with_invalid_state(
 
     for operation in ALL_CRYPTO:
         with pytest.raises(kms_client.exceptions.KMSInvalidStateException) as raised:
-            getattr(kms_client, _snake(operation))(**crypto_request(operation, key["KeyId"], blob))
+            getattr(kms_client, snake(operation))(**crypto_request(operation, key["KeyId"], blob))
         assert error_of(raised)[1] == f"{key['Arn']} is pending deletion.", operation
 
 
@@ -466,7 +454,7 @@ def test_a_data_key_needs_exactly_one_of_key_spec_and_number_of_bytes(
     kms_client: Any, key: dict[str, Any], operation: str, params: dict[str, Any]
 ) -> None:
     with pytest.raises(ClientError) as raised:
-        getattr(kms_client, _snake(operation))(KeyId=key["KeyId"], **params)
+        getattr(kms_client, snake(operation))(KeyId=key["KeyId"], **params)
 
     assert error_of(raised) == (
         "ValidationException", "Please specify either number of bytes or key spec."
@@ -543,7 +531,7 @@ def test_a_dry_run_that_would_succeed_answers_dry_run_operation(
     for operation in ALL_CRYPTO:
         params = crypto_request(operation, key["KeyId"], blob)
         with pytest.raises(kms_client.exceptions.DryRunOperationException):
-            getattr(kms_client, _snake(operation))(DryRun=True, **params)
+            getattr(kms_client, snake(operation))(DryRun=True, **params)
 
 
 def test_a_dry_run_that_would_fail_answers_the_real_error(
@@ -554,7 +542,7 @@ def test_a_dry_run_that_would_fail_answers_the_real_error(
     for operation in ALL_CRYPTO:
         params = crypto_request(operation, key["KeyId"], blob)
         with pytest.raises(kms_client.exceptions.DisabledException):
-            getattr(kms_client, _snake(operation))(DryRun=True, **params)
+            getattr(kms_client, snake(operation))(DryRun=True, **params)
 
 
 def test_a_dry_run_decrypt_checks_the_ciphertext_and_context(
@@ -622,7 +610,7 @@ def test_recipient_is_refused_rather_than_answered_in_plaintext(
               "GenerateDataKey": {"KeyId": key["KeyId"], "KeySpec": "AES_256"}}[operation]
 
     with pytest.raises(ClientError) as raised:
-        getattr(kms_client, _snake(operation))(Recipient=recipient, **params)
+        getattr(kms_client, snake(operation))(Recipient=recipient, **params)
 
     assert error_of(raised)[0] == "ValidationException"
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from fidelity import assert_valid_output
+from kmsapi import call, snake
 
 from pytest_cloudhsm_kms.kms import service as kms_service
 
@@ -26,18 +26,6 @@ def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, str | None
     """The AWS error code and message of a failed call (message ``None`` when absent)."""
     error = raised.value.response["Error"]
     return error["Code"], error.get("Message") or None
-
-
-def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:
-    """Call ``operation`` and check the response against the model's output shape."""
-    method = getattr(client, _snake(operation))
-    response: dict[str, Any] = method(**params)
-    assert_valid_output("kms", operation, response)
-    return response
-
-
-def _snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
 
 
 @pytest.fixture
@@ -325,7 +313,7 @@ def test_key_state_operations_do_not_take_aliases(
     kms_client: Any, key: dict[str, Any], operation: str
 ) -> None:
     kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
-    method = getattr(kms_client, _snake(operation))
+    method = getattr(kms_client, snake(operation))
 
     for alias in ("alias/orders", f"{ARN_PREFIX}alias/orders"):
         with pytest.raises(kms_client.exceptions.InvalidArnException) as raised:
@@ -339,7 +327,7 @@ def test_key_state_operations_do_not_take_aliases(
 def test_key_state_operations_on_an_unknown_key_answer_not_found(
     kms_client: Any, operation: str
 ) -> None:
-    method = getattr(kms_client, _snake(operation))
+    method = getattr(kms_client, snake(operation))
     with pytest.raises(kms_client.exceptions.NotFoundException):
         method(KeyId="1234abcd-12ab-34cd-56ef-1234567890ab")
 
@@ -351,7 +339,7 @@ def test_a_key_pending_deletion_cannot_change_state(
     kms_client.schedule_key_deletion(KeyId=key["KeyId"])
 
     with pytest.raises(kms_client.exceptions.KMSInvalidStateException) as raised:
-        getattr(kms_client, _snake(operation))(KeyId=key["KeyId"])
+        getattr(kms_client, snake(operation))(KeyId=key["KeyId"])
 
     assert error_of(raised)[1] == f"{key['Arn']} is pending deletion."
 
