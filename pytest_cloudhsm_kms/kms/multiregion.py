@@ -98,7 +98,8 @@ class MultiRegionOperations(OperationsBase):
         key.multi_region = MultiRegionKeySet(key, self.region, self.peer)
         return key
 
-    def ReplicateKey(self, p: dict[str, Any]) -> dict[str, Any]:
+    def _usable_primary(self, p: dict[str, Any]) -> tuple[Key, MultiRegionKeySet]:
+        """The multi-Region primary key ``KeyId`` names, refused unless usable."""
         primary = self.key_by_id_or_arn(p["KeyId"])
         self._refuse_cloudhsm_key(self._operation, p)
         mrk = primary.multi_region
@@ -112,6 +113,10 @@ class MultiRegionOperations(OperationsBase):
             raise ServiceError("DisabledException", f"{primary.arn} is disabled.")
         if state in (KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION):
             raise ServiceError("KMSInvalidStateException", f"{primary.arn} is pending deletion.")
+        return primary, mrk
+
+    def ReplicateKey(self, p: dict[str, Any]) -> dict[str, Any]:
+        primary, mrk = self._usable_primary(p)
         region: str = p["ReplicaRegion"]
         if region == self.region:
             raise ServiceError(
@@ -154,19 +159,7 @@ class MultiRegionOperations(OperationsBase):
         }
 
     def UpdatePrimaryRegion(self, p: dict[str, Any]) -> dict[str, Any]:
-        primary = self.key_by_id_or_arn(p["KeyId"])
-        self._refuse_cloudhsm_key(self._operation, p)
-        mrk = primary.multi_region
-        if not isinstance(mrk, MultiRegionKeySet) or not mrk.is_primary(primary):
-            raise ServiceError(
-                "UnsupportedOperationException",
-                f"{primary.arn} is not a multi-Region primary key.",
-            )
-        state = primary.key_state
-        if state == KeyState.DISABLED:
-            raise ServiceError("DisabledException", f"{primary.arn} is disabled.")
-        if state in (KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION):
-            raise ServiceError("KMSInvalidStateException", f"{primary.arn} is pending deletion.")
+        primary, mrk = self._usable_primary(p)
         region: str = p["PrimaryRegion"]
         if region == mrk.primary_region:
             return {}
