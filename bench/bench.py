@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import statistics
 import subprocess
 import sys
@@ -116,15 +117,17 @@ def bench_per_call(calls: int, rounds: int) -> None:
                     env.calls.clear()  # the log of an ordinary test, not of the benchmark
                     samples.setdefault(("fake", op), []).append(
                         _per_call(fake_calls[op], calls))
-    print("per call (median of rounds), ratio to the canned before-send floor")
+    print("per call: median of the per-round ratios to the canned before-send floor "
+          "(rounds interleaved ABBA)")
     print(f"  {'operation':<16} {'floor µs':>9} {'fake µs':>9} "
           f"{'fake/floor':>10} {'moto/floor':>10}")
     for op in OPERATIONS:
-        floor_t = statistics.median(samples[("floor", op)])
-        fake_t = statistics.median(samples[("fake", op)])
+        floors, fakes = samples[("floor", op)], samples[("fake", op)]
+        ratio = statistics.median(fake / floor for fake, floor in zip(fakes, floors, strict=True))
+        floor_t, fake_t = statistics.median(floors), statistics.median(fakes)
         moto_t = statistics.median(samples[("moto", op)])
         print(f"  {op:<16} {floor_t * 1e6:9.1f} {fake_t * 1e6:9.1f} "
-              f"{fake_t / floor_t:10.3f} {moto_t / floor_t:10.2f}")
+              f"{ratio:10.3f} {moto_t / floor_t:10.2f}")
 
 
 def _replay(env: CloudHsmKms, call: Callable[[], object]) -> tuple[int, dict[str, str], bytes]:
@@ -158,24 +161,31 @@ def _args(op: str) -> dict[str, Any]:
 
 
 def bench_scale(calls: int, rounds: int, many: int) -> None:
-    """Per-call cost with ``many`` keys in the account against 10 keys."""
-    timings: dict[int, dict[str, list[float]]] = {}
+    """Per-call cost with ``many`` keys in the account against 10 keys, rounds interleaved."""
+    environments = {}
+    key_calls = {}
     for count in (10, many):
-        with CloudHsmKms() as env:
+        env = environments[count] = CloudHsmKms()
+        with env:
             kms = env.kms()
             for _ in range(count - 1):
                 kms.CreateKey({})
             client = env.client("kms")
-            key_calls = _calls(client, client.create_key()["KeyMetadata"]["KeyId"])
-            for _ in range(rounds):
-                for op in OPERATIONS:
-                    timings.setdefault(count, {}).setdefault(op, []).append(
-                        _per_call(key_calls[op], calls))
-    print(f"scale: per call with {many:,} keys against 10 keys")
+            key_calls[count] = _calls(client, client.create_key()["KeyMetadata"]["KeyId"])
+    timings: dict[tuple[int, str], list[float]] = {}
+    for round_ in range(rounds):
+        for op in OPERATIONS:
+            for count in ((10, many) if round_ % 2 == 0 else (many, 10)):
+                with environments[count] as env:
+                    env.calls.clear()
+                    timings.setdefault((count, op), []).append(
+                        _per_call(key_calls[count][op], calls))
+    print(f"scale: per call with {many:,} keys against 10 keys (median of per-round ratios)")
     for op in OPERATIONS:
-        small = statistics.median(timings[10][op])
-        large = statistics.median(timings[many][op])
-        print(f"  {op:<16} {small * 1e6:9.1f} µs {large * 1e6:9.1f} µs  ratio {large / small:.3f}")
+        small, large = timings[(10, op)], timings[(many, op)]
+        ratio = statistics.median(b / a for a, b in zip(small, large, strict=True))
+        print(f"  {op:<16} {statistics.median(small) * 1e6:9.1f} µs "
+              f"{statistics.median(large) * 1e6:9.1f} µs  ratio {ratio:.3f}")
 
 
 FIXTURE_TESTS = {
@@ -217,51 +227,50 @@ def bench_retries() -> None:
               f"{wall * 1e3:>8.1f}")
 
 
-def bench_fixtures(tests: int) -> None:
+def bench_fixtures(tests: int, repeats: int = 5) -> None:
     """Setup+teardown per test of each fixture, over an empty test.
 
-    Each file runs with ``tests`` and with ``4 * tests`` tests (best of three); the slope
-    between the two is the per-test cost, free of one-time costs (imports, the
-    process's first RSA keys, botocore's model loading).
+    One pytest process runs every file ``repeats`` times, interleaved, in
+    process (after a warm-up run of each), and takes the best time of each;
+    one-time costs (imports, the first RSA keys) stay out of the numbers.
     """
-    small, large = tests, 4 * tests
-    seconds: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
+        paths = {}
         for name, template in FIXTURE_TESTS.items():
-            timings = []
-            for count in (small, large):
-                path = Path(tmp) / f"test_{name}_{count}.py"
-                path.write_text("".join(template.format(i=i) for i in range(count)))
-                timings.append(min(_pytest_seconds(path) for _ in range(3)))
-            seconds[name] = (timings[1] - timings[0]) / (large - small)
-    base = seconds["empty"]
-    print(f"per test: fixture cost over an empty test (slope between {small} and {large} tests)")
-    for name, per_test in seconds.items():
+            path = paths[name] = Path(tmp) / f"test_{name}.py"
+            path.write_text("".join(template.format(i=i) for i in range(tests)))
+        script = textwrap.dedent(
+            f"""
+            import contextlib, io, json, time, pytest
+            import boto3  # imported before timing, as in any suite that uses it
+            paths = json.loads({json.dumps(json.dumps({n: str(p) for n, p in paths.items()}))})
+            def run(path):
+                with contextlib.redirect_stdout(io.StringIO()):
+                    start = time.perf_counter()
+                    code = pytest.main(["-q", "-p", "no:cacheprovider", "-p", "no:randomly", path])
+                    assert code == 0, code
+                    return time.perf_counter() - start
+            for path in paths.values():
+                run(path)
+            best = {{name: min(run(path) for _ in range({repeats}))
+                    for name, path in paths.items()}}
+            print("RESULT", json.dumps(best))
+            """
+        )
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             cwd=tmp, check=True).stdout
+    best = json.loads(out.rsplit("RESULT", 1)[1])
+    print(f"per test: fixture cost over an empty test ({tests} tests, best of {repeats})")
+    for name, seconds in best.items():
         if name != "empty":
-            print(f"  {name:<16} {(per_test - base) * 1e3:7.3f} ms")
-
-
-def _pytest_seconds(path: Path) -> float:
-    script = textwrap.dedent(
-        f"""
-        import sys, time, pytest
-        import boto3  # imported before timing, as in any suite that uses it
-        start = time.perf_counter()
-        code = pytest.main(["-q", "-p", "no:cacheprovider", "-p", "no:randomly", {str(path)!r}])
-        print("SECONDS", time.perf_counter() - start)
-        sys.exit(code)
-        """
-    )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         cwd=path.parent, check=True).stdout
-    return float(out.rsplit("SECONDS", 1)[1])
+            print(f"  {name:<16} {(seconds - best['empty']) / tests * 1e3:7.3f} ms")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer calls, for a smoke run")
     args = parser.parse_args()
-    calls, rounds, many, tests = (50, 4, 2_000, 50) if args.quick else (150, 16, 100_000, 150)
+    calls, rounds, many, tests = (50, 4, 2_000, 50) if args.quick else (50, 40, 100_000, 300)
     bench_per_call(calls, rounds)
     bench_scale(calls, rounds, many)
     bench_fixtures(tests)
