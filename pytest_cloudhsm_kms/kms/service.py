@@ -20,6 +20,7 @@ from ..clock import VirtualClock
 from ..entropy import Entropy
 from ..errors import ServiceError, constraint, validation_error
 from .asymmetric import AsymmetricOperations
+from .base import dry_run, dry_run_error, state_error
 from .ciphertext import aad, parse, seal_header
 from .grants import Grant, GrantOperations
 from .imports import ImportOperations, ImportParameters
@@ -317,7 +318,7 @@ class KmsService(
         if key.key_spec != _SYMMETRIC:
             return self._encrypt_asymmetric(key, p)
         _check_algorithm(key, p.get("EncryptionAlgorithm"))
-        _dry_run(p)
+        dry_run(p)
         blob = self._seal(key, p["Plaintext"], p.get("EncryptionContext"))
         return {"CiphertextBlob": blob, "KeyId": key.arn, "EncryptionAlgorithm": _SYMMETRIC}
 
@@ -335,10 +336,10 @@ class KmsService(
             return self._decrypt_asymmetric(p)
         if p.get("DryRun") and _ignores_ciphertext(p):
             self._dry_run_source(p.get("CiphertextBlob"), p.get("KeyId"))
-            raise _dry_run_error()
+            raise dry_run_error()
         blob = _ciphertext(p)
         key, plaintext = self._open(blob, p.get("EncryptionContext"), p.get("KeyId"), algorithm)
-        _dry_run(p)
+        dry_run(p)
         result = {"KeyId": key.arn, "Plaintext": plaintext, "EncryptionAlgorithm": _SYMMETRIC}
         return _with_blob_material_id(result, "KeyMaterialId", key, blob)
 
@@ -372,11 +373,11 @@ class KmsService(
                     "ValidationException",
                     "EncryptionContext is not supported with asymmetric KMS keys.",
                 )
-            _dry_run(p)
+            dry_run(p)
             blob = self._seal_asymmetric(destination, plaintext, destination_algorithm)
         else:
             _check_algorithm(destination, destination_algorithm)
-            _dry_run(p)
+            dry_run(p)
             blob = self._seal(destination, plaintext, p.get("DestinationEncryptionContext"))
         result = {
             "CiphertextBlob": blob,
@@ -570,7 +571,7 @@ class KmsService(
                 f"{key.arn} has KeySpec {key.key_spec}: data keys need a symmetric encryption "
                 "KMS key.",
             )
-        _dry_run(p)
+        dry_run(p)
         plaintext = self.entropy.bytes(count)
         return key, plaintext, self._seal(key, plaintext, p.get("EncryptionContext"))
 
@@ -688,24 +689,11 @@ _OPERATIONS = [
     if name[:1].isupper() and callable(getattr(KmsService, name))
 ]
 
-# aws-facts §3: a disabled key is DisabledException; every other unusable state,
-# pending deletion included (footnote [3], UNCONFIRMED per operation), is
-# KMSInvalidStateException.
-_STATE_ERRORS = {
-    KeyState.DISABLED: ("DisabledException", "is disabled."),
-    KeyState.PENDING_DELETION: ("KMSInvalidStateException", "is pending deletion."),
-    KeyState.PENDING_IMPORT: ("KMSInvalidStateException", "is pending import."),
-    KeyState.UNAVAILABLE: ("KMSInvalidStateException", "is unavailable."),
-    KeyState.CREATING: ("KMSInvalidStateException", "is creating."),
-    KeyState.PENDING_REPLICA_DELETION: ("KMSInvalidStateException", "is pending deletion."),
-}
-
-
 def _check_usable(key: Key) -> Key:
-    state = key.key_state
-    if state != KeyState.ENABLED:
-        code, text = _STATE_ERRORS[state]
-        raise ServiceError(code, f"{key.arn} {text}")
+    """A key whose state and usage let it run symmetric cryptography now (aws-facts §3)."""
+    error = state_error(key)
+    if error is not None:
+        raise error
     if key.key_usage != "ENCRYPT_DECRYPT":
         raise ServiceError(
             "InvalidKeyUsageException",
@@ -720,19 +708,6 @@ def _check_algorithm(key: Key, algorithm: str | None) -> None:
             "InvalidKeyUsageException",
             f"Algorithm {algorithm} is incompatible with key spec {key.key_spec}.",
         )
-
-
-def _dry_run_error() -> ServiceError:
-    """A DryRun call that would have succeeded (message UNCONFIRMED)."""
-    return ServiceError(
-        "DryRunOperationException",
-        "The request would have succeeded, but the DryRun option is set.",
-    )
-
-
-def _dry_run(p: Params) -> None:
-    if p.get("DryRun"):
-        raise _dry_run_error()
 
 
 def _ignores_ciphertext(p: Params) -> bool:
