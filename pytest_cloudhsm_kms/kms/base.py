@@ -7,6 +7,10 @@ the service it uses and holds the checks they have in common.
 
 from __future__ import annotations
 
+import base64
+import binascii
+from collections.abc import Iterable
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ServiceError
@@ -17,9 +21,10 @@ if TYPE_CHECKING:
     from ..entropy import Entropy
     from .keys import Key
 
-__all__ = ["OperationsBase", "dry_run", "dry_run_error", "state_error"]
+__all__ = ["OperationsBase", "dry_run", "dry_run_error", "paginate", "state_error"]
 
 Params = dict[str, Any]
+_MARKER_DIGITS = 9  # positions past any real listing are not markers this fake issued
 Result = dict[str, Any]
 
 # aws-facts §3: a disabled key is DisabledException; every other state that cannot
@@ -55,6 +60,31 @@ def dry_run(p: Params) -> None:
     """Answer ``DryRunOperationException`` now if the request is a dry run."""
     if p.get("DryRun"):
         raise dry_run_error()
+
+
+def paginate(items: Iterable[Any], p: Params, *, default_limit: int) -> tuple[list[Any], Result]:
+    """One page of ``items`` after ``Marker``, with ``Truncated`` and ``NextMarker``.
+
+    A marker is the base64 of the next item's position; anything else is
+    ``InvalidMarkerException``.
+    """
+    start = 0
+    marker = p.get("Marker")
+    if marker is not None:
+        try:
+            raw = base64.b64decode(marker, validate=True)
+        except (binascii.Error, ValueError):
+            raw = b""
+        if not raw.isdigit() or len(raw) > _MARKER_DIGITS:
+            raise ServiceError("InvalidMarkerException", "Invalid marker.")
+        start = int(raw)
+    limit: int = p.get("Limit", default_limit)
+    page = list(islice(items, start, start + limit + 1))
+    result: Result = {"Truncated": len(page) > limit}
+    if result["Truncated"]:
+        del page[limit:]
+        result["NextMarker"] = base64.b64encode(str(start + limit).encode()).decode()
+    return page, result
 
 
 class OperationsBase:
@@ -106,10 +136,4 @@ class OperationsBase:
                 f"Valid {member}: {', '.join(algorithms)}.",
             )
 
-    @staticmethod
-    def _paginate_list(
-        items: list[Any], p: Params, *, default_limit: int
-    ) -> tuple[list[Any], Result]:
-        from .service import _paginate
 
-        return _paginate(items, p, default_limit=default_limit)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ServiceError, constraint, validation_error
-from .base import OperationsBase, dry_run
+from .base import OperationsBase, dry_run, paginate
 from .keys import Key, KeyState
 
 __all__ = ["GRANT_OPERATIONS", "Grant", "GrantOperations"]
@@ -171,7 +171,7 @@ class GrantOperations(OperationsBase):
             and grantee in (None, g.grantee_principal)
             and service in (None, g.grantee_service_principal)
         ]
-        page, result = self._paginate_list(grants, p, default_limit=50)
+        page, result = paginate(grants, p, default_limit=50)
         result["Grants"] = [g.entry() for g in page]
         return result
 
@@ -189,7 +189,7 @@ class GrantOperations(OperationsBase):
             and (g.retiring_principal if principal is not None
                  else g.retiring_service_principal) == (principal or service)
         ]
-        page, result = self._paginate_list(grants, p, default_limit=50)
+        page, result = paginate(grants, p, default_limit=50)
         result["Grants"] = [g.entry() for g in page]
         return result
 

@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..cloudhsm.vault import VaultError
 from ..errors import ServiceError
+from .base import paginate
 from .quota import RequestQuota
 
 if TYPE_CHECKING:
@@ -214,8 +215,6 @@ class CustomKeyStoreOperations:
         return {"CustomKeyStoreId": store_id}
 
     def DescribeCustomKeyStores(self, p: dict[str, Any]) -> dict[str, Any]:
-        from .service import _paginate
-
         store_id, name = p.get("CustomKeyStoreId"), p.get("CustomKeyStoreName")
         if store_id is not None and name is not None:
             raise ServiceError(
@@ -231,7 +230,7 @@ class CustomKeyStoreOperations:
                 raise ServiceError(
                     "CustomKeyStoreNotFoundException", f"Custom key store {name} does not exist."
                 )
-        page, result = _paginate(stores, p, default_limit=100)
+        page, result = paginate(stores, p, default_limit=100)
         result["CustomKeyStores"] = [s.entry() for s in page]
         return result
 

@@ -22,7 +22,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ServiceError
-from .base import OperationsBase
+from .base import OperationsBase, paginate
 from .keys import KeyState
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ class PolicyOperations(OperationsBase):
         ``InvalidMarkerException`` for this operation."""
         self.key_by_id_or_arn(p["KeyId"])
         try:
-            page, result = self._paginate_list(["default"], p, default_limit=100)
+            page, result = paginate(["default"], p, default_limit=100)
         except ServiceError as error:
             raise ServiceError("ValidationException", error.message) from None
         result["PolicyNames"] = page
@@ -135,7 +135,7 @@ class PolicyOperations(OperationsBase):
         key = self.key_by_id_or_arn(p["KeyId"])
         tags = [{"TagKey": k, "TagValue": v} for k, v in key.tags.items()]
         limit = min(p.get("Limit", MAX_TAGS), MAX_TAGS)
-        page, result = self._paginate_list(tags, {**p, "Limit": limit}, default_limit=MAX_TAGS)
+        page, result = paginate(tags, {**p, "Limit": limit}, default_limit=MAX_TAGS)
         result["Tags"] = page
         return result
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ServiceError
-from .base import OperationsBase
+from .base import OperationsBase, paginate
 from .keys import Key, KeyState, Rotation, SymmetricMaterial
 
 __all__ = ["MAX_ON_DEMAND_ROTATIONS", "RotationOperations"]
@@ -138,7 +138,7 @@ class RotationOperations(OperationsBase):
                 self._rotation_entry(key, m.material_id, current, None)
                 for m in key.imports.values() if m.pending_rotation
             )
-        page, result = self._paginate_list(entries, p, default_limit=100)
+        page, result = paginate(entries, p, default_limit=100)
         result["Rotations"] = page
         return result
 

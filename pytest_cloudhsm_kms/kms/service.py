@@ -7,20 +7,17 @@ the response members; AWS errors are raised as :class:`ServiceError`.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
 import json
 import re
 from collections.abc import Callable, Iterable
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from ..clock import VirtualClock
 from ..entropy import Entropy
 from ..errors import ServiceError, constraint, validation_error
 from .asymmetric import AsymmetricOperations
-from .base import dry_run, dry_run_error, state_error
+from .base import dry_run, dry_run_error, paginate, state_error
 from .ciphertext import aad, parse, seal_header
 from .grants import Grant, GrantOperations
 from .imports import ImportOperations, ImportParameters
@@ -62,7 +59,6 @@ _INCORRECT_KEY = (
     "The key ID in the request does not identify a CMK that can perform this operation."
 )
 _NO_ALIASES = "Key Aliases are not supported for this operation."
-_MARKER_DIGITS = 9  # positions past any real listing are not markers this fake issued
 
 
 # What a CloudHSM key store key cannot do (aws-facts §2.4): the operations that
@@ -265,7 +261,7 @@ class KmsService(
         return {"KeyMetadata": self.key(p["KeyId"]).metadata()}
 
     def ListKeys(self, p: Params) -> Result:
-        page, result = _paginate(self.keys.values(), p, default_limit=100)
+        page, result = paginate(self.keys.values(), p, default_limit=100)
         result["Keys"] = [{"KeyId": k.key_id, "KeyArn": k.arn} for k in page]
         return result
 
@@ -448,7 +444,7 @@ class KmsService(
         if "KeyId" in p:
             key_id = self.key_by_id_or_arn(p["KeyId"]).key_id
             aliases = [a for a in aliases if a.target_key_id == key_id]
-        page, result = _paginate(aliases, p, default_limit=50)
+        page, result = paginate(aliases, p, default_limit=50)
         result["Aliases"] = [a.entry() for a in page]
         return result
 
@@ -759,31 +755,6 @@ def _check_alias_name(name: str) -> None:
             f"Alias {name} cannot begin with alias/aws/: "
             "that prefix is reserved for AWS managed keys.",
         )
-
-
-def _paginate(items: Iterable[Any], p: Params, *, default_limit: int) -> tuple[list[Any], Result]:
-    """One page of ``items`` after ``Marker``, with ``Truncated`` and ``NextMarker``.
-
-    A marker is the base64 of the next item's position; anything else is
-    ``InvalidMarkerException``.
-    """
-    start = 0
-    marker = p.get("Marker")
-    if marker is not None:
-        try:
-            raw = base64.b64decode(marker, validate=True)
-        except (binascii.Error, ValueError):
-            raw = b""
-        if not raw.isdigit() or len(raw) > _MARKER_DIGITS:
-            raise ServiceError("InvalidMarkerException", "Invalid marker.")
-        start = int(raw)
-    limit: int = p.get("Limit", default_limit)
-    page = list(islice(items, start, start + limit + 1))
-    result: Result = {"Truncated": len(page) > limit}
-    if result["Truncated"]:
-        del page[limit:]
-        result["NextMarker"] = base64.b64encode(str(start + limit).encode()).decode()
-    return page, result
 
 
 @functools.lru_cache(maxsize=16)
