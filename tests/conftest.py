@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 # Imported once here so pytester's in-process runs (which restore sys.modules after
 # each run) do not import them again for every inner session.
@@ -9,7 +10,10 @@ import hypothesis  # noqa: F401
 import moto  # noqa: F401
 import pytest
 import responses  # noqa: F401
+from botocore.config import Config
 from fidelity import allowed_errors
+
+from pytest_cloudhsm_kms import CloudHsmKms
 
 
 @pytest.fixture(autouse=True)
@@ -25,3 +29,56 @@ def _errors_are_in_the_model(request: pytest.FixtureRequest) -> Iterator[None]:
             assert call.error_code in allowed, (
                 f"{call.operation} answered {call.error_code}, which the model does not list"
             )
+
+
+# -- fixtures many test files share ---------------------------------------------------------
+
+
+@pytest.fixture
+def key(kms_client: Any) -> dict[str, Any]:
+    """A new symmetric key in the default key store (a file may define its own ``key``)."""
+    metadata: dict[str, Any] = kms_client.create_key()["KeyMetadata"]
+    return metadata
+
+
+@pytest.fixture
+def other_key(kms_client: Any) -> dict[str, Any]:
+    """A second symmetric key in the default key store."""
+    metadata: dict[str, Any] = kms_client.create_key()["KeyMetadata"]
+    return metadata
+
+
+@pytest.fixture
+def raw_client(cloudhsm_kms: CloudHsmKms) -> Any:
+    """A client that skips botocore's own parameter checks, to reach the service's."""
+    return cloudhsm_kms.client("kms", config=Config(parameter_validation=False))
+
+
+@pytest.fixture(scope="module")
+def _clients() -> dict[str, Any]:
+    """Clients made once per module (a client costs ~10 ms to make). They carry only the
+    fake credentials; whichever environment is active answers them."""
+    with CloudHsmKms() as environment:
+        return {
+            "kms": environment.client("kms"),
+            "once": environment.client("kms", config=Config(retries={"total_max_attempts": 1})),
+            "cloudhsmv2": environment.client("cloudhsmv2"),
+        }
+
+
+@pytest.fixture
+def kms(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
+    """A boto3 KMS client answered by this test's ``cloudhsm_kms`` (made once per module)."""
+    return _clients["kms"]
+
+
+@pytest.fixture
+def kms_once(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
+    """The same without retries, for errors botocore's standard mode retries."""
+    return _clients["once"]
+
+
+@pytest.fixture
+def hsm(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
+    """A boto3 CloudHSM v2 client answered by this test's ``cloudhsm_kms``."""
+    return _clients["cloudhsmv2"]

@@ -33,30 +33,6 @@ CRYPTO = ["Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKey
 # -- clients and helpers ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def _clients() -> dict[str, Any]:
-    """Clients made once per module (a client costs ~10 ms to make). They carry only the
-    fake credentials; whichever environment is active answers them."""
-    with CloudHsmKms() as environment:
-        return {
-            "kms": environment.client("kms"),
-            "once": environment.client("kms", config=Config(retries={"total_max_attempts": 1})),
-            "cloudhsmv2": environment.client("cloudhsmv2"),
-        }
-
-
-@pytest.fixture
-def kms(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
-    """A boto3 KMS client answered by this test's ``cloudhsm_kms``."""
-    return _clients["kms"]
-
-
-@pytest.fixture
-def hsm(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
-    """A boto3 CloudHSM v2 client answered by this test's ``cloudhsm_kms``."""
-    return _clients["cloudhsmv2"]
-
-
 def key_state(kms: Any, key_id: str) -> str:
     return str(ok(kms, "DescribeKey", KeyId=key_id)["KeyMetadata"]["KeyState"])
 

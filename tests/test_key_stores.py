@@ -13,7 +13,6 @@ import re
 from typing import Any
 
 import pytest
-from botocore.config import Config
 from kmsapi import call as ok
 from kmsapi import rejects
 
@@ -26,36 +25,6 @@ HOUR = 3600.0
 
 
 # -- clients and helpers ---------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def _clients() -> dict[str, Any]:
-    """Clients made once per module (a client costs ~10 ms to make). They carry only the
-    fake credentials; whichever environment is active answers them."""
-    with CloudHsmKms() as environment:
-        return {
-            "kms": environment.client("kms"),
-            "once": environment.client("kms", config=Config(retries={"total_max_attempts": 1})),
-            "cloudhsmv2": environment.client("cloudhsmv2"),
-        }
-
-
-@pytest.fixture
-def kms(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
-    """A boto3 KMS client answered by this test's ``cloudhsm_kms``."""
-    return _clients["kms"]
-
-
-@pytest.fixture
-def kms_once(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
-    """The same without retries, for errors botocore's standard mode retries."""
-    return _clients["once"]
-
-
-@pytest.fixture
-def hsm(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
-    """A boto3 CloudHSM v2 client answered by this test's ``cloudhsm_kms``."""
-    return _clients["cloudhsmv2"]
 
 
 def store_entry(kms: Any, store_id: str) -> dict[str, Any]:

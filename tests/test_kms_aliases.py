@@ -21,18 +21,6 @@ def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, str | None
     return error["Code"], error.get("Message") or None
 
 
-@pytest.fixture
-def key(kms_client: Any) -> dict[str, Any]:
-    metadata: dict[str, Any] = kms_client.create_key()["KeyMetadata"]
-    return metadata
-
-
-@pytest.fixture
-def other_key(kms_client: Any) -> dict[str, Any]:
-    metadata: dict[str, Any] = kms_client.create_key()["KeyMetadata"]
-    return metadata
-
-
 def aliases(kms_client: Any, **params: Any) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = call(kms_client, "ListAliases", **params)["Aliases"]
     return entries

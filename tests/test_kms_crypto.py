@@ -12,7 +12,6 @@ import json
 from typing import Any
 
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from kmsapi import call, snake
 
@@ -33,24 +32,6 @@ def plaintext_of(client: Any, blob: bytes, **params: Any) -> bytes:
     """Decrypt ``blob`` and answer the plaintext."""
     plaintext: bytes = client.decrypt(CiphertextBlob=blob, **params)["Plaintext"]
     return plaintext
-
-
-@pytest.fixture
-def raw_client(cloudhsm_kms: Any) -> Any:
-    """A client that skips botocore's own parameter checks, to reach the service's."""
-    return cloudhsm_kms.client("kms", config=Config(parameter_validation=False))
-
-
-@pytest.fixture
-def key(kms_client: Any) -> dict[str, Any]:
-    metadata: dict[str, Any] = kms_client.create_key()["KeyMetadata"]
-    return metadata
-
-
-@pytest.fixture
-def other_key(kms_client: Any) -> dict[str, Any]:
-    metadata: dict[str, Any] = kms_client.create_key()["KeyMetadata"]
-    return metadata
 
 
 @pytest.fixture

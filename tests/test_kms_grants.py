@@ -22,11 +22,6 @@ SOURCE_ARN = "arn:aws:s3:us-east-1:111122223333:bucket/orders"
 MISSING_GRANT = "0" * 64
 
 
-@pytest.fixture
-def key(kms_client: Any) -> dict[str, Any]:
-    return new_key(kms_client)
-
-
 def grant(client: Any, key_id: str, **params: Any) -> dict[str, Any]:
     params.setdefault("GranteePrincipal", ROLE)
     params.setdefault("Operations", ["Encrypt", "Decrypt"])

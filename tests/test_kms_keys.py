@@ -12,7 +12,6 @@ import json
 from typing import Any
 
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from kmsapi import call, snake
 
@@ -26,18 +25,6 @@ def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, str | None
     """The AWS error code and message of a failed call (message ``None`` when absent)."""
     error = raised.value.response["Error"]
     return error["Code"], error.get("Message") or None
-
-
-@pytest.fixture
-def raw_client(cloudhsm_kms: Any) -> Any:
-    """A client that skips botocore's own parameter checks, to reach the service's."""
-    return cloudhsm_kms.client("kms", config=Config(parameter_validation=False))
-
-
-@pytest.fixture
-def key(kms_client: Any) -> dict[str, Any]:
-    metadata: dict[str, Any] = call(kms_client, "CreateKey")["KeyMetadata"]
-    return metadata
 
 
 def metadata_of(kms_client: Any, key_id: str) -> dict[str, Any]:

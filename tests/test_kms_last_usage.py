@@ -13,11 +13,6 @@ import pytest
 from kmsapi import call, fails, new_key
 
 
-@pytest.fixture
-def key(kms_client: Any) -> dict[str, Any]:
-    return new_key(kms_client)
-
-
 def last_usage(client: Any, key_id: str) -> dict[str, Any]:
     usage: dict[str, Any] = call(client, "GetKeyLastUsage", KeyId=key_id)["KeyLastUsage"]
     return usage

@@ -15,11 +15,6 @@ from botocore.config import Config
 from kmsapi import ARN_PREFIX, call, fails, new_key, schedule_deletion
 
 
-@pytest.fixture
-def key(kms_client: Any) -> dict[str, Any]:
-    return new_key(kms_client)
-
-
 def tags_of(client: Any, key_id: str, **params: Any) -> list[dict[str, str]]:
     listed: list[dict[str, str]] = call(client, "ListResourceTags", KeyId=key_id,
                                         **params)["Tags"]

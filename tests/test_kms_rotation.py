@@ -17,11 +17,6 @@ from kmsapi import DAY, call, fails, new_key, schedule_deletion
 from pytest_cloudhsm_kms.kms import rotation as kms_rotation
 
 
-@pytest.fixture
-def key(kms_client: Any) -> dict[str, Any]:
-    return new_key(kms_client)
-
-
 def status(client: Any, key_id: str) -> dict[str, Any]:
     return call(client, "GetKeyRotationStatus", KeyId=key_id)
 

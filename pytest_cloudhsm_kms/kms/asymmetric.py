@@ -187,23 +187,23 @@ class AsymmetricOperations(OperationsBase):
 
     # -- signatures -------------------------------------------------------------------
 
-    def Sign(self, p: dict[str, Any]) -> dict[str, Any]:
+    def _signing_request(self, p: dict[str, Any]) -> tuple[Key, str, str, bytes]:
+        """The key, algorithm, message type and message of a Sign or Verify request."""
         key = self._crypto_key(p["KeyId"], "SIGN_VERIFY")
         algorithm: str = p["SigningAlgorithm"]
         self._check_algorithm_of(key, algorithm, "SigningAlgorithms")
-        message_type = p.get("MessageType", "RAW")
+        message_type: str = p.get("MessageType", "RAW")
         message = _check_message(key, algorithm, message_type, p["Message"])
         dry_run(p)
+        return key, algorithm, message_type, message
+
+    def Sign(self, p: dict[str, Any]) -> dict[str, Any]:
+        key, algorithm, message_type, message = self._signing_request(p)
         signature = _sign(_private_key(key), key.key_spec, algorithm, message_type, message)
         return {"KeyId": key.arn, "Signature": signature, "SigningAlgorithm": algorithm}
 
     def Verify(self, p: dict[str, Any]) -> dict[str, Any]:
-        key = self._crypto_key(p["KeyId"], "SIGN_VERIFY")
-        algorithm: str = p["SigningAlgorithm"]
-        self._check_algorithm_of(key, algorithm, "SigningAlgorithms")
-        message_type = p.get("MessageType", "RAW")
-        message = _check_message(key, algorithm, message_type, p["Message"])
-        dry_run(p)
+        key, algorithm, message_type, message = self._signing_request(p)
         public_key = _private_key(key).public_key()
         if not _verify(public_key, key.key_spec, algorithm, message_type, message,
                        p["Signature"]):
