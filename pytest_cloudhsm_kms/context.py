@@ -1,0 +1,43 @@
+"""The request context: everything a handler may know about the request it serves.
+
+Handlers of both services receive one :class:`RequestContext` argument next to
+the request members; services keep no per-request state. A call from the wire
+(botocore, the local endpoint) and a call from a scenario helper such as
+``CloudHsmKms.ready_key()`` get the same kind of context, so both are judged by
+their own operation (key states, quota, last usage, faults).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .clock import VirtualClock
+
+__all__ = ["RequestContext"]
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    """One request: which operation, where, by whom, with which grant tokens, at what time."""
+
+    operation: str
+    """The AWS operation name, e.g. ``Encrypt`` or ``DescribeClusters``."""
+    region: str
+    account_id: str
+    clock: VirtualClock
+    caller: str = ""
+    """The caller's principal ARN; empty means the account's root (``arn:aws:iam::<account>:root``)."""
+    grant_tokens: tuple[str, ...] = field(default=())
+    source: str = "wire"
+    """``wire`` for a request from a client, ``setup`` for a scenario helper of the environment."""
+
+    @property
+    def principal(self) -> str:
+        """The caller's ARN, defaulting to the account root."""
+        return self.caller or f"arn:aws:iam::{self.account_id}:root"
+
+    def now(self) -> float:
+        """The virtual time of the request."""
+        return self.clock.now()
