@@ -28,7 +28,7 @@ class RequestContext:
     account_id: str
     clock: VirtualClock
     caller: str = ""
-    """The caller's principal ARN; empty means the account's root (``arn:aws:iam::<account>:root``)."""
+    """The caller's principal ARN; empty: the account root."""
     grant_tokens: tuple[str, ...] = field(default=())
     source: str = "wire"
     """``wire`` for a request from a client, ``setup`` for a scenario helper of the environment."""

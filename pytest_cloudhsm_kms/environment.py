@@ -25,6 +25,7 @@ from .faults import FAULTS, Fault, make_fault
 from .kms.service import KmsService
 from .protocol import JsonCodec, WireResponse
 from .protocol.models import service_model
+from .settings import Settings
 
 __all__ = ["KMSUSER_PASSWORD", "Call", "CloudHsmKms"]
 
@@ -77,8 +78,11 @@ class CloudHsmKms:
         seed: str | int | None = None,
         clock: VirtualClock | None = None,
         route_requests: bool = True,
+        settings: Settings | None = None,
     ) -> None:
         self.region = region
+        self.settings = settings or Settings()
+        """Timings and limits of both services (see :class:`~.settings.Settings`)."""
         self.account_id = account_id
         self.clock = clock or VirtualClock()
         self.entropy = Entropy(seed)
