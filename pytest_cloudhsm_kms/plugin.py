@@ -21,6 +21,7 @@ from . import hooks
 from .environment import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, CloudHsmKms
 from .errors import ServiceError
 from .faults import FAULTS, Fault, make_fault
+from .protocol.json11 import as_client_parses
 
 __all__ = [
     "cloudhsm_cluster",
@@ -405,7 +406,8 @@ def cloudhsm_cluster(cloudhsm_kms: CloudHsmKms) -> dict[str, Any]:
     a ``kmsuser`` crypto user whose password is
     ``pytest_cloudhsm_kms.KMSUSER_PASSWORD``.
     """
-    return cloudhsm_kms.ready_cluster()
+    entry = cloudhsm_kms.ready_cluster()
+    return _parsed("cloudhsmv2", "DescribeClusters", "Clusters", entry)
 
 
 @pytest.fixture
@@ -414,11 +416,20 @@ def cloudhsm_key_store(
 ) -> dict[str, Any]:
     """The ``DescribeCustomKeyStores`` entry of a CONNECTED ``AWS_CLOUDHSM`` key store
     on ``cloudhsm_cluster``."""
-    return cloudhsm_kms.ready_key_store(cluster_id=cloudhsm_cluster["ClusterId"])
+    entry = cloudhsm_kms.ready_key_store(cluster_id=cloudhsm_cluster["ClusterId"])
+    return _parsed("kms", "DescribeCustomKeyStores", "CustomKeyStores", entry)
 
 
 @pytest.fixture
 def cloudhsm_key(cloudhsm_kms: CloudHsmKms, cloudhsm_key_store: dict[str, Any]) -> dict[str, Any]:
     """The ``DescribeKey`` ``KeyMetadata`` of an Enabled symmetric KMS key (Origin
     ``AWS_CLOUDHSM``) in ``cloudhsm_key_store``; its cryptography runs in the cluster."""
-    return cloudhsm_kms.ready_key(custom_key_store_id=cloudhsm_key_store["CustomKeyStoreId"])
+    metadata = cloudhsm_kms.ready_key(custom_key_store_id=cloudhsm_key_store["CustomKeyStoreId"])
+    parsed: dict[str, Any] = as_client_parses("kms", "DescribeKey", {"KeyMetadata": metadata})
+    return dict(parsed["KeyMetadata"])
+
+
+def _parsed(service: str, operation: str, member: str, entry: dict[str, Any]) -> dict[str, Any]:
+    """One entry of a describe call's list, exactly as the client would give it."""
+    parsed = as_client_parses(service, operation, {member: [entry]})
+    return dict(parsed[member][0])

@@ -214,12 +214,48 @@ def test_cloudhsm_cluster_is_an_active_cluster_with_two_hsms_in_two_zones(
     pytester.runpytest().assert_outcomes(passed=1)
 
 
+def test_resource_fixtures_equal_what_the_client_parses(pytester: pytest.Pytester) -> None:
+    """docs/aws-behaviour.md: the fixtures give the describe entries as botocore parses them."""
+    pytester.makepyfile(
+        """
+        import datetime
+
+        def test_equal(cloudhsm_cluster, cloudhsm_key_store, cloudhsm_key, kms_client,
+                       cloudhsmv2_client):
+            (cluster,) = cloudhsmv2_client.describe_clusters()["Clusters"]
+            assert cloudhsm_cluster == cluster
+            (store,) = kms_client.describe_custom_key_stores()["CustomKeyStores"]
+            assert cloudhsm_key_store == store
+            metadata = kms_client.describe_key(KeyId=cloudhsm_key["KeyId"])["KeyMetadata"]
+            assert cloudhsm_key == metadata
+            for created in (cluster["CreateTimestamp"], store["CreationDate"],
+                            metadata["CreationDate"]):
+                assert isinstance(created, datetime.datetime)
+            assert isinstance(cloudhsm_cluster["Hsms"][0]["HsmId"], str)
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_resource_fixture_values_are_plain_copies(pytester: pytest.Pytester) -> None:
+    """A test may change the dict it got; the next describe call is not affected."""
+    pytester.makepyfile(
+        """
+        def test_copy(cloudhsm_key, kms_client):
+            cloudhsm_key["Description"] = "changed"
+            fresh = kms_client.describe_key(KeyId=cloudhsm_key["KeyId"])["KeyMetadata"]
+            assert fresh["Description"] == ""
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
 def test_cloudhsm_key_is_an_enabled_key_in_a_connected_store(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
         def test_key(cloudhsm_cluster, cloudhsm_key_store, cloudhsm_key, kms_client):
             (store,) = kms_client.describe_custom_key_stores()["CustomKeyStores"]
-            assert store == {**cloudhsm_key_store, "CreationDate": store["CreationDate"]}
+            assert store == cloudhsm_key_store
             assert store["ConnectionState"] == "CONNECTED"
             assert store["CloudHsmClusterId"] == cloudhsm_cluster["ClusterId"]
             metadata = kms_client.describe_key(KeyId=cloudhsm_key["Arn"])["KeyMetadata"]

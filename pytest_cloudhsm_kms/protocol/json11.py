@@ -15,12 +15,13 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from botocore.model import OperationModel, ServiceModel
+from botocore.parsers import create_parser
 
 from ..errors import ServiceError
-from .models import fault_codes
+from .models import fault_codes, service_model
 from .shapes import input_checker
 
-__all__ = ["JsonCodec", "WireResponse"]
+__all__ = ["JsonCodec", "WireResponse", "as_client_parses"]
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
 
@@ -50,6 +51,7 @@ def _reject_constant(name: str) -> object:
 # Made once: json.dumps/json.loads with options build a new coder on every call.
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _ENCODER = json.JSONEncoder(default=_default, separators=(",", ":"))
+_PARSER = create_parser("json")  # botocore's parser of JSON 1.1 responses, as clients use it
 _C_MAKE_ENCODER = getattr(json.encoder, "c_make_encoder", None)  # the C accelerator, if any
 _C_ENCODE = None if _C_MAKE_ENCODER is None else _C_MAKE_ENCODER(
     None, _default, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True
@@ -61,6 +63,17 @@ def _encode(document: object) -> str:
     if _C_ENCODE is None:  # pragma: no cover - interpreters without the C accelerator
         return _ENCODER.encode(document)
     return "".join(_C_ENCODE(document, 0))
+
+
+def as_client_parses(service: str, operation: str, output: dict[str, Any]) -> dict[str, Any]:
+    """``output`` (a result as the fake answers it) as a botocore client parses it: JSON
+    on the wire and back through botocore's own parser, so timestamps are ``datetime``s,
+    blobs ``bytes``, and members outside the output shape are gone."""
+    shape = service_model(service).operation_model(operation).output_shape
+    response = {"status_code": 200, "headers": {}, "body": _encode(output).encode()}
+    parsed: dict[str, Any] = _PARSER.parse(response, shape)
+    parsed.pop("ResponseMetadata", None)
+    return parsed
 
 
 class JsonCodec:
