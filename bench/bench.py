@@ -203,7 +203,7 @@ def bench_retries() -> None:
     from botocore.config import Config
     from botocore.exceptions import ClientError
 
-    # Nominal maximum back-off for an exhausted call (aws-facts §5.2).
+    # Nominal maximum back-off for an exhausted call (docs/aws-behaviour.md §5.2).
     nominal = {"legacy": 1 + 2 + 4 + 8, "standard": 1 + 2, "adaptive": 1 + 2}
     print("exhausted retries under throttling (every attempt throttled)")
     print(f"  {'mode':<9} {'attempts':>8} {'virtual back-off s':>19} {'nominal max s':>14} "

@@ -44,7 +44,7 @@ __all__ = [
     "make_fault",
 ]
 
-# The ConnectionErrorCode values of CloudHSM key stores (aws-facts §1.5).
+# The ConnectionErrorCode values of CloudHSM key stores (docs/aws-behaviour.md §1.5).
 CONNECTION_ERROR_CODES = frozenset({
     "INTERNAL_ERROR", "NETWORK_ERRORS", "CLUSTER_NOT_FOUND", "INSUFFICIENT_CLOUDHSM_HSMS",
     "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET", "INVALID_CREDENTIALS", "SUBNET_NOT_FOUND",
@@ -139,7 +139,7 @@ class EmptyCluster:
     DescribeClusters lists no HSM (the cluster stays ACTIVE); cryptography with
     CloudHSM keys fails with ``KMSInvalidStateException``; a connection attempt
     ends FAILED with ``INSUFFICIENT_CLOUDHSM_HSMS``. Stores stay CONNECTED, as
-    KMS reports a broken cluster behind a connected store (aws-facts §1.4).
+    KMS reports a broken cluster behind a connected store (docs/aws-behaviour.md §1.4).
     """
 
     _saved: list[tuple[Cluster, dict[str, Hsm]]] = field(default_factory=list, repr=False)
@@ -167,7 +167,7 @@ class MissingKeyMaterial:
     All of them, or only those of ``key_ids`` (key IDs, key ARNs, alias names
     or alias ARNs). The keys' state is unchanged (``Enabled`` stays
     ``Enabled``), but their cryptography fails with ``KMSInvalidStateException``,
-    as after an HSM was restored from a backup older than the key (aws-facts §2.6).
+    as after an HSM was restored from a backup older than the key (docs/aws-behaviour.md §2.6).
     """
 
     key_ids: Collection[str] | None = None

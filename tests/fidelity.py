@@ -10,7 +10,7 @@ from botocore.model import Shape
 
 from pytest_cloudhsm_kms.protocol.models import service_model
 
-# Errors AWS returns without modeling them (design.md, fidelity rules).
+# Errors AWS returns without modeling them (docs/aws-behaviour.md §0.2).
 UNMODELED = frozenset({
     "ValidationException", "ThrottlingException", "AccessDeniedException",
     "UnrecognizedClientException", "SerializationException", "UnknownOperationException",

@@ -1,4 +1,4 @@
-"""KMS keys in an AWS CloudHSM key store, through boto3 (aws-facts §2, §3, §4, §5).
+"""KMS keys in an AWS CloudHSM key store, through boto3 (docs/aws-behaviour.md §2, §3, §4, §5).
 
 CreateKey in a store, cryptography in the cluster and every way it fails, key
 states that follow the store's connection, what such keys cannot do, deletion
@@ -262,7 +262,7 @@ def test_generate_random_in_a_store_draws_from_its_cluster(
           CustomKeyStoreId=store_id)
 
 
-# -- key states follow the connection (aws-facts §3, footnotes 11-13) -----------------------------
+# -- key states follow the connection (docs/aws-behaviour.md §3, footnotes 11-13) ------------------
 
 
 def test_keys_of_a_store_that_is_not_connected_are_unavailable_except_pending_deletion(
@@ -316,7 +316,7 @@ def test_deletion_can_be_scheduled_and_cancelled_while_the_store_is_disconnected
     assert key_state(kms, key_id) == "Disabled"
 
 
-# -- what CloudHSM key store keys cannot do (aws-facts §2.4) --------------------------------------
+# -- what CloudHSM key store keys cannot do (docs/aws-behaviour.md §2.4) ---------------------------
 
 UNSUPPORTED = {
     "EnableKeyRotation": {},
@@ -364,7 +364,7 @@ def test_signing_macs_and_key_agreement_are_the_wrong_key_usage_for_cloudhsm_key
     assert message.startswith(f"{cloudhsm_key['Arn']} key usage is ENCRYPT_DECRYPT")
 
 
-# -- deletion on the virtual clock (aws-facts §2.5) -----------------------------------------------
+# -- deletion on the virtual clock (docs/aws-behaviour.md §2.5) ------------------------------------
 
 
 @pytest.mark.parametrize("days", [6, 31])
@@ -406,7 +406,7 @@ def test_at_expiry_a_disconnected_store_leaves_the_backing_key_orphaned_in_the_c
     ok(kms, "DeleteCustomKeyStore", CustomKeyStoreId=cloudhsm_key["CustomKeyStoreId"])
 
 
-# -- the custom key store request quota (aws-facts §5.1) ------------------------------------------
+# -- the custom key store request quota (docs/aws-behaviour.md §5.1) -------------------------------
 
 
 def test_the_store_quota_counts_exactly_the_symmetric_cryptographic_operations(

@@ -1,4 +1,4 @@
-"""The four faults through boto3, as AWS reports them (aws-facts §1.4-1.5, §2.6, §5.1).
+"""The four faults through boto3, as AWS reports them (docs/aws-behaviour.md §1.4-1.5, §2.6, §5.1).
 
 Each fault is checked through the APIs a user sees (the error code, HTTP
 status and message of a cryptographic call; DescribeKey,

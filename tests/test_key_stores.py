@@ -1,10 +1,12 @@
-"""AWS CloudHSM key stores: the six custom key store operations through boto3 (aws-facts §1).
+"""AWS CloudHSM key stores: the six custom key store operations through boto3.
+
+docs/aws-behaviour.md §1.
 
 CreateCustomKeyStore, DescribeCustomKeyStores, ConnectCustomKeyStore,
 DisconnectCustomKeyStore, UpdateCustomKeyStore and DeleteCustomKeyStore: each
 success (checked against the botocore output shape), each error of the model's
 list that applies to ``AWS_CLOUDHSM`` stores, and the whole operation x
-``ConnectionState`` table of aws-facts §1.10.
+``ConnectionState`` table of docs/aws-behaviour.md §1.10.
 """
 
 from __future__ import annotations
@@ -561,7 +563,7 @@ def test_a_store_that_holds_kms_keys_cannot_be_deleted(
             CustomKeyStoreId=store_id)
 
 
-# -- operation x ConnectionState (aws-facts §1.10) ------------------------------------------------
+# -- operation x ConnectionState (docs/aws-behaviour.md §1.10) -------------------------------------
 
 STATES = ["CONNECTED", "CONNECTING", "FAILED", "DISCONNECTED", "DISCONNECTING"]
 ALLOWED_IN = {

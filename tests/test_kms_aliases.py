@@ -1,4 +1,4 @@
-"""KMS aliases: CreateAlias, UpdateAlias, DeleteAlias and ListAliases (aws-facts §3, §4).
+"""KMS aliases: CreateAlias, UpdateAlias, DeleteAlias, ListAliases (docs/aws-behaviour.md §3, §4).
 
 Each test states the AWS behaviour it checks, through a real boto3 client, and every
 successful response is checked against the botocore output shape.

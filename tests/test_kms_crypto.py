@@ -1,4 +1,4 @@
-"""KMS cryptographic operations on symmetric keys (aws-facts §3, §4, §7.4).
+"""KMS cryptographic operations on symmetric keys (docs/aws-behaviour.md §3, §4, §7.4).
 
 Encrypt, Decrypt, ReEncrypt, GenerateDataKey, GenerateDataKeyWithoutPlaintext,
 GenerateRandom and DryRun, through a real boto3 client. Every successful response

@@ -1,6 +1,7 @@
-"""DryRun on every KMS operation that takes it (aws-facts §4.6): a request that would have
-succeeded answers ``DryRunOperationException`` and changes nothing; one that would have
-failed answers the real error.
+"""DryRun on every KMS operation that takes it (docs/aws-behaviour.md §4.6).
+
+A request that would have succeeded answers ``DryRunOperationException`` and
+changes nothing; one that would have failed answers the real error.
 """
 
 from __future__ import annotations

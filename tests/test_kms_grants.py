@@ -1,5 +1,5 @@
 """Grants: CreateGrant, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant and grant
-tokens (aws-facts §3, §4, §4.6).
+tokens (docs/aws-behaviour.md §3, §4, §4.6).
 
 Each test states the AWS behaviour it checks, through a real boto3 client; every
 successful response is checked against the botocore output shape.

@@ -1,6 +1,6 @@
 """KMS keys: CreateKey, DescribeKey, ListKeys, EnableKey, DisableKey and key deletion.
 
-Each test states the AWS behaviour it checks (aws-facts §2-§4, §7.4), through a real
+Each test states the AWS behaviour it checks (docs/aws-behaviour.md §2-§4, §7.4), through a real
 boto3 client, and every successful response is checked against the botocore output shape.
 """
 

@@ -1,5 +1,5 @@
 """Key policies, tags and descriptions: GetKeyPolicy, PutKeyPolicy, ListKeyPolicies,
-TagResource, UntagResource, ListResourceTags and UpdateKeyDescription (aws-facts §3).
+TagResource, UntagResource, ListResourceTags and UpdateKeyDescription (docs/aws-behaviour.md §3).
 
 Each test states the AWS behaviour it checks, through a real boto3 client; every
 successful response is checked against the botocore output shape.

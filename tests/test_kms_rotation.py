@@ -1,5 +1,5 @@
 """Key rotation: EnableKeyRotation, DisableKeyRotation, GetKeyRotationStatus,
-RotateKeyOnDemand and ListKeyRotations, on the virtual clock (aws-facts §2.4, §3).
+RotateKeyOnDemand and ListKeyRotations, on the virtual clock (docs/aws-behaviour.md §2.4, §3).
 
 Each test states the AWS behaviour it checks, through a real boto3 client; every
 successful response is checked against the botocore output shape.

@@ -1,4 +1,4 @@
-"""The AWS JSON 1.1 wire protocol of the fake KMS (aws-facts §7.1, §7.4).
+"""The AWS JSON 1.1 wire protocol of the fake KMS (docs/aws-behaviour.md §7.1, §7.4).
 
 Requests go straight to ``CloudHsmKms.handle`` (what the botocore hook calls), so
 bodies botocore would never send can be tried. The fuzz test sends random bytes and

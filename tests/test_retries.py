@@ -1,4 +1,6 @@
-"""Throttling through botocore's real retry handler, in its three retry modes (aws-facts §5.2).
+"""Throttling through botocore's real retry handler, in its three retry modes.
+
+docs/aws-behaviour.md §5.2.
 
 Back-off advances the virtual clock instead of sleeping: these tests assert on
 the virtual clock and forbid real sleeps, and never time the wall clock.
@@ -18,7 +20,7 @@ from botocore.retries import bucket
 from pytest_cloudhsm_kms import CloudHsmKms, VirtualClock
 
 T0 = 1_700_000_000.0
-# Total attempts when every attempt is throttled (aws-facts §5.2, verified by simulation).
+# Total attempts when every attempt is throttled (docs/aws-behaviour.md §5.2, measured).
 MODES = [("legacy", 5), ("standard", 3), ("adaptive", 3)]
 # The most back-off can add up to over those attempts: legacy rand * 2**(n-1) with no cap,
 # standard rand * min(1 s * 2**(n-1), 20 s) for throttling errors.

@@ -10,7 +10,7 @@ a time (``disconnected``, ``empty_cluster``, ``missing_key_material``, ``throttl
 
 Each rule predicts the outcome of its call from a small model (which keys exist
 and their state, where aliases point, which grants are live, which stores are
-connected, which fault holds; aws-facts §1.10, §3, §4) and checks the error
+connected, which fault holds; docs/aws-behaviour.md §1.10, §3, §4) and checks the error
 code, or the output against the botocore model. After every step the invariant
 reads the whole world back (DescribeCustomKeyStores, DescribeKey, ListGrants,
 ListAliases, and the decryption of every remembered ciphertext) and compares it
@@ -203,7 +203,7 @@ class KmsMachine(RuleBasedStateMachine):
         return operations is None or operation in operations
 
     def crypto_error(self, key: KeyModel, operation: str) -> str | None:
-        """What a cryptographic operation on an existing key answers (aws-facts §2.6, §3).
+        """What cryptography on an existing key answers (docs/aws-behaviour.md §2.6, §3).
 
         The store's quota counts the request before the key state is checked.
         """

@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 MAX_FAILED_LOGINS = 5
-"""CloudHSM locks a user after this many failed logins (aws-facts §1.5)."""
+"""CloudHSM locks a user after this many failed logins (docs/aws-behaviour.md §1.5)."""
 
 LOGIN_FAILURES = ("USER_NOT_FOUND", "USER_LOCKED_OUT", "USER_LOGGED_IN", "INVALID_CREDENTIALS")
 """What :meth:`Cluster.login` can answer instead of ``None``: KMS ``ConnectionErrorCode`` names."""

@@ -27,7 +27,7 @@ Params = dict[str, Any]
 _MARKER_DIGITS = 9  # positions past any real listing are not markers this fake issued
 Result = dict[str, Any]
 
-# aws-facts §3: a disabled key is DisabledException; every other state that cannot
+# docs/aws-behaviour.md §3: a disabled key is DisabledException; every other state that cannot
 # run cryptography is KMSInvalidStateException.
 _STATE_ERRORS = {
     KeyState.DISABLED: ("DisabledException", "is disabled."),
@@ -108,7 +108,7 @@ class OperationsBase:
         """A key that may run a cryptographic operation of ``usage`` now.
 
         A CloudHSM key store key first gets the answer AWS gives it for this
-        operation (aws-facts §2.4), then the state, then the key usage is checked.
+        operation (docs/aws-behaviour.md §2.4), then the state, then the key usage is checked.
         """
         self._refuse_cloudhsm_key(self._operation, {"KeyId": key_id})
         key = self._admit(self.key(key_id))

@@ -1,6 +1,6 @@
 """Custom key stores of type ``AWS_CLOUDHSM``: the six operations, connection, backing keys.
 
-Choices where AWS documents nothing (aws-facts §1, UNCONFIRMED there):
+Choices where AWS documents nothing (docs/aws-behaviour.md §1):
 
 * ConnectCustomKeyStore refuses synchronously only a cluster that is not
   ACTIVE (``CloudHsmClusterNotActiveException``). Every other failure is
@@ -34,7 +34,7 @@ Choices where AWS documents nothing (aws-facts §1, UNCONFIRMED there):
 * Cryptography that fails in the cluster (no ACTIVE HSM, backing key gone,
   cluster gone) is ``KMSInvalidStateException`` with a message in the form
   ``<key ARN> is unavailable: <cause> (custom key store <ID>).``; the key
-  state does not change (aws-facts §2.3, §2.6).
+  state does not change (docs/aws-behaviour.md §2.3, §2.6).
 * Each key of a request counts against its store's quota, so a ReEncrypt
   between two keys of one store counts twice (one decryption and one
   encryption in the cluster). A request refused for the key's state still
@@ -121,7 +121,7 @@ class CustomKeyStore:
         return entry
 
 
-# Which operations each connection state admits (aws-facts §1.10).
+# Which operations each connection state admits (docs/aws-behaviour.md §1.10).
 _ALLOWED_STATES = {
     "ConnectCustomKeyStore": {ConnectionState.CONNECTED, ConnectionState.CONNECTING,
                               ConnectionState.DISCONNECTED},
@@ -375,7 +375,10 @@ class CustomKeyStoreOperations:
 
     @staticmethod
     def _check_cluster(cluster: Cluster, *, hsms_needed: int) -> None:
-        """An ACTIVE cluster with enough ACTIVE HSMs, each in a different AZ (aws-facts §1.3)."""
+        """An ACTIVE cluster with enough ACTIVE HSMs, each in a different AZ.
+
+        docs/aws-behaviour.md §1.3.
+        """
         if cluster.state != "ACTIVE":
             raise ServiceError(
                 "CloudHsmClusterNotActiveException",
@@ -394,7 +397,7 @@ class CustomKeyStoreOperations:
 
         It must be ACTIVE with two ACTIVE HSMs in two Availability Zones; anything
         else (the cluster gone too) is ``CloudHsmClusterInvalidConfigurationException``,
-        the only cluster error CreateKey models (aws-facts §2.1).
+        the only cluster error CreateKey models (docs/aws-behaviour.md §2.1).
         """
         cluster = self._cluster_or_none(store.cloud_hsm_cluster_id)
         try:

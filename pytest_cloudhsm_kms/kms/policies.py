@@ -153,7 +153,10 @@ def _check_policy_name(name: str) -> None:
 
 
 def _not_pending_deletion(key: Key) -> Key:
-    """aws-facts §3 footnote 3: tags and the description of a key pending deletion are frozen."""
+    """Tags and the description of a key pending deletion are frozen.
+
+    docs/aws-behaviour.md §3, footnote 3.
+    """
     if key.key_state in (KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION):
         raise ServiceError("KMSInvalidStateException", f"{key.arn} is pending deletion.")
     return key

@@ -1,4 +1,4 @@
-"""The request quota of a custom key store, on the virtual clock (aws-facts §5.1).
+"""The request quota of a custom key store, on the virtual clock (docs/aws-behaviour.md §5.1).
 
 Every KMS key of one CloudHSM key store shares one request quota (1,800
 requests per second in 2023, not adjustable) for the cryptographic
@@ -24,7 +24,8 @@ COUNTED_OPERATIONS = frozenset({
     "Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
     "GenerateMac", "GenerateRandom", "ReEncrypt", "VerifyMac",
 })
-# aws-facts §5.1: no separate message for the key store quota is documented, so the generic one.
+# No separate message for the key store quota is documented, so the generic one
+# (docs/aws-behaviour.md §5.1).
 THROTTLING_MESSAGE = (
     "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls."
 )

@@ -61,7 +61,7 @@ _INCORRECT_KEY = (
 _NO_ALIASES = "Key Aliases are not supported for this operation."
 
 
-# What a CloudHSM key store key cannot do (aws-facts §2.4): the operations that
+# What a CloudHSM key store key cannot do (docs/aws-behaviour.md §2.4): the operations that
 # model UnsupportedOperationException answer it; the others are a wrong key usage.
 _NOT_IN_CLOUDHSM = frozenset({
     "EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus", "RotateKeyOnDemand",
@@ -189,7 +189,7 @@ class KmsService(
     def _create_cloudhsm_key(
         self, p: Params, spec: str, origin: str, store_id: str | None
     ) -> Result:
-        """CreateKey in a CloudHSM key store (aws-facts §2.1).
+        """CreateKey in a CloudHSM key store (docs/aws-behaviour.md §2.1).
 
         UNCONFIRMED choices: ``Origin=AWS_CLOUDHSM`` without a store, or a store
         with another origin, is ``UnsupportedOperationException``, as are key
@@ -278,7 +278,7 @@ class KmsService(
         return {}
 
     def ScheduleKeyDeletion(self, p: Params) -> Result:
-        """The waiting period is 7-30 days although the model allows 1-365 (aws-facts §2.5).
+        """The waiting period is 7-30 days, the model allows 1-365 (docs/aws-behaviour.md §2.5).
 
         botocore refuses less than 1 and the model check answers more than 365; this
         handler answers 2-6 and 31-365 in the same form, naming the service's bound
@@ -400,7 +400,10 @@ class KmsService(
         return _with_material_id({"CiphertextBlob": blob, "KeyId": key.arn}, "KeyMaterialId", key)
 
     def GenerateRandom(self, p: Params) -> Result:
-        """``NumberOfBytes`` is optional in the model, required by the service (aws-facts §4.5)."""
+        """``NumberOfBytes`` is optional in the model, required by the service.
+
+        docs/aws-behaviour.md §4.5.
+        """
         count = p.get("NumberOfBytes")
         if count is None:
             raise ServiceError("ValidationException", _EITHER_BYTES_OR_SPEC)
@@ -521,7 +524,7 @@ class KmsService(
         return key
 
     def _usable_key(self, key_id: str) -> Key:
-        """A key that may run a cryptographic operation now (aws-facts §3)."""
+        """A key that may run a cryptographic operation now (docs/aws-behaviour.md §3)."""
         return _check_usable(self._admit(self.key(key_id)))
 
     def _admit(self, key: Key) -> Key:
@@ -686,7 +689,7 @@ _OPERATIONS = [
 ]
 
 def _check_usable(key: Key) -> Key:
-    """A key whose state and usage let it run symmetric cryptography now (aws-facts §3)."""
+    """A key whose state and usage allow symmetric cryptography now (docs/aws-behaviour.md §3)."""
     error = state_error(key)
     if error is not None:
         raise error
