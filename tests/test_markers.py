@@ -193,26 +193,28 @@ def test_misused_markers_are_clear_errors_naming_the_test(pytester: pytest.Pytes
     )
     result = pytester.runpytest("--continue-on-collection-errors", "-p", "no:cacheprovider")
     result.assert_outcomes(failed=1, errors=6)
-    result.stdout.fnmatch_lines([
-        "test_inner_matrix_misuse.py::test_unknown_fault: @pytest.mark.cloudhsm_faults got unknown "
-        "fault 'nope'; it takes fault names: 'none', 'disconnected', 'empty_cluster', "
-        "'missing_key_material', 'throttled'",
-        "*ERROR at setup of test_unknown_option*",
-        "test_inner_misuse.py::test_unknown_option: @pytest.mark.cloudhsm_throttled: fault "
-        "'throttled' has no option 'time'; it takes rate, after, times, operations, cluster_load",
-        "*ERROR at setup of test_bad_value*",
-        "test_inner_misuse.py::test_bad_value: @pytest.mark.cloudhsm_throttled: fault 'throttled': "
-        "cluster_load must be a number from 0.0 to 1.0, not 1.5",
-        "*ERROR at setup of test_positional*",
-        "test_inner_misuse.py::test_positional: @pytest.mark.cloudhsm_disconnected takes keyword "
-        "options only, got positional ('NETWORK_ERRORS',)",
-        "*ERROR at setup of test_bad_error_code*",
-        "test_inner_misuse.py::test_bad_error_code: *error_code must be None (DISCONNECTED) or a "
-        "ConnectionErrorCode*not 'NOT_A_CODE'",
-        "*_ test_unknown_key _*",
-        "test_inner_misuse.py::test_unknown_key: fault 'missing_key_material': key_ids: no KMS key "
-        "'alias/none' in us-east-1",
-    ])
+    # Each error on its own: the inner run may order its tests at random (pytest-randomly).
+    for lines in (
+        ["test_inner_matrix_misuse.py::test_unknown_fault: @pytest.mark.cloudhsm_faults got "
+         "unknown fault 'nope'; it takes fault names: 'none', 'disconnected', 'empty_cluster', "
+         "'missing_key_material', 'throttled'"],
+        ["*ERROR at setup of test_unknown_option*",
+         "test_inner_misuse.py::test_unknown_option: @pytest.mark.cloudhsm_throttled: fault "
+         "'throttled' has no option 'time'; it takes rate, after, times, operations, cluster_load"],
+        ["*ERROR at setup of test_bad_value*",
+         "test_inner_misuse.py::test_bad_value: @pytest.mark.cloudhsm_throttled: fault "
+         "'throttled': cluster_load must be a number from 0.0 to 1.0, not 1.5"],
+        ["*ERROR at setup of test_positional*",
+         "test_inner_misuse.py::test_positional: @pytest.mark.cloudhsm_disconnected takes keyword "
+         "options only, got positional ('NETWORK_ERRORS',)"],
+        ["*ERROR at setup of test_bad_error_code*",
+         "test_inner_misuse.py::test_bad_error_code: *error_code must be None (DISCONNECTED) or a "
+         "ConnectionErrorCode*not 'NOT_A_CODE'"],
+        ["*_ test_unknown_key _*",
+         "test_inner_misuse.py::test_unknown_key: fault 'missing_key_material': key_ids: no KMS "
+         "key 'alias/none' in us-east-1"],
+    ):
+        result.stdout.fnmatch_lines(lines)
     assert "test_no_fault: @pytest.mark.cloudhsm_faults needs at least one fault name" in (
         result.stdout.str())
 
