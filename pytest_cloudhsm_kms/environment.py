@@ -330,8 +330,7 @@ class CloudHsmKms:
             _virtual_sleep.install()
             if self._route_requests:
                 self._requests_router = _requests_router()
-                if self._requests_router is not None:
-                    self._requests_router.start()
+                self._requests_router.start()
         routing.push(self)
         return self
 
@@ -367,11 +366,10 @@ class CloudHsmKms:
 
 @functools.cache
 def _requests_router() -> Any:
-    """The process's one ``responses`` router (made once: importing requests is slow)."""
-    try:
-        from .routing.requests_hook import RequestsRouter
-    except ImportError:  # pragma: no cover - responses/requests are optional at run time
-        return None
+    """The process's one ``responses`` router (made once, and imported late: importing
+    requests is slow; ``responses`` itself is a required dependency)."""
+    from .routing.requests_hook import RequestsRouter
+
     return RequestsRouter()
 
 
