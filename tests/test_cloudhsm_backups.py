@@ -4,22 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from botocore.exceptions import ClientError
 from fidelity import assert_valid_output
+from helpers import DAY, error
 
 from pytest_cloudhsm_kms.cloudhsm import CloudHsmService
 
-DAY = 86_400
 MISSING_BACKUP = "backup-aaaaaaaaaaa"
-
-
-def error(code: str, call: Any, **kwargs: Any) -> str:
-    """Run a client call that must fail with ``code``; return the message."""
-    with pytest.raises(ClientError) as info:
-        call(**kwargs)
-    assert info.value.response["Error"]["Code"] == code, info.value.response["Error"]
-    return str(info.value.response["Error"]["Message"])
 
 
 def backups(client: Any, **kwargs: Any) -> list[dict[str, Any]]:

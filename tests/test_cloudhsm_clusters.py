@@ -7,12 +7,12 @@ import functools
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from fidelity import assert_valid_output
+from helpers import error
 
 from pytest_cloudhsm_kms.cloudhsm import TransitionDelays
 
@@ -21,14 +21,6 @@ OTHER_CLUSTER = "cluster-zzzzzzzzzzz"
 
 
 # -- helpers -------------------------------------------------------------------------------
-
-
-def error(code: str, call: Any, **kwargs: Any) -> str:
-    """Run a client call that must fail with ``code``; return the message."""
-    with pytest.raises(ClientError) as info:
-        call(**kwargs)
-    assert info.value.response["Error"]["Code"] == code, info.value.response["Error"]
-    return str(info.value.response["Error"]["Message"])
 
 
 def name(common_name: str) -> x509.Name:

@@ -15,18 +15,13 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from fidelity import allowed_errors
-from kmsapi import call as ok
-from kmsapi import rejects, snake
+from helpers import DAY, THROTTLING_MESSAGE, call, delete_all_hsms, rejects, snake
 
 from pytest_cloudhsm_kms import CloudHsmKms
 from pytest_cloudhsm_kms.clock import VirtualClock
 from pytest_cloudhsm_kms.kms.quota import COUNTED_OPERATIONS
 
-DAY = 86_400.0
 CONTEXT = {"purpose": "cloudhsm-test"}
-THROTTLED = (
-    "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls."
-)
 CRYPTO = ["Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext"]
 
 
@@ -34,19 +29,12 @@ CRYPTO = ["Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKey
 
 
 def key_state(kms: Any, key_id: str) -> str:
-    return str(ok(kms, "DescribeKey", KeyId=key_id)["KeyMetadata"]["KeyState"])
+    return str(call(kms, "DescribeKey", KeyId=key_id)["KeyMetadata"]["KeyState"])
 
 
 def cluster_of(env: CloudHsmKms, metadata: dict[str, Any]) -> Any:
     """The CloudHSM cluster (model) that holds a key's backing key."""
     return env.cloudhsm().cluster(metadata["CloudHsmClusterId"])
-
-
-def delete_all_hsms(hsm: Any, cluster_id: str) -> None:
-    """DeleteHsm every HSM of a cluster through the API."""
-    (cluster,) = hsm.describe_clusters(Filters={"clusterIds": [cluster_id]})["Clusters"]
-    for entry in cluster["Hsms"]:
-        hsm.delete_hsm(ClusterId=cluster_id, HsmId=entry["HsmId"])
 
 
 def crypto_request(operation: str, key_id: str, blob: bytes) -> dict[str, Any]:
@@ -75,7 +63,7 @@ def kms_key(kms: Any) -> dict[str, Any]:
 def test_a_cloudhsm_key_store_key_is_symmetric_with_its_store_and_cluster_in_its_metadata(
     kms, cloudhsm_key_store
 ) -> None:
-    metadata = ok(kms, "CreateKey", Origin="AWS_CLOUDHSM", Description="in the HSMs",
+    metadata = call(kms, "CreateKey", Origin="AWS_CLOUDHSM", Description="in the HSMs",
                   CustomKeyStoreId=cloudhsm_key_store["CustomKeyStoreId"])["KeyMetadata"]
 
     assert metadata["Origin"] == "AWS_CLOUDHSM"
@@ -88,13 +76,13 @@ def test_a_cloudhsm_key_store_key_is_symmetric_with_its_store_and_cluster_in_its
     assert (metadata["MultiRegion"], metadata["KeyManager"]) == (False, "CUSTOMER")
     assert "CurrentKeyMaterialId" not in metadata
     assert not metadata["KeyId"].startswith("mrk-")
-    assert ok(kms, "DescribeKey", KeyId=metadata["Arn"])["KeyMetadata"] == metadata
+    assert call(kms, "DescribeKey", KeyId=metadata["Arn"])["KeyMetadata"] == metadata
 
 
 def test_the_backing_key_is_made_in_the_cluster_labelled_with_the_key_arn_and_owned_by_kmsuser(
     cloudhsm_kms, kms, cloudhsm_key_store
 ) -> None:
-    metadata = ok(kms, "CreateKey", Origin="AWS_CLOUDHSM",
+    metadata = call(kms, "CreateKey", Origin="AWS_CLOUDHSM",
                   CustomKeyStoreId=cloudhsm_key_store["CustomKeyStoreId"])["KeyMetadata"]
 
     cluster = cluster_of(cloudhsm_kms, metadata)
@@ -113,7 +101,7 @@ def test_create_key_in_a_store_needs_two_active_hsms_in_different_availability_z
     rejects(kms, "CreateKey", "CloudHsmClusterInvalidConfigurationException",
           Origin="AWS_CLOUDHSM", CustomKeyStoreId=cloudhsm_key_store["CustomKeyStoreId"])
     assert len(cloudhsm_kms.cloudhsm().cluster(cloudhsm_cluster["ClusterId"]).keys) == before
-    assert ok(kms, "ListKeys")["Keys"] == []
+    assert call(kms, "ListKeys")["Keys"] == []
 
 
 def test_create_key_when_the_store_cluster_was_deleted_is_an_invalid_cluster_configuration(
@@ -139,7 +127,7 @@ def test_custom_key_stores_hold_only_single_region_symmetric_encryption_keys(
 ) -> None:
     rejects(kms, "CreateKey", "UnsupportedOperationException", Origin="AWS_CLOUDHSM",
           CustomKeyStoreId=cloudhsm_key_store["CustomKeyStoreId"], **request_)
-    assert ok(kms, "ListKeys")["Keys"] == []
+    assert call(kms, "ListKeys")["Keys"] == []
 
 
 def test_origin_aws_cloudhsm_and_a_custom_key_store_id_go_together(kms, cloudhsm_key_store) -> None:
@@ -157,11 +145,11 @@ def test_cryptography_with_a_cloudhsm_key_round_trips_and_reports_no_key_materia
     kms, cloudhsm_key
 ) -> None:
     key_id, arn = cloudhsm_key["KeyId"], cloudhsm_key["Arn"]
-    encrypted = ok(kms, "Encrypt", KeyId=key_id, Plaintext=b"secret", EncryptionContext=CONTEXT)
-    decrypted = ok(kms, "Decrypt", CiphertextBlob=encrypted["CiphertextBlob"],
+    encrypted = call(kms, "Encrypt", KeyId=key_id, Plaintext=b"secret", EncryptionContext=CONTEXT)
+    decrypted = call(kms, "Decrypt", CiphertextBlob=encrypted["CiphertextBlob"],
                    EncryptionContext=CONTEXT)
-    data_key = ok(kms, "GenerateDataKey", KeyId=key_id, KeySpec="AES_256")
-    sealed = ok(kms, "GenerateDataKeyWithoutPlaintext", KeyId=key_id, NumberOfBytes=16)
+    data_key = call(kms, "GenerateDataKey", KeyId=key_id, KeySpec="AES_256")
+    sealed = call(kms, "GenerateDataKeyWithoutPlaintext", KeyId=key_id, NumberOfBytes=16)
 
     assert (encrypted["KeyId"], decrypted["KeyId"]) == (arn, arn)
     assert decrypted["Plaintext"] == b"secret"
@@ -179,11 +167,11 @@ def test_re_encrypt_moves_ciphertext_between_a_cloudhsm_key_and_an_aws_kms_key(
 ) -> None:
     blob = kms.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"moving")["CiphertextBlob"]
 
-    to_kms = ok(kms, "ReEncrypt", CiphertextBlob=blob, DestinationKeyId=kms_key["KeyId"])
+    to_kms = call(kms, "ReEncrypt", CiphertextBlob=blob, DestinationKeyId=kms_key["KeyId"])
     assert (to_kms["SourceKeyId"], to_kms["KeyId"]) == (cloudhsm_key["Arn"], kms_key["Arn"])
     assert "SourceKeyMaterialId" not in to_kms
     assert to_kms["DestinationKeyMaterialId"] == kms_key["CurrentKeyMaterialId"]
-    back = ok(kms, "ReEncrypt", CiphertextBlob=to_kms["CiphertextBlob"],
+    back = call(kms, "ReEncrypt", CiphertextBlob=to_kms["CiphertextBlob"],
               DestinationKeyId=cloudhsm_key["Arn"])
     assert (back["SourceKeyId"], back["KeyId"]) == (kms_key["Arn"], cloudhsm_key["Arn"])
     assert "DestinationKeyMaterialId" not in back
@@ -254,7 +242,7 @@ def test_generate_random_in_a_store_draws_from_its_cluster(
     store_id = cloudhsm_key_store["CustomKeyStoreId"]
     quota = cloudhsm_kms.kms().custom_key_store(store_id).quota
 
-    random = ok(kms, "GenerateRandom", NumberOfBytes=48, CustomKeyStoreId=store_id)
+    random = call(kms, "GenerateRandom", NumberOfBytes=48, CustomKeyStoreId=store_id)
     assert len(random["Plaintext"]) == 48
     assert quota.counted == 1
     delete_all_hsms(hsm, cloudhsm_key_store["CloudHsmClusterId"])
@@ -274,7 +262,7 @@ def test_keys_of_a_store_that_is_not_connected_are_unavailable_except_pending_de
     kms.schedule_key_deletion(KeyId=doomed["KeyId"], PendingWindowInDays=7)
 
     kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
-    metadata = ok(kms, "DescribeKey", KeyId=enabled["KeyId"])["KeyMetadata"]
+    metadata = call(kms, "DescribeKey", KeyId=enabled["KeyId"])["KeyMetadata"]
     assert (metadata["KeyState"], metadata["Enabled"]) == ("Unavailable", False)
     assert key_state(kms, doomed["KeyId"]) == "PendingDeletion"
     cloudhsm_kms.kms().connect_delay = 60.0
@@ -293,8 +281,8 @@ def test_enable_and_disable_while_unavailable_succeed_and_take_effect_on_reconne
     kms.disable_key(KeyId=to_enable)
     kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
 
-    ok(kms, "DisableKey", KeyId=to_disable)
-    ok(kms, "EnableKey", KeyId=to_enable)
+    call(kms, "DisableKey", KeyId=to_disable)
+    call(kms, "EnableKey", KeyId=to_enable)
     assert key_state(kms, to_disable) == key_state(kms, to_enable) == "Unavailable"
     kms.connect_custom_key_store(CustomKeyStoreId=store_id)
     assert key_state(kms, to_disable) == "Disabled"
@@ -308,9 +296,9 @@ def test_deletion_can_be_scheduled_and_cancelled_while_the_store_is_disconnected
     kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
 
     rejects(kms, "CancelKeyDeletion", "KMSInvalidStateException", KeyId=key_id)
-    scheduled = ok(kms, "ScheduleKeyDeletion", KeyId=key_id, PendingWindowInDays=7)
+    scheduled = call(kms, "ScheduleKeyDeletion", KeyId=key_id, PendingWindowInDays=7)
     assert scheduled["KeyState"] == "PendingDeletion"
-    assert ok(kms, "CancelKeyDeletion", KeyId=key_id)["KeyId"] == cloudhsm_key["Arn"]
+    assert call(kms, "CancelKeyDeletion", KeyId=key_id)["KeyId"] == cloudhsm_key["Arn"]
     assert key_state(kms, key_id) == "Unavailable"
     kms.connect_custom_key_store(CustomKeyStoreId=store_id)
     assert key_state(kms, key_id) == "Disabled"
@@ -377,7 +365,7 @@ def test_at_expiry_the_key_and_its_backing_key_are_deleted_when_the_store_is_con
     cloudhsm_kms, kms, cloudhsm_key
 ) -> None:
     key_id, store_id = cloudhsm_key["KeyId"], cloudhsm_key["CustomKeyStoreId"]
-    scheduled = ok(kms, "ScheduleKeyDeletion", KeyId=key_id, PendingWindowInDays=7)
+    scheduled = call(kms, "ScheduleKeyDeletion", KeyId=key_id, PendingWindowInDays=7)
     assert (scheduled["KeyState"], scheduled["PendingWindowInDays"]) == ("PendingDeletion", 7)
     kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
     rejects(kms, "DeleteCustomKeyStore", "CustomKeyStoreHasCMKsException",
@@ -390,7 +378,7 @@ def test_at_expiry_the_key_and_its_backing_key_are_deleted_when_the_store_is_con
     rejects(kms, "DescribeKey", "NotFoundException", KeyId=key_id)
     assert cluster_of(cloudhsm_kms, cloudhsm_key).find_keys(cloudhsm_key["Arn"]) == []
     kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
-    ok(kms, "DeleteCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "DeleteCustomKeyStore", CustomKeyStoreId=store_id)
 
 
 def test_at_expiry_a_disconnected_store_leaves_the_backing_key_orphaned_in_the_cluster(
@@ -403,7 +391,7 @@ def test_at_expiry_a_disconnected_store_leaves_the_backing_key_orphaned_in_the_c
     cloudhsm_kms.clock.advance(30 * DAY)
     rejects(kms, "DescribeKey", "NotFoundException", KeyId=key_id)
     assert len(cluster_of(cloudhsm_kms, cloudhsm_key).find_keys(cloudhsm_key["Arn"])) == 1
-    ok(kms, "DeleteCustomKeyStore", CustomKeyStoreId=cloudhsm_key["CustomKeyStoreId"])
+    call(kms, "DeleteCustomKeyStore", CustomKeyStoreId=cloudhsm_key["CustomKeyStoreId"])
 
 
 # -- the custom key store request quota (docs/aws-behaviour.md §5.1) -------------------------------
@@ -443,9 +431,9 @@ def frozen() -> Iterator[CloudHsmKms]:
     """An environment whose virtual clock moves only when advanced (exact rates)."""
     with CloudHsmKms(clock=VirtualClock(ticking=False)) as environment:
         yield environment
-    for call in environment.calls:  # what the autouse guard checks for cloudhsm_kms
-        if call.error_code and call.operation:
-            assert call.error_code in allowed_errors(call.service, call.operation)
+    for served in environment.calls:  # what the autouse guard checks for cloudhsm_kms
+        if served.error_code and served.operation:
+            assert served.error_code in allowed_errors(served.service, served.operation)
     assert not environment.internal_errors
 
 
@@ -461,21 +449,22 @@ def test_the_1801st_request_in_one_second_to_a_store_is_throttled_and_its_keys_s
     for index in range(1799):  # the service directly: 1799 boto3 calls would be slow
         service.call("Encrypt", {"KeyId": (first, second)[index % 2], "Plaintext": b"x"})
 
-    ok(kms, "Encrypt", KeyId=second, Plaintext=b"x")  # the 1800th
+    call(kms, "Encrypt", KeyId=second, Plaintext=b"x")  # the 1800th
     with pytest.raises(ClientError) as raised:
         kms.encrypt(KeyId=first, Plaintext=b"x")
     assert type(raised.value) is ClientError  # unmodeled: no client.exceptions class
-    assert raised.value.response["Error"] == {"Code": "ThrottlingException", "Message": THROTTLED}
+    assert raised.value.response["Error"] == {
+        "Code": "ThrottlingException", "Message": THROTTLING_MESSAGE}
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
-    ok(kms, "Encrypt", KeyId=elsewhere, Plaintext=b"x")  # another store's quota
-    ok(kms, "DescribeKey", KeyId=first)  # not a counted operation
+    call(kms, "Encrypt", KeyId=elsewhere, Plaintext=b"x")  # another store's quota
+    call(kms, "DescribeKey", KeyId=first)  # not a counted operation
 
     frozen.clock.advance(0.001)  # refills 1.8 requests
-    ok(kms, "Encrypt", KeyId=first, Plaintext=b"x")
+    call(kms, "Encrypt", KeyId=first, Plaintext=b"x")
     rejects(kms, "Encrypt", "ThrottlingException", KeyId=first, Plaintext=b"x")
     frozen.clock.advance(1.0)
     for _ in range(3):
-        ok(kms, "Encrypt", KeyId=first, Plaintext=b"x")
+        call(kms, "Encrypt", KeyId=first, Plaintext=b"x")
 
 
 def test_botocore_retries_a_throttled_request_and_the_quota_refills_during_the_back_off(
@@ -487,7 +476,7 @@ def test_botocore_retries_a_throttled_request_and_the_quota_refills_during_the_b
         service.call("Encrypt", {"KeyId": key_id, "Plaintext": b"x"})
     kms = frozen.client("kms")  # standard retry mode, 3 attempts
 
-    response = ok(kms, "Encrypt", KeyId=key_id, Plaintext=b"x")
+    response = call(kms, "Encrypt", KeyId=key_id, Plaintext=b"x")
     assert response["ResponseMetadata"]["RetryAttempts"] >= 1
-    attempts = [call.error_code for call in frozen.calls if call.operation == "Encrypt"]
+    attempts = [served.error_code for served in frozen.calls if served.operation == "Encrypt"]
     assert attempts[0] == "ThrottlingException" and attempts[-1] is None

@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 from fidelity import assert_valid_output
+from helpers import error
 
 POLICY = json.dumps({
     "Version": "2012-10-17",
@@ -18,14 +18,6 @@ POLICY = json.dumps({
         "Resource": "*",
     }],
 })
-
-
-def error(code: str, call: Any, **kwargs: Any) -> str:
-    """Run a client call that must fail with ``code``; return the message."""
-    with pytest.raises(ClientError) as info:
-        call(**kwargs)
-    assert info.value.response["Error"]["Code"] == code, info.value.response["Error"]
-    return str(info.value.response["Error"]["Message"])
 
 
 def tags_of(client: Any, resource_id: str, **kwargs: Any) -> list[dict[str, str]]:

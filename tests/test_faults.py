@@ -12,17 +12,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from fidelity import assert_valid_output
+from helpers import ONE_ATTEMPT, THROTTLING_MESSAGE, failure
 
 from pytest_cloudhsm_kms import CloudHsmKms, VirtualClock
 from pytest_cloudhsm_kms.faults import Disconnected, MissingKeyMaterial, Throttled, make_fault
-
-THROTTLING_MESSAGE = (
-    "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls."
-)
-ONE_ATTEMPT = Config(retries={"total_max_attempts": 1})
 
 
 def world(kms: Any, cloudhsmv2: Any, key_id: str) -> dict[str, Any]:
@@ -42,15 +37,6 @@ def world(kms: Any, cloudhsmv2: Any, key_id: str) -> dict[str, Any]:
         "store": outputs["DescribeCustomKeyStores"]["CustomKeyStores"][0],
         "cluster": outputs["DescribeClusters"]["Clusters"][0],
     }
-
-
-def error_of(call: Any, **kwargs: Any) -> tuple[str, int, str]:
-    """(code, HTTP status, message) of a call that must fail."""
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    response = caught.value.response
-    return (response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"],
-            response["Error"].get("Message", ""))
 
 
 @pytest.fixture
@@ -84,9 +70,9 @@ def test_a_disconnected_store_reports_disconnected_and_its_keys_unavailable(
         assert during["key"]["Enabled"] is False
         assert during["cluster"] == before["cluster"]  # the cluster is fine; KMS is not connected
         unavailable = ("KMSInvalidStateException", 400, f"{key['Arn']} is unavailable.")
-        assert error_of(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x") == unavailable
-        assert error_of(kms.decrypt, CiphertextBlob=blob) == unavailable
-        assert error_of(kms.generate_data_key, KeyId=key["KeyId"], KeySpec="AES_256") == (
+        assert failure(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x") == unavailable
+        assert failure(kms.decrypt, CiphertextBlob=blob) == unavailable
+        assert failure(kms.generate_data_key, KeyId=key["KeyId"], KeySpec="AES_256") == (
             unavailable)
     assert world(kms, cloudhsmv2_client, key["KeyId"]) == before
     assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"x"
@@ -101,7 +87,7 @@ def test_disconnected_with_an_error_code_is_failed_with_that_connection_error_co
         assert during["store"]["ConnectionState"] == "FAILED"
         assert during["store"]["ConnectionErrorCode"] == code
         assert during["key"]["KeyState"] == "Unavailable"
-        assert error_of(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x") == (
+        assert failure(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x") == (
             "KMSInvalidStateException", 400, f"{key['Arn']} is unavailable.")
     assert world(kms, cloudhsmv2_client, key["KeyId"]) == before
 
@@ -146,7 +132,7 @@ def test_an_empty_cluster_has_no_hsm_and_its_keys_cannot_encrypt(
         assert during["key"] == before["key"]  # and the key Enabled
         for call, kwargs in ((kms.encrypt, {"KeyId": key["KeyId"], "Plaintext": b"x"}),
                              (kms.decrypt, {"CiphertextBlob": blob})):
-            code, status, message = error_of(call, **kwargs)
+            code, status, message = failure(call, **kwargs)
             assert (code, status) == ("KMSInvalidStateException", 400)
             assert message.startswith(f"{key['Arn']} is unavailable")
             assert before["cluster"]["ClusterId"] in message
@@ -185,7 +171,7 @@ def test_missing_key_material_leaves_the_key_enabled_but_unusable(
                              (kms.decrypt, {"CiphertextBlob": blob}),
                              (kms.generate_data_key_without_plaintext,
                               {"KeyId": key["KeyId"], "NumberOfBytes": 16})):
-            code, status, message = error_of(call, **kwargs)
+            code, status, message = failure(call, **kwargs)
             assert (code, status) == ("KMSInvalidStateException", 400)
             assert message.startswith(f"{key['Arn']} is unavailable")
     assert world(kms, cloudhsmv2_client, key["KeyId"]) == before
@@ -202,7 +188,7 @@ def test_missing_key_material_of_named_keys_only(
     name = {"id": key["KeyId"], "arn": key["Arn"], "alias": "alias/lost",
             "alias arn": alias_arn}[name_by]
     with cloudhsm_kms.fault("missing_key_material", key_ids=[name]):
-        assert error_of(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x")[0] == (
+        assert failure(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x")[0] == (
             "KMSInvalidStateException")
         assert kms.encrypt(KeyId=other["KeyId"], Plaintext=b"x")["KeyId"] == other["Arn"]
     assert kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["KeyId"] == key["Arn"]
@@ -230,7 +216,7 @@ def test_throttled_answers_throttling_exception_at_400_with_aws_message(
                                                       "KeySpec": "AES_256"}),
                              (kms.generate_random, {"NumberOfBytes": 8,
                                                     "CustomKeyStoreId": key["CustomKeyStoreId"]})):
-            assert error_of(call, **kwargs) == ("ThrottlingException", 400, THROTTLING_MESSAGE)
+            assert failure(call, **kwargs) == ("ThrottlingException", 400, THROTTLING_MESSAGE)
         # Operations outside the key store quota are not throttled.
         assert world(kms, cloudhsmv2_client, key["KeyId"]) == before
         assert len(kms.generate_random(NumberOfBytes=8)["Plaintext"]) == 8
@@ -272,7 +258,7 @@ def test_throttled_operations_narrow_what_is_throttled(cloudhsm_kms, kms, key) -
     blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
     with cloudhsm_kms.fault("throttled", operations=["Decrypt"]):
         kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")
-        assert error_of(kms.decrypt, CiphertextBlob=blob)[0] == "ThrottlingException"
+        assert failure(kms.decrypt, CiphertextBlob=blob)[0] == "ThrottlingException"
 
 
 def test_times_counts_over_every_store(cloudhsm_kms, kms, key) -> None:
@@ -318,7 +304,7 @@ def test_the_store_quota_throttles_beyond_1800_requests_per_second(frozen) -> No
     for _ in range(1800):
         store.quota.consume("Encrypt")
     kms = frozen.client("kms", config=ONE_ATTEMPT)
-    assert error_of(kms.encrypt, KeyId=key_id, Plaintext=b"x") == (
+    assert failure(kms.encrypt, KeyId=key_id, Plaintext=b"x") == (
         "ThrottlingException", 400, THROTTLING_MESSAGE)
     frozen.clock.advance(0.0105)  # 18.9 requests' worth
     assert outcomes(kms, key_id, 19) == "." * 18 + "T"
@@ -341,7 +327,7 @@ def test_two_faults_compose_and_lift_in_reverse(
         with cloudhsm_kms.fault(second):
             assert cloudhsm_kms.active_faults == [first, second]
             both = world(kms, cloudhsmv2_client, key["KeyId"])
-            code = error_of(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x")[0]
+            code = failure(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x")[0]
             assert code == ("ThrottlingException" if "throttled" in (first, second)
                             else "KMSInvalidStateException")
         assert world(kms, cloudhsmv2_client, key["KeyId"]) == alone
@@ -380,7 +366,7 @@ def test_lifting_a_fault_out_of_order_keeps_the_later_one(
     cloudhsm_kms.lift_fault(inner)
     cloudhsm_kms.lift_fault(inner)  # a fault not applied: nothing to do
     assert world(kms, cloudhsmv2_client, key["KeyId"]) == before
-    assert error_of(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x")[0] == "ThrottlingException"
+    assert failure(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x")[0] == "ThrottlingException"
     cloudhsm_kms.lift_fault(throttled)
     assert cloudhsm_kms.active_faults == []
     cloudhsm_kms.apply_fault(throttled)
@@ -410,7 +396,7 @@ def test_a_fault_changes_only_what_exists_when_it_is_applied(cloudhsm_kms, kms, 
         newer = cloudhsm_kms.ready_key(custom_key_store_id=key["CustomKeyStoreId"])
         assert kms.encrypt(KeyId=newer["KeyId"], Plaintext=b"x")["KeyId"] == newer["Arn"]
     with cloudhsm_kms.fault("disconnected"):
-        code = error_of(kms.create_key, Origin="AWS_CLOUDHSM",
+        code = failure(kms.create_key, Origin="AWS_CLOUDHSM",
                         CustomKeyStoreId=key["CustomKeyStoreId"])[0]
         assert code == "CustomKeyStoreInvalidStateException"
 

@@ -15,15 +15,13 @@ import re
 from typing import Any
 
 import pytest
-from kmsapi import call as ok
-from kmsapi import rejects
+from helpers import HOUR, call, delete_all_hsms, rejects
 
 from pytest_cloudhsm_kms import CloudHsmKms
 from pytest_cloudhsm_kms.cloudhsm import KMSUSER_PASSWORD
 
 WRONG_PASSWORD = "wrongPassw0rd"
 MISSING_CLUSTER = "cluster-zzzzzzzzzzz"
-HOUR = 3600.0
 
 
 # -- clients and helpers ---------------------------------------------------------------------
@@ -31,7 +29,7 @@ HOUR = 3600.0
 
 def store_entry(kms: Any, store_id: str) -> dict[str, Any]:
     """The DescribeCustomKeyStores entry of one store."""
-    (entry,) = ok(kms, "DescribeCustomKeyStores", CustomKeyStoreId=store_id)["CustomKeyStores"]
+    (entry,) = call(kms, "DescribeCustomKeyStores", CustomKeyStoreId=store_id)["CustomKeyStores"]
     return dict(entry)
 
 
@@ -91,18 +89,11 @@ def put_in_state(env: CloudHsmKms, store_id: str, state: str) -> None:
     assert service.custom_key_store(store_id).connection_state == state
 
 
-def delete_all_hsms(hsm: Any, cluster_id: str) -> None:
-    """DeleteHsm every HSM of a cluster through the API."""
-    (cluster,) = hsm.describe_clusters(Filters={"clusterIds": [cluster_id]})["Clusters"]
-    for entry in cluster["Hsms"]:
-        hsm.delete_hsm(ClusterId=cluster_id, HsmId=entry["HsmId"])
-
-
 def cluster_from_backup(hsm: Any, cluster: dict[str, Any], *, hsm_count: int = 2) -> str:
     """A cluster made with CreateCluster ``SourceBackupId`` from the newest backup of
     ``cluster``, with ``hsm_count`` HSMs in different Availability Zones."""
     backups = hsm.describe_backups(Filters={"clusterIds": [cluster["ClusterId"]]})["Backups"]
-    created = ok(
+    created = call(
         hsm, "CreateCluster", HsmType="hsm2m.medium",
         SubnetIds=sorted(cluster["SubnetMapping"].values()), SourceBackupId=backups[0]["BackupId"],
     )["Cluster"]
@@ -120,7 +111,7 @@ def test_a_new_cloudhsm_key_store_is_disconnected_and_shows_its_cluster_and_trus
     cloudhsm_kms, kms, cloudhsm_cluster
 ) -> None:
     args = create_args(cloudhsm_kms, cloudhsm_cluster["ClusterId"], "orders")
-    store_id = ok(kms, "CreateCustomKeyStore", **args)["CustomKeyStoreId"]
+    store_id = call(kms, "CreateCustomKeyStore", **args)["CustomKeyStoreId"]
 
     assert re.fullmatch(r"cks-[0-9a-f]{17}", store_id)
     entry = store_entry(kms, store_id)
@@ -137,19 +128,19 @@ def test_create_custom_key_store_retried_with_identical_properties_returns_the_s
     cloudhsm_kms, kms, cloudhsm_cluster
 ) -> None:
     args = create_args(cloudhsm_kms, cloudhsm_cluster["ClusterId"])
-    first = ok(kms, "CreateCustomKeyStore", **args)["CustomKeyStoreId"]
-    again = ok(kms, "CreateCustomKeyStore", **args)["CustomKeyStoreId"]
+    first = call(kms, "CreateCustomKeyStore", **args)["CustomKeyStoreId"]
+    again = call(kms, "CreateCustomKeyStore", **args)["CustomKeyStoreId"]
 
     assert again == first
-    assert len(ok(kms, "DescribeCustomKeyStores")["CustomKeyStores"]) == 1
+    assert len(call(kms, "DescribeCustomKeyStores")["CustomKeyStores"]) == 1
 
 
 def test_an_identical_create_for_a_connected_store_is_a_name_in_use(
     cloudhsm_kms, kms, cloudhsm_cluster
 ) -> None:
     args = create_args(cloudhsm_kms, cloudhsm_cluster["ClusterId"])
-    store_id = ok(kms, "CreateCustomKeyStore", **args)["CustomKeyStoreId"]
-    ok(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
+    store_id = call(kms, "CreateCustomKeyStore", **args)["CustomKeyStoreId"]
+    call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
 
     rejects(kms, "CreateCustomKeyStore", "CustomKeyStoreNameInUseException", **args)
 
@@ -178,7 +169,7 @@ def test_create_custom_key_store_needs_an_existing_cluster(
 def test_create_custom_key_store_needs_an_active_cluster(
     cloudhsm_kms, kms, hsm, cloudhsm_cluster
 ) -> None:
-    uninitialized = ok(hsm, "CreateCluster", HsmType="hsm2m.medium",
+    uninitialized = call(hsm, "CreateCluster", HsmType="hsm2m.medium",
                        SubnetIds=sorted(cloudhsm_cluster["SubnetMapping"].values()))["Cluster"]
     args = create_args(cloudhsm_kms, cloudhsm_cluster["ClusterId"])
     args["CloudHsmClusterId"] = uninitialized["ClusterId"]
@@ -277,7 +268,7 @@ def test_describe_custom_key_stores_finds_a_store_by_id_or_by_name(cloudhsm_kms,
     wanted = new_store(cloudhsm_kms, name="wanted")
     new_store(cloudhsm_kms, name="other")
 
-    by_name = ok(kms, "DescribeCustomKeyStores", CustomKeyStoreName="wanted")
+    by_name = call(kms, "DescribeCustomKeyStores", CustomKeyStoreName="wanted")
     assert [s["CustomKeyStoreId"] for s in by_name["CustomKeyStores"]] == [wanted]
     assert by_name["Truncated"] is False
     assert store_entry(kms, wanted)["CustomKeyStoreName"] == "wanted"
@@ -290,7 +281,7 @@ def test_an_unknown_store_id_or_name_is_not_found_rather_than_an_empty_list(
           CustomKeyStoreId="cks-1234567890abcdef0")
     rejects(kms, "DescribeCustomKeyStores", "CustomKeyStoreNotFoundException",
           CustomKeyStoreName="nowhere")
-    assert ok(kms, "DescribeCustomKeyStores")["CustomKeyStores"] == []
+    assert call(kms, "DescribeCustomKeyStores")["CustomKeyStores"] == []
 
 
 def test_describe_custom_key_stores_takes_an_id_or_a_name_but_not_both(cloudhsm_kms, kms) -> None:
@@ -303,9 +294,9 @@ def test_describe_custom_key_stores_takes_an_id_or_a_name_but_not_both(cloudhsm_
 def test_describe_custom_key_stores_pages_with_limit_and_marker(cloudhsm_kms, kms) -> None:
     created = [new_store(cloudhsm_kms, name=f"page-{n}") for n in range(3)]
 
-    first = ok(kms, "DescribeCustomKeyStores", Limit=2)
+    first = call(kms, "DescribeCustomKeyStores", Limit=2)
     assert first["Truncated"] is True
-    second = ok(kms, "DescribeCustomKeyStores", Limit=2, Marker=first["NextMarker"])
+    second = call(kms, "DescribeCustomKeyStores", Limit=2, Marker=first["NextMarker"])
     assert second["Truncated"] is False
     assert "NextMarker" not in second
     listed = [s["CustomKeyStoreId"] for s in first["CustomKeyStores"] + second["CustomKeyStores"]]
@@ -331,7 +322,7 @@ def test_connect_returns_at_once_and_the_store_is_connecting_until_connected(
     store_id = new_store(cloudhsm_kms)
     cloudhsm_kms.kms().connect_delay = 600.0
 
-    ok(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
     assert state_of(kms, store_id) == "CONNECTING"
     cloudhsm_kms.clock.advance(599.0)
     assert state_of(kms, store_id) == "CONNECTING"
@@ -344,24 +335,24 @@ def test_connect_rotates_the_kmsuser_password_so_the_old_one_fails_but_kms_recon
 ) -> None:
     store_id = new_store(cloudhsm_kms, cluster=cloudhsm_cluster)
     cluster = cloudhsm_kms.cloudhsm().cluster(cloudhsm_cluster["ClusterId"])
-    ok(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
     assert state_of(kms, store_id) == "CONNECTED"
 
     assert cluster.login("kmsuser", KMSUSER_PASSWORD) == "INVALID_CREDENTIALS"
-    ok(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
-    ok(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
     assert state_of(kms, store_id) == "CONNECTED"
 
 
 def test_connect_on_a_connected_store_changes_nothing(cloudhsm_kms, kms, cloudhsm_cluster) -> None:
     store_id = new_store(cloudhsm_kms, cluster=cloudhsm_cluster)
-    ok(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
     assert state_of(kms, store_id) == "CONNECTED"
     kmsuser = cloudhsm_kms.cloudhsm().cluster(cloudhsm_cluster["ClusterId"]).users["kmsuser"]
     password = kmsuser.password
     assert password != KMSUSER_PASSWORD
 
-    ok(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
     assert state_of(kms, store_id) == "CONNECTED"
     assert kmsuser.password == password
 
@@ -394,10 +385,10 @@ def test_a_failed_connection_is_failed_with_the_error_code_of_its_cause(
     store_id = new_store(cloudhsm_kms, cluster=cloudhsm_cluster, password=password)
     break_for(cloudhsm_kms, hsm, cloudhsm_cluster["ClusterId"], error_code)
 
-    ok(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
     entry = store_entry(kms, store_id)
     assert (entry["ConnectionState"], entry["ConnectionErrorCode"]) == ("FAILED", error_code)
-    ok(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
     entry = store_entry(kms, store_id)
     assert entry["ConnectionState"] == "DISCONNECTED"
     assert "ConnectionErrorCode" not in entry
@@ -406,22 +397,22 @@ def test_a_failed_connection_is_failed_with_the_error_code_of_its_cause(
 def test_five_failed_connections_lock_kmsuser_out(cloudhsm_kms, kms, cloudhsm_cluster) -> None:
     store_id = new_store(cloudhsm_kms, cluster=cloudhsm_cluster, password=WRONG_PASSWORD)
     for _ in range(5):
-        ok(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
+        call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
         assert store_entry(kms, store_id)["ConnectionErrorCode"] == "INVALID_CREDENTIALS"
-        ok(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
+        call(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
 
-    ok(kms, "UpdateCustomKeyStore", CustomKeyStoreId=store_id, KeyStorePassword=KMSUSER_PASSWORD)
-    ok(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "UpdateCustomKeyStore", CustomKeyStoreId=store_id, KeyStorePassword=KMSUSER_PASSWORD)
+    call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
     assert store_entry(kms, store_id)["ConnectionErrorCode"] == "USER_LOCKED_OUT"
 
 
 def test_the_right_password_after_invalid_credentials_connects(cloudhsm_kms, kms) -> None:
     store_id = new_store(cloudhsm_kms, password=WRONG_PASSWORD)
-    ok(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
-    ok(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
 
-    ok(kms, "UpdateCustomKeyStore", CustomKeyStoreId=store_id, KeyStorePassword=KMSUSER_PASSWORD)
-    ok(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "UpdateCustomKeyStore", CustomKeyStoreId=store_id, KeyStorePassword=KMSUSER_PASSWORD)
+    call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
     assert state_of(kms, store_id) == "CONNECTED"
 
 
@@ -442,10 +433,10 @@ def test_a_connection_attempt_disconnected_midway_never_completes_a_later_one(
 ) -> None:
     store_id = new_store(cloudhsm_kms)
     cloudhsm_kms.kms().connect_delay = 60.0
-    ok(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
-    ok(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
     cloudhsm_kms.clock.advance(10.0)
-    ok(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
 
     cloudhsm_kms.clock.advance(55.0)  # the first attempt would have ended now
     assert state_of(kms, store_id) == "CONNECTING"
@@ -462,7 +453,7 @@ def test_disconnect_goes_through_disconnecting_and_logs_kms_out_of_kmsuser(
     assert kmsuser.kms_session
     cloudhsm_kms.kms().disconnect_delay = 30.0
 
-    ok(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
     assert state_of(kms, store_id) == "DISCONNECTING"
     assert not kmsuser.kms_session
     cloudhsm_kms.clock.advance(30.0)
@@ -475,7 +466,7 @@ def test_disconnect_goes_through_disconnecting_and_logs_kms_out_of_kmsuser(
 def test_a_connected_store_can_be_renamed(cloudhsm_kms, kms, cloudhsm_key_store) -> None:
     store_id = cloudhsm_key_store["CustomKeyStoreId"]
 
-    ok(kms, "UpdateCustomKeyStore", CustomKeyStoreId=store_id, NewCustomKeyStoreName="renamed")
+    call(kms, "UpdateCustomKeyStore", CustomKeyStoreId=store_id, NewCustomKeyStoreName="renamed")
     entry = store_entry(kms, store_id)
     assert (entry["CustomKeyStoreName"], entry["ConnectionState"]) == ("renamed", "CONNECTED")
 
@@ -486,7 +477,7 @@ def test_a_store_cannot_take_the_name_of_another_store(cloudhsm_kms, kms) -> Non
 
     rejects(kms, "UpdateCustomKeyStore", "CustomKeyStoreNameInUseException",
           CustomKeyStoreId=store_id, NewCustomKeyStoreName="two")
-    ok(kms, "UpdateCustomKeyStore", CustomKeyStoreId=store_id, NewCustomKeyStoreName="one")
+    call(kms, "UpdateCustomKeyStore", CustomKeyStoreId=store_id, NewCustomKeyStoreName="one")
 
 
 def test_a_store_moves_to_a_related_cluster_and_its_keys_follow(
@@ -497,13 +488,13 @@ def test_a_store_moves_to_a_related_cluster_and_its_keys_follow(
     (first_hsm, _) = cloudhsm_cluster["Hsms"]
     hsm.delete_hsm(ClusterId=cloudhsm_cluster["ClusterId"], HsmId=first_hsm["HsmId"])  # backup
     restored = cluster_from_backup(hsm, cloudhsm_cluster)
-    ok(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
 
-    ok(kms, "UpdateCustomKeyStore", CustomKeyStoreId=store_id, CloudHsmClusterId=restored)
+    call(kms, "UpdateCustomKeyStore", CustomKeyStoreId=store_id, CloudHsmClusterId=restored)
     assert store_entry(kms, store_id)["CloudHsmClusterId"] == restored
     metadata = kms.describe_key(KeyId=cloudhsm_key["KeyId"])["KeyMetadata"]
     assert metadata["CloudHsmClusterId"] == restored
-    ok(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
     assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"kept"
 
 
@@ -516,8 +507,8 @@ def test_a_store_moves_to_a_related_cluster_even_after_its_cluster_was_deleted(
     cloudhsm_kms.clock.advance(2 * HOUR)  # the DELETED cluster is no longer listed
     restored = cluster_from_backup(hsm, cloudhsm_cluster)
 
-    ok(kms, "UpdateCustomKeyStore", CustomKeyStoreId=store_id, CloudHsmClusterId=restored)
-    ok(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "UpdateCustomKeyStore", CustomKeyStoreId=store_id, CloudHsmClusterId=restored)
+    call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
     assert state_of(kms, store_id) == "CONNECTED"
 
 
@@ -545,19 +536,19 @@ def test_deleting_a_store_leaves_its_cluster_free_for_a_new_store(
 ) -> None:
     store_id = new_store(cloudhsm_kms, cluster=cloudhsm_cluster)
 
-    ok(kms, "DeleteCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "DeleteCustomKeyStore", CustomKeyStoreId=store_id)
     rejects(kms, "DescribeCustomKeyStores", "CustomKeyStoreNotFoundException",
           CustomKeyStoreId=store_id)
     rejects(kms, "DeleteCustomKeyStore", "CustomKeyStoreNotFoundException",
           CustomKeyStoreId=store_id)
-    ok(kms, "CreateCustomKeyStore", **create_args(cloudhsm_kms, cloudhsm_cluster["ClusterId"]))
+    call(kms, "CreateCustomKeyStore", **create_args(cloudhsm_kms, cloudhsm_cluster["ClusterId"]))
 
 
 def test_a_store_that_holds_kms_keys_cannot_be_deleted(
     cloudhsm_kms, kms, cloudhsm_key_store, cloudhsm_key
 ) -> None:
     store_id = cloudhsm_key_store["CustomKeyStoreId"]
-    ok(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
+    call(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
 
     rejects(kms, "DeleteCustomKeyStore", "CustomKeyStoreHasCMKsException",
             CustomKeyStoreId=store_id)
@@ -601,7 +592,7 @@ def test_custom_key_store_operations_are_refused_in_the_connection_states_aws_li
     operation, params = request_for(action, store_id, cloudhsm_cluster["ClusterId"])
 
     if state in ALLOWED_IN[action]:
-        ok(kms, operation, **params)
+        call(kms, operation, **params)
     else:
         message = rejects(kms, operation, "CustomKeyStoreInvalidStateException", **params)
         assert store_id in message and state in message

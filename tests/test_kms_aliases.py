@@ -10,15 +10,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from kmsapi import call
-
-ARN_PREFIX = "arn:aws:kms:us-east-1:111122223333:"
-
-
-def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, str | None]:
-    """The AWS error code and message of a failed call (message ``None`` when absent)."""
-    error = raised.value.response["Error"]
-    return error["Code"], error.get("Message") or None
+from helpers import ARN_PREFIX, call, error_of
 
 
 def aliases(kms_client: Any, **params: Any) -> list[dict[str, Any]]:

@@ -12,9 +12,17 @@ import hashlib
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
-from kmsapi import call, fails, needs_ml, new_key, schedule_deletion
+from helpers import (
+    call,
+    fails,
+    keypair,
+    needs_ml,
+    new_key,
+    public_key,
+    schedule_deletion,
+)
 
 from pytest_cloudhsm_kms import CloudHsmKms
 
@@ -39,15 +47,6 @@ ECDSA = [("ECC_NIST_P256", "ECDSA_SHA_256", hashes.SHA256()),
          ("ECC_NIST_P384", "ECDSA_SHA_384", hashes.SHA384()),
          ("ECC_NIST_P521", "ECDSA_SHA_512", hashes.SHA512()),
          ("ECC_SECG_P256K1", "ECDSA_SHA_256", hashes.SHA256())]
-
-
-def keypair(client: Any, spec: str, usage: str) -> dict[str, Any]:
-    return new_key(client, KeySpec=spec, KeyUsage=usage)
-
-
-def public_key(client: Any, key_id: str) -> Any:
-    der = call(client, "GetPublicKey", KeyId=key_id)["PublicKey"]
-    return serialization.load_der_public_key(der)
 
 
 @pytest.fixture

@@ -14,18 +14,17 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
-from kmsapi import call, fails, needs_ml, new_key, schedule_deletion
+from helpers import (
+    call,
+    fails,
+    keypair,
+    needs_ml,
+    new_key,
+    public_key,
+    schedule_deletion,
+)
 
 from pytest_cloudhsm_kms.kms.asymmetric import max_rsa_plaintext
-
-
-def keypair(client: Any, spec: str, usage: str) -> dict[str, Any]:
-    return new_key(client, KeySpec=spec, KeyUsage=usage)
-
-
-def public_key(client: Any, key_id: str) -> Any:
-    der = call(client, "GetPublicKey", KeyId=key_id)["PublicKey"]
-    return serialization.load_der_public_key(der)
 
 
 def public_key_bytes(client: Any, key_id: str) -> bytes:

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from fidelity import assert_valid_output
-from kmsapi import new_key, snake
+from helpers import new_key, snake
 
 from pytest_cloudhsm_kms.clock import VirtualClock
 from pytest_cloudhsm_kms.entropy import Entropy

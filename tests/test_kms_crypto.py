@@ -13,19 +13,12 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from kmsapi import call, snake
+from helpers import ARN_PREFIX, call, error_of, snake
 
-ARN_PREFIX = "arn:aws:kms:us-east-1:111122223333:"
 CONTEXT = {"purpose": "test", "tenant": "a"}
 ALL_CRYPTO = [
     "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext"
 ]
-
-
-def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, str | None]:
-    """The AWS error code and message of a failed call (message ``None`` when absent)."""
-    error = raised.value.response["Error"]
-    return error["Code"], error.get("Message") or None
 
 
 def plaintext_of(client: Any, blob: bytes, **params: Any) -> bytes:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from kmsapi import HAS_ML, fails, needs_ml, new_key
+from helpers import HAS_ML, fails, needs_ml, new_key
 
 from pytest_cloudhsm_kms.protocol.models import service_model
 

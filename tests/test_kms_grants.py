@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 import pytest
-from kmsapi import ARN_PREFIX, call, fails, new_key, schedule_deletion
+from helpers import ARN_PREFIX, call, fails, new_key, schedule_deletion
 
 from pytest_cloudhsm_kms.kms import grants as kms_grants
 

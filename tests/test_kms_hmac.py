@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from botocore.config import Config
-from kmsapi import call, fails, new_key, schedule_deletion
+from helpers import call, fails, new_key, schedule_deletion
 
 from pytest_cloudhsm_kms import CloudHsmKms
 

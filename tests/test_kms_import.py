@@ -19,7 +19,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
-from kmsapi import DAY, call, fails, new_key, schedule_deletion
+from helpers import DAY, call, fails, new_key, schedule_deletion
 
 NEVER = {"ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"}
 MATERIAL = bytes(range(32))

@@ -13,18 +13,9 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from kmsapi import call, snake
+from helpers import ARN_PREFIX, DAY, call, error_of, snake
 
 from pytest_cloudhsm_kms.kms import service as kms_service
-
-DAY = 86_400
-ARN_PREFIX = "arn:aws:kms:us-east-1:111122223333:"
-
-
-def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, str | None]:
-    """The AWS error code and message of a failed call (message ``None`` when absent)."""
-    error = raised.value.response["Error"]
-    return error["Code"], error.get("Message") or None
 
 
 def metadata_of(kms_client: Any, key_id: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 import pytest
-from kmsapi import call, fails, new_key
+from helpers import call, fails, new_key
 
 
 def last_usage(client: Any, key_id: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 import pytest
-from kmsapi import ARN_PREFIX, DAY, call, fails, new_key, schedule_deletion
+from helpers import ARN_PREFIX, DAY, call, fails, new_key, schedule_deletion
 
 from pytest_cloudhsm_kms.kms import service as kms_service
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from botocore.config import Config
-from kmsapi import ARN_PREFIX, call, fails, new_key, schedule_deletion
+from helpers import ARN_PREFIX, call, fails, new_key, schedule_deletion
 
 
 def tags_of(client: Any, key_id: str, **params: Any) -> list[dict[str, str]]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from botocore.config import Config
-from kmsapi import DAY, call, fails, new_key, schedule_deletion
+from helpers import DAY, call, fails, new_key, schedule_deletion
 
 from pytest_cloudhsm_kms.kms import rotation as kms_rotation
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
-from kmsapi import call, fails, new_key
+from helpers import call, fails, new_key
 
 
 def test_an_rsa_4096_key_encrypts_up_to_470_or_446_bytes_and_signs(kms_client: Any) -> None:

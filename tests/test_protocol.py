@@ -36,7 +36,7 @@ def send(env: CloudHsmKms, operation: str | None, body: Any) -> WireResponse:
     return env.handle("kms", None, target, raw)
 
 
-def error_of(answer: WireResponse) -> tuple[int, dict[str, Any]]:
+def wire_error(answer: WireResponse) -> tuple[int, dict[str, Any]]:
     document: dict[str, Any] = json.loads(answer.body)
     return answer.status, document
 
@@ -57,7 +57,7 @@ def key_id(cloudhsm_kms: CloudHsmKms) -> str:
 def test_a_body_that_is_not_json_is_a_serialization_exception(
     cloudhsm_kms: CloudHsmKms, body: bytes
 ) -> None:
-    status, document = error_of(send(cloudhsm_kms, "Encrypt", body))
+    status, document = wire_error(send(cloudhsm_kms, "Encrypt", body))
 
     assert status == 400
     assert document["__type"] == "SerializationException"
@@ -89,7 +89,7 @@ def test_a_body_that_is_not_json_is_a_serialization_exception(
 def test_a_member_of_the_wrong_json_type_is_a_serialization_exception(
     cloudhsm_kms: CloudHsmKms, operation: str, body: Any
 ) -> None:
-    status, document = error_of(send(cloudhsm_kms, operation, body))
+    status, document = wire_error(send(cloudhsm_kms, operation, body))
 
     assert status == 400
     assert document["__type"] == "SerializationException"
@@ -118,7 +118,7 @@ def test_an_empty_body_is_an_empty_request(cloudhsm_kms: CloudHsmKms) -> None:
 def test_every_failed_constraint_is_reported_in_one_validation_exception(
     cloudhsm_kms: CloudHsmKms,
 ) -> None:
-    status, document = error_of(send(cloudhsm_kms, "Encrypt", {}))
+    status, document = wire_error(send(cloudhsm_kms, "Encrypt", {}))
 
     assert status == 400
     assert document == {
@@ -132,7 +132,7 @@ def test_every_failed_constraint_is_reported_in_one_validation_exception(
 def test_a_failed_constraint_deep_in_a_list_names_its_path(cloudhsm_kms: CloudHsmKms) -> None:
     body = {"Tags": [{"TagKey": "a", "TagValue": "b"}, {"TagKey": "c"}]}
 
-    status, document = error_of(send(cloudhsm_kms, "CreateKey", body))
+    status, document = wire_error(send(cloudhsm_kms, "CreateKey", body))
 
     assert (status, document["__type"]) == (400, "ValidationException")
     assert "at 'tags.2.member.tagValue'" in document["message"]

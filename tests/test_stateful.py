@@ -25,9 +25,9 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from fidelity import allowed_errors, assert_valid_output
+from helpers import ARN_PREFIX, DAY, HOUR, ONE_ATTEMPT, THROTTLING_MESSAGE, snake
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -40,14 +40,10 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from kmsapi import ARN_PREFIX, snake
 
 from pytest_cloudhsm_kms.environment import CloudHsmKms
 from pytest_cloudhsm_kms.errors import ServiceError
 
-ONE_ATTEMPT = Config(retries={"total_max_attempts": 1})
-HOUR = 3_600
-DAY = 86_400
 MAX_KEYS = 6
 MAX_BLOBS = 8  # ciphertexts remembered (and decrypted after every step); the oldest go
 MAX_GRANTS = 6
@@ -58,9 +54,6 @@ CONTEXTS: tuple[dict[str, str] | None, ...] = (
 )
 GRANTEE = "arn:aws:iam::111122223333:role/grantee"
 BOGUS_TOKEN = "AQpAnot-a-token-this-fake-issued"
-THROTTLING_MESSAGE = (
-    "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls."
-)
 
 ENABLED, DISABLED, PENDING, UNAVAILABLE = "Enabled", "Disabled", "PendingDeletion", "Unavailable"
 CONNECTED, DISCONNECTED, FAILED = "CONNECTED", "DISCONNECTED", "FAILED"

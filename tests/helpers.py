@@ -1,0 +1,147 @@
+"""What the test files share, besides fixtures (``conftest.py``) and model checks (``fidelity.py``).
+
+Calling AWS through a boto3 client:
+
+* :func:`call` calls an operation by its AWS name and checks the answer against the
+  operation's output shape in the botocore model; :func:`snake` is the boto3 method name.
+* :func:`new_key` creates a KMS key and answers its ``KeyMetadata``;
+  :func:`schedule_deletion` puts a key in ``PendingDeletion``; :func:`keypair` creates
+  an asymmetric key and :func:`public_key` loads its public key with ``cryptography``.
+* :func:`delete_all_hsms` deletes every HSM of a CloudHSM cluster through the API.
+
+Calls that must fail (each asserts the AWS error code):
+
+* :func:`fails` (an operation by name; answers the message, ``None`` when AWS sends none)
+  and :func:`rejects` (the same, also asserting HTTP 400).
+* :func:`error` (a bound client method; answers the message).
+* :func:`failure` (a bound client method; answers code, HTTP status and message, to
+  compare whole).
+* :func:`error_of` reads code and message from a ``pytest.raises(ClientError)`` block.
+
+Constants: :data:`ARN_PREFIX`, :data:`DAY`, :data:`HOUR`, :data:`ONE_ATTEMPT`,
+:data:`THROTTLING_MESSAGE`, and :data:`needs_ml` for ML-DSA and ML-KEM tests.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any, NamedTuple
+
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from cryptography.hazmat.primitives import serialization
+from fidelity import assert_valid_output
+
+ARN_PREFIX = "arn:aws:kms:us-east-1:111122223333:"
+"""The start of a KMS ARN in the default account and Region."""
+HOUR = 3_600
+DAY = 86_400
+ONE_ATTEMPT = Config(retries={"total_max_attempts": 1})
+"""Client configuration without retries: each call is one attempt."""
+THROTTLING_MESSAGE = (
+    "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls."
+)
+"""The message of KMS's ``ThrottlingException`` (docs/aws-behaviour.md §5.1)."""
+HAS_ML = importlib.util.find_spec("cryptography.hazmat.primitives.asymmetric.mlkem") is not None
+needs_ml = pytest.mark.skipif(
+    not HAS_ML, reason="the installed cryptography has no ML-DSA or ML-KEM")
+"""Marks a test of ML-DSA or ML-KEM keys, which need a recent ``cryptography``."""
+
+
+# -- calling AWS ------------------------------------------------------------------------------
+
+
+def snake(name: str) -> str:
+    """The boto3 method name of an operation: ``CreateKey`` -> ``create_key``."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:
+    """Call ``operation`` (KMS or CloudHSM v2) and check the response against the
+    model's output shape."""
+    response: dict[str, Any] = getattr(client, snake(operation))(**params)
+    assert_valid_output(client.meta.service_model.service_name, operation, response)
+    return response
+
+
+def new_key(client: Any, **params: Any) -> dict[str, Any]:
+    """Create a key and answer its KeyMetadata."""
+    metadata: dict[str, Any] = call(client, "CreateKey", **params)["KeyMetadata"]
+    return metadata
+
+
+def schedule_deletion(client: Any, key_id: str) -> None:
+    """Put a key in ``PendingDeletion``."""
+    client.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+
+
+def keypair(client: Any, spec: str, usage: str) -> dict[str, Any]:
+    """Create an asymmetric key of ``spec`` for ``usage``; answer its KeyMetadata."""
+    return new_key(client, KeySpec=spec, KeyUsage=usage)
+
+
+def public_key(client: Any, key_id: str) -> Any:
+    """The public key of an asymmetric KMS key, loaded by ``cryptography``."""
+    der = call(client, "GetPublicKey", KeyId=key_id)["PublicKey"]
+    return serialization.load_der_public_key(der)
+
+
+def delete_all_hsms(cloudhsmv2: Any, cluster_id: str) -> None:
+    """DeleteHsm every HSM of a cluster through the API."""
+    (cluster,) = cloudhsmv2.describe_clusters(Filters={"clusterIds": [cluster_id]})["Clusters"]
+    for entry in cluster["Hsms"]:
+        cloudhsmv2.delete_hsm(ClusterId=cluster_id, HsmId=entry["HsmId"])
+
+
+# -- calls that must fail ---------------------------------------------------------------------
+
+
+def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, str | None]:
+    """The AWS error code and message of a failed call (message ``None`` when absent)."""
+    error = raised.value.response["Error"]
+    return error["Code"], error.get("Message") or None
+
+
+def fails(client: Any, operation: str, code: str, **params: Any) -> str | None:
+    """Call ``operation``, assert it fails with ``code``, and answer the message."""
+    with pytest.raises(ClientError) as raised:
+        getattr(client, snake(operation))(**params)
+    actual, message = error_of(raised)
+    assert actual == code, f"{operation} answered {actual}: {message}"
+    return message
+
+
+def rejects(client: Any, operation: str, code: str, **params: Any) -> str:
+    """Call ``operation``, which must fail with ``code`` and HTTP 400; answer the message."""
+    with pytest.raises(ClientError) as raised:
+        getattr(client, snake(operation))(**params)
+    error = raised.value.response["Error"]
+    assert error["Code"] == code, error
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    return str(error.get("Message", ""))
+
+
+def error(code: str, method: Any, **params: Any) -> str:
+    """Call a client method that must fail with ``code``; answer the message."""
+    with pytest.raises(ClientError) as raised:
+        method(**params)
+    assert raised.value.response["Error"]["Code"] == code, raised.value.response["Error"]
+    return str(raised.value.response["Error"]["Message"])
+
+
+class Failure(NamedTuple):
+    """What a failed call answered."""
+
+    code: str
+    status: int
+    message: str
+
+
+def failure(method: Any, **params: Any) -> Failure:
+    """Call a client method that must fail; answer its code, HTTP status and message."""
+    with pytest.raises(ClientError) as raised:
+        method(**params)
+    response = raised.value.response
+    return Failure(response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"],
+                   response["Error"].get("Message", ""))
