@@ -12,6 +12,7 @@ import pytest
 import responses  # noqa: F401
 from botocore.config import Config
 from fidelity import allowed_errors
+from helpers import ONE_ATTEMPT
 
 from pytest_cloudhsm_kms import CloudHsmKms
 
@@ -61,21 +62,23 @@ def _clients() -> dict[str, Any]:
     with CloudHsmKms() as environment:
         return {
             "kms": environment.client("kms"),
-            "once": environment.client("kms", config=Config(retries={"total_max_attempts": 1})),
+            "no_retry": environment.client("kms", config=ONE_ATTEMPT),
             "cloudhsmv2": environment.client("cloudhsmv2"),
         }
 
 
 @pytest.fixture
 def kms(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
-    """A boto3 KMS client answered by this test's ``cloudhsm_kms`` (made once per module)."""
+    """A boto3 KMS client with botocore's default retries, answered by this test's
+    ``cloudhsm_kms`` (made once per module)."""
     return _clients["kms"]
 
 
 @pytest.fixture
-def kms_once(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
-    """The same without retries, for errors botocore's standard mode retries."""
-    return _clients["once"]
+def kms_no_retry(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
+    """A boto3 KMS client without retries (one attempt per call), for errors botocore's
+    standard mode retries and for counting attempts."""
+    return _clients["no_retry"]
 
 
 @pytest.fixture

@@ -20,6 +20,16 @@ from pytest_cloudhsm_kms import CloudHsmKms, VirtualClock
 from pytest_cloudhsm_kms.faults import Disconnected, MissingKeyMaterial, Throttled, make_fault
 
 
+def key_state(kms: Any, key: dict[str, Any]) -> str:
+    """The key's ``KeyState`` as DescribeKey shows it."""
+    return str(kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"])
+
+
+def encrypts(kms: Any, key: dict[str, Any]) -> bool:
+    """Whether Encrypt with the key succeeds (answering the key's ARN)."""
+    return bool(kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["KeyId"] == key["Arn"])
+
+
 def world(kms: Any, cloudhsmv2: Any, key_id: str) -> dict[str, Any]:
     """What DescribeKey, DescribeCustomKeyStores and DescribeClusters show, checked
     against the botocore model."""
@@ -40,80 +50,71 @@ def world(kms: Any, cloudhsmv2: Any, key_id: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def kms(cloudhsm_kms: CloudHsmKms) -> Any:
-    """A KMS client that does not retry, so each call is one attempt."""
-    return cloudhsm_kms.client("kms", config=ONE_ATTEMPT)
-
-
-@pytest.fixture
-def key(cloudhsm_key: dict[str, Any]) -> dict[str, Any]:
-    return cloudhsm_key
-
-
-@pytest.fixture
-def before(kms: Any, cloudhsmv2_client: Any, key: dict[str, Any]) -> dict[str, Any]:
-    return world(kms, cloudhsmv2_client, key["KeyId"])
+def before(
+    kms_no_retry: Any, cloudhsmv2_client: Any, cloudhsm_key: dict[str, Any],
+) -> dict[str, Any]:
+    return world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"])
 
 
 # -- disconnected --------------------------------------------------------------------------
 
 
 def test_a_disconnected_store_reports_disconnected_and_its_keys_unavailable(
-    cloudhsm_kms, kms, cloudhsmv2_client, key, before,
+    cloudhsm_kms, kms_no_retry, cloudhsmv2_client, cloudhsm_key, before,
 ) -> None:
-    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
+    blob = kms_no_retry.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
     with cloudhsm_kms.fault("disconnected"):
-        during = world(kms, cloudhsmv2_client, key["KeyId"])
+        during = world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"])
         assert during["store"]["ConnectionState"] == "DISCONNECTED"
         assert "ConnectionErrorCode" not in during["store"]
         assert during["key"]["KeyState"] == "Unavailable"
         assert during["key"]["Enabled"] is False
         assert during["cluster"] == before["cluster"]  # the cluster is fine; KMS is not connected
-        unavailable = ("KMSInvalidStateException", 400, f"{key['Arn']} is unavailable.")
-        assert failure(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x") == unavailable
-        assert failure(kms.decrypt, CiphertextBlob=blob) == unavailable
-        assert failure(kms.generate_data_key, KeyId=key["KeyId"], KeySpec="AES_256") == (
+        unavailable = ("KMSInvalidStateException", 400, f"{cloudhsm_key['Arn']} is unavailable.")
+        key_id = cloudhsm_key["KeyId"]
+        assert failure(kms_no_retry.encrypt, KeyId=key_id, Plaintext=b"x") == unavailable
+        assert failure(kms_no_retry.decrypt, CiphertextBlob=blob) == unavailable
+        assert failure(kms_no_retry.generate_data_key, KeyId=key_id, KeySpec="AES_256") == (
             unavailable)
-    assert world(kms, cloudhsmv2_client, key["KeyId"]) == before
-    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"x"
+    assert world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"]) == before
+    assert kms_no_retry.decrypt(CiphertextBlob=blob)["Plaintext"] == b"x"
 
 
 @pytest.mark.parametrize("code", ["NETWORK_ERRORS", "USER_LOCKED_OUT", "INTERNAL_ERROR"])
 def test_disconnected_with_an_error_code_is_failed_with_that_connection_error_code(
-    cloudhsm_kms, kms, cloudhsmv2_client, key, before, code,
+    cloudhsm_kms, kms_no_retry, cloudhsmv2_client, cloudhsm_key, before, code,
 ) -> None:
     with cloudhsm_kms.fault("disconnected", error_code=code):
-        during = world(kms, cloudhsmv2_client, key["KeyId"])
+        during = world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"])
         assert during["store"]["ConnectionState"] == "FAILED"
         assert during["store"]["ConnectionErrorCode"] == code
         assert during["key"]["KeyState"] == "Unavailable"
-        assert failure(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x") == (
-            "KMSInvalidStateException", 400, f"{key['Arn']} is unavailable.")
-    assert world(kms, cloudhsmv2_client, key["KeyId"]) == before
+        assert failure(kms_no_retry.encrypt, KeyId=cloudhsm_key["KeyId"], Plaintext=b"x") == (
+            "KMSInvalidStateException", 400, f"{cloudhsm_key['Arn']} is unavailable.")
+    assert world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"]) == before
 
 
 def test_a_key_pending_deletion_stays_pending_deletion_while_disconnected(
-    cloudhsm_kms, kms, key,
+    cloudhsm_kms, kms_no_retry, cloudhsm_key,
 ) -> None:
-    kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    kms_no_retry.schedule_key_deletion(KeyId=cloudhsm_key["KeyId"], PendingWindowInDays=7)
     with cloudhsm_kms.fault("disconnected"):
-        assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == (
-            "PendingDeletion")
-        kms.cancel_key_deletion(KeyId=key["KeyId"])
-        assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "Unavailable"
-    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "Disabled"
+        assert key_state(kms_no_retry, cloudhsm_key) == "PendingDeletion"
+        kms_no_retry.cancel_key_deletion(KeyId=cloudhsm_key["KeyId"])
+        assert key_state(kms_no_retry, cloudhsm_key) == "Unavailable"
+    assert key_state(kms_no_retry, cloudhsm_key) == "Disabled"
 
 
 def test_a_store_the_test_reconnects_during_the_fault_stays_connected(
-    cloudhsm_kms, kms, key,
+    cloudhsm_kms, kms_no_retry, cloudhsm_key,
 ) -> None:
-    store_id = key["CustomKeyStoreId"]
+    store_id = cloudhsm_key["CustomKeyStoreId"]
     with cloudhsm_kms.fault("disconnected", error_code="NETWORK_ERRORS"):
-        kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
-        kms.describe_custom_key_stores()  # the disconnection completes
-        kms.connect_custom_key_store(CustomKeyStoreId=store_id)
-        assert kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["KeyId"] == key["Arn"]
-    store = kms.describe_custom_key_stores()["CustomKeyStores"][0]
+        kms_no_retry.disconnect_custom_key_store(CustomKeyStoreId=store_id)
+        kms_no_retry.describe_custom_key_stores()  # the disconnection completes
+        kms_no_retry.connect_custom_key_store(CustomKeyStoreId=store_id)
+        assert encrypts(kms_no_retry, cloudhsm_key)
+    store = kms_no_retry.describe_custom_key_stores()["CustomKeyStores"][0]
     assert store["ConnectionState"] == "CONNECTED"
 
 
@@ -121,118 +122,127 @@ def test_a_store_the_test_reconnects_during_the_fault_stays_connected(
 
 
 def test_an_empty_cluster_has_no_hsm_and_its_keys_cannot_encrypt(
-    cloudhsm_kms, kms, cloudhsmv2_client, key, before,
+    cloudhsm_kms, kms_no_retry, cloudhsmv2_client, cloudhsm_key, before,
 ) -> None:
-    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
+    blob = kms_no_retry.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
     with cloudhsm_kms.fault("empty_cluster"):
-        during = world(kms, cloudhsmv2_client, key["KeyId"])
+        during = world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"])
         assert during["cluster"]["Hsms"] == []
         assert during["cluster"]["State"] == "ACTIVE"
         assert during["store"] == before["store"]  # KMS still reports CONNECTED
         assert during["key"] == before["key"]  # and the key Enabled
-        for call, kwargs in ((kms.encrypt, {"KeyId": key["KeyId"], "Plaintext": b"x"}),
-                             (kms.decrypt, {"CiphertextBlob": blob})):
+        for call, kwargs in (
+            (kms_no_retry.encrypt, {"KeyId": cloudhsm_key["KeyId"], "Plaintext": b"x"}),
+            (kms_no_retry.decrypt, {"CiphertextBlob": blob}),
+        ):
             code, status, message = failure(call, **kwargs)
             assert (code, status) == ("KMSInvalidStateException", 400)
-            assert message.startswith(f"{key['Arn']} is unavailable")
+            assert message.startswith(f"{cloudhsm_key['Arn']} is unavailable")
             assert before["cluster"]["ClusterId"] in message
-    assert world(kms, cloudhsmv2_client, key["KeyId"]) == before
-    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"x"
+    assert world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"]) == before
+    assert kms_no_retry.decrypt(CiphertextBlob=blob)["Plaintext"] == b"x"
 
 
 def test_connecting_to_an_empty_cluster_ends_failed_with_insufficient_hsms(
-    cloudhsm_kms, kms, key,
+    cloudhsm_kms, kms_no_retry, cloudhsm_key,
 ) -> None:
-    store_id = key["CustomKeyStoreId"]
+    store_id = cloudhsm_key["CustomKeyStoreId"]
     with cloudhsm_kms.fault("empty_cluster"):
-        kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
-        kms.describe_custom_key_stores()
-        kms.connect_custom_key_store(CustomKeyStoreId=store_id)  # accepted: it fails later
-        store = kms.describe_custom_key_stores()["CustomKeyStores"][0]
+        kms_no_retry.disconnect_custom_key_store(CustomKeyStoreId=store_id)
+        kms_no_retry.describe_custom_key_stores()
+        kms_no_retry.connect_custom_key_store(CustomKeyStoreId=store_id)  # accepted: it fails later
+        store = kms_no_retry.describe_custom_key_stores()["CustomKeyStores"][0]
         assert (store["ConnectionState"], store["ConnectionErrorCode"]) == (
             "FAILED", "INSUFFICIENT_CLOUDHSM_HSMS")
     # The HSMs are back; the store the test disconnected recovers as AWS documents it.
-    kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
-    kms.describe_custom_key_stores()
-    kms.connect_custom_key_store(CustomKeyStoreId=store_id)
-    assert kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["KeyId"] == key["Arn"]
+    kms_no_retry.disconnect_custom_key_store(CustomKeyStoreId=store_id)
+    kms_no_retry.describe_custom_key_stores()
+    kms_no_retry.connect_custom_key_store(CustomKeyStoreId=store_id)
+    assert encrypts(kms_no_retry, cloudhsm_key)
 
 
 # -- missing_key_material ------------------------------------------------------------------
 
 
 def test_missing_key_material_leaves_the_key_enabled_but_unusable(
-    cloudhsm_kms, kms, cloudhsmv2_client, key, before,
+    cloudhsm_kms, kms_no_retry, cloudhsmv2_client, cloudhsm_key, before,
 ) -> None:
-    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
+    blob = kms_no_retry.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
     with cloudhsm_kms.fault("missing_key_material"):
-        assert world(kms, cloudhsmv2_client, key["KeyId"]) == before  # nothing shows it
-        for call, kwargs in ((kms.encrypt, {"KeyId": key["KeyId"], "Plaintext": b"x"}),
-                             (kms.decrypt, {"CiphertextBlob": blob}),
-                             (kms.generate_data_key_without_plaintext,
-                              {"KeyId": key["KeyId"], "NumberOfBytes": 16})):
+        # nothing shows it
+        assert world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"]) == before
+        for call, kwargs in (
+            (kms_no_retry.encrypt, {"KeyId": cloudhsm_key["KeyId"], "Plaintext": b"x"}),
+            (kms_no_retry.decrypt, {"CiphertextBlob": blob}),
+            (kms_no_retry.generate_data_key_without_plaintext,
+             {"KeyId": cloudhsm_key["KeyId"], "NumberOfBytes": 16}),
+        ):
             code, status, message = failure(call, **kwargs)
             assert (code, status) == ("KMSInvalidStateException", 400)
-            assert message.startswith(f"{key['Arn']} is unavailable")
-    assert world(kms, cloudhsmv2_client, key["KeyId"]) == before
-    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"x"
+            assert message.startswith(f"{cloudhsm_key['Arn']} is unavailable")
+    assert world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"]) == before
+    assert kms_no_retry.decrypt(CiphertextBlob=blob)["Plaintext"] == b"x"
 
 
 @pytest.mark.parametrize("name_by", ["id", "arn", "alias", "alias arn"])
 def test_missing_key_material_of_named_keys_only(
-    cloudhsm_kms, kms, key, name_by,
+    cloudhsm_kms, kms_no_retry, cloudhsm_key, name_by,
 ) -> None:
-    other = cloudhsm_kms.ready_key(custom_key_store_id=key["CustomKeyStoreId"])
-    kms.create_alias(AliasName="alias/lost", TargetKeyId=key["KeyId"])
-    alias_arn = key["Arn"].replace(f"key/{key['KeyId']}", "alias/lost")
-    name = {"id": key["KeyId"], "arn": key["Arn"], "alias": "alias/lost",
+    other = cloudhsm_kms.ready_key(custom_key_store_id=cloudhsm_key["CustomKeyStoreId"])
+    kms_no_retry.create_alias(AliasName="alias/lost", TargetKeyId=cloudhsm_key["KeyId"])
+    alias_arn = cloudhsm_key["Arn"].replace(f"key/{cloudhsm_key['KeyId']}", "alias/lost")
+    name = {"id": cloudhsm_key["KeyId"], "arn": cloudhsm_key["Arn"], "alias": "alias/lost",
             "alias arn": alias_arn}[name_by]
     with cloudhsm_kms.fault("missing_key_material", key_ids=[name]):
-        assert failure(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x")[0] == (
+        assert failure(kms_no_retry.encrypt, KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")[0] == (
             "KMSInvalidStateException")
-        assert kms.encrypt(KeyId=other["KeyId"], Plaintext=b"x")["KeyId"] == other["Arn"]
-    assert kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["KeyId"] == key["Arn"]
+        assert kms_no_retry.encrypt(KeyId=other["KeyId"], Plaintext=b"x")["KeyId"] == other["Arn"]
+    assert encrypts(kms_no_retry, cloudhsm_key)
 
 
-def test_missing_key_material_names_a_key_it_cannot_find(cloudhsm_kms, kms, key) -> None:
-    aws_kms_key = kms.create_key()["KeyMetadata"]["KeyId"]
+def test_missing_key_material_names_a_key_it_cannot_find(
+    cloudhsm_kms, kms_no_retry, cloudhsm_key,
+) -> None:
+    aws_kms_key = kms_no_retry.create_key()["KeyMetadata"]["KeyId"]
     with pytest.raises(ValueError, match="no KMS key 'alias/nope'"):
         cloudhsm_kms.apply_fault(MissingKeyMaterial(key_ids=["alias/nope"]))
     with pytest.raises(ValueError, match="not a key in a CloudHSM key store"):
-        cloudhsm_kms.apply_fault(MissingKeyMaterial(key_ids=[key["KeyId"], aws_kms_key]))
+        cloudhsm_kms.apply_fault(MissingKeyMaterial(key_ids=[cloudhsm_key["KeyId"], aws_kms_key]))
     assert cloudhsm_kms.active_faults == []
-    assert kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["KeyId"] == key["Arn"]
+    assert encrypts(kms_no_retry, cloudhsm_key)
 
 
 # -- throttled -----------------------------------------------------------------------------
 
 
 def test_throttled_answers_throttling_exception_at_400_with_aws_message(
-    cloudhsm_kms, kms, cloudhsmv2_client, key, before,
+    cloudhsm_kms, kms_no_retry, cloudhsmv2_client, cloudhsm_key, before,
 ) -> None:
     with cloudhsm_kms.fault("throttled"):
-        for call, kwargs in ((kms.encrypt, {"KeyId": key["KeyId"], "Plaintext": b"x"}),
-                             (kms.generate_data_key, {"KeyId": key["KeyId"],
-                                                      "KeySpec": "AES_256"}),
-                             (kms.generate_random, {"NumberOfBytes": 8,
-                                                    "CustomKeyStoreId": key["CustomKeyStoreId"]})):
+        for call, kwargs in (
+            (kms_no_retry.encrypt, {"KeyId": cloudhsm_key["KeyId"], "Plaintext": b"x"}),
+            (kms_no_retry.generate_data_key,
+             {"KeyId": cloudhsm_key["KeyId"], "KeySpec": "AES_256"}),
+            (kms_no_retry.generate_random,
+             {"NumberOfBytes": 8, "CustomKeyStoreId": cloudhsm_key["CustomKeyStoreId"]}),
+        ):
             assert failure(call, **kwargs) == ("ThrottlingException", 400, THROTTLING_MESSAGE)
         # Operations outside the key store quota are not throttled.
-        assert world(kms, cloudhsmv2_client, key["KeyId"]) == before
-        assert len(kms.generate_random(NumberOfBytes=8)["Plaintext"]) == 8
-    assert world(kms, cloudhsmv2_client, key["KeyId"]) == before
-    assert kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["KeyId"] == key["Arn"]
+        assert world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"]) == before
+        assert len(kms_no_retry.generate_random(NumberOfBytes=8)["Plaintext"]) == 8
+    assert world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"]) == before
+    assert encrypts(kms_no_retry, cloudhsm_key)
 
 
-def outcomes(kms: Any, key_id: str, count: int, operation: str = "encrypt") -> str:
+def outcomes(kms_no_retry: Any, key_id: str, count: int, operation: str = "encrypt") -> str:
     """One letter per call: ``.`` for success, ``T`` for ThrottlingException."""
     letters = ""
     for _ in range(count):
         try:
             if operation == "encrypt":
-                kms.encrypt(KeyId=key_id, Plaintext=b"x")
+                kms_no_retry.encrypt(KeyId=key_id, Plaintext=b"x")
             else:
-                kms.generate_data_key(KeyId=key_id, NumberOfBytes=16)
+                kms_no_retry.generate_data_key(KeyId=key_id, NumberOfBytes=16)
             letters += "."
         except ClientError as error:
             assert error.response["Error"]["Code"] == "ThrottlingException"
@@ -249,22 +259,27 @@ def outcomes(kms: Any, key_id: str, count: int, operation: str = "encrypt") -> s
     ({"operations": ["Decrypt"]}, "....."),
     ({"operations": "Encrypt", "times": 1}, "T...."),
 ])
-def test_throttled_after_and_times(cloudhsm_kms, kms, key, options, expected) -> None:
+def test_throttled_after_and_times(
+    cloudhsm_kms, kms_no_retry, cloudhsm_key, options, expected,
+) -> None:
     with cloudhsm_kms.fault("throttled", **options):
-        assert outcomes(kms, key["KeyId"], 5) == expected
+        assert outcomes(kms_no_retry, cloudhsm_key["KeyId"], 5) == expected
 
 
-def test_throttled_operations_narrow_what_is_throttled(cloudhsm_kms, kms, key) -> None:
-    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
+def test_throttled_operations_narrow_what_is_throttled(
+    cloudhsm_kms, kms_no_retry, cloudhsm_key,
+) -> None:
+    blob = kms_no_retry.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
     with cloudhsm_kms.fault("throttled", operations=["Decrypt"]):
-        kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")
-        assert failure(kms.decrypt, CiphertextBlob=blob)[0] == "ThrottlingException"
+        kms_no_retry.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
+        assert failure(kms_no_retry.decrypt, CiphertextBlob=blob)[0] == "ThrottlingException"
 
 
-def test_times_counts_over_every_store(cloudhsm_kms, kms, key) -> None:
+def test_times_counts_over_every_store(cloudhsm_kms, kms_no_retry, cloudhsm_key) -> None:
     other = cloudhsm_kms.ready_key()  # in a second store, on a second cluster
     with cloudhsm_kms.fault("throttled", times=2):
-        assert outcomes(kms, key["KeyId"], 1) + outcomes(kms, other["KeyId"], 2) == "TT."
+        first = outcomes(kms_no_retry, cloudhsm_key["KeyId"], 1)
+        assert first + outcomes(kms_no_retry, other["KeyId"], 2) == "TT."
 
 
 @pytest.fixture
@@ -320,38 +335,38 @@ def test_the_store_quota_throttles_beyond_1800_requests_per_second(frozen) -> No
     ("throttled", "disconnected"),
 ])
 def test_two_faults_compose_and_lift_in_reverse(
-    cloudhsm_kms, kms, cloudhsmv2_client, key, before, first, second,
+    cloudhsm_kms, kms_no_retry, cloudhsmv2_client, cloudhsm_key, before, first, second,
 ) -> None:
     with cloudhsm_kms.fault(first):
-        alone = world(kms, cloudhsmv2_client, key["KeyId"])
+        alone = world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"])
         with cloudhsm_kms.fault(second):
             assert cloudhsm_kms.active_faults == [first, second]
-            both = world(kms, cloudhsmv2_client, key["KeyId"])
-            code = failure(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x")[0]
+            both = world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"])
+            code = failure(kms_no_retry.encrypt, KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")[0]
             assert code == ("ThrottlingException" if "throttled" in (first, second)
                             else "KMSInvalidStateException")
-        assert world(kms, cloudhsmv2_client, key["KeyId"]) == alone
-    assert world(kms, cloudhsmv2_client, key["KeyId"]) == before
+        assert world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"]) == alone
+    assert world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"]) == before
     for fault in (first, second):
         with cloudhsm_kms.fault(fault):
-            expected = world(kms, cloudhsmv2_client, key["KeyId"])
+            expected = world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"])
         for part in ("store", "cluster"):
             # each part of the composed world is what the fault that changes it shows
             if expected[part] != before[part]:
                 assert both[part] == expected[part]
 
 
-def test_the_same_fault_twice_nests(cloudhsm_kms, kms, key) -> None:
+def test_the_same_fault_twice_nests(cloudhsm_kms, kms_no_retry, cloudhsm_key) -> None:
     with cloudhsm_kms.fault("disconnected"), cloudhsm_kms.fault(
             "disconnected", error_code="USER_NOT_FOUND"):
-        store = kms.describe_custom_key_stores()["CustomKeyStores"][0]
+        store = kms_no_retry.describe_custom_key_stores()["CustomKeyStores"][0]
         assert store["ConnectionErrorCode"] == "USER_NOT_FOUND"
-    store = kms.describe_custom_key_stores()["CustomKeyStores"][0]
+    store = kms_no_retry.describe_custom_key_stores()["CustomKeyStores"][0]
     assert store["ConnectionState"] == "CONNECTED"
 
 
 def test_lifting_a_fault_out_of_order_keeps_the_later_one(
-    cloudhsm_kms, kms, cloudhsmv2_client, key, before,
+    cloudhsm_kms, kms_no_retry, cloudhsmv2_client, cloudhsm_key, before,
 ) -> None:
     outer = Disconnected()
     inner = Disconnected(error_code="NETWORK_ERRORS")
@@ -361,12 +376,13 @@ def test_lifting_a_fault_out_of_order_keeps_the_later_one(
     cloudhsm_kms.apply_fault(throttled, "throttled")
     cloudhsm_kms.lift_fault(outer)
     assert cloudhsm_kms.active_faults == ["disconnected", "throttled"]
-    store = kms.describe_custom_key_stores()["CustomKeyStores"][0]
+    store = kms_no_retry.describe_custom_key_stores()["CustomKeyStores"][0]
     assert (store["ConnectionState"], store["ConnectionErrorCode"]) == ("FAILED", "NETWORK_ERRORS")
     cloudhsm_kms.lift_fault(inner)
     cloudhsm_kms.lift_fault(inner)  # a fault not applied: nothing to do
-    assert world(kms, cloudhsmv2_client, key["KeyId"]) == before
-    assert failure(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x")[0] == "ThrottlingException"
+    assert world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"]) == before
+    assert failure(kms_no_retry.encrypt, KeyId=cloudhsm_key["KeyId"], Plaintext=b"x").code == (
+        "ThrottlingException")
     cloudhsm_kms.lift_fault(throttled)
     assert cloudhsm_kms.active_faults == []
     cloudhsm_kms.apply_fault(throttled)
@@ -380,24 +396,26 @@ def test_lifting_a_fault_out_of_order_keeps_the_later_one(
 
 
 def test_the_context_manager_lifts_the_fault_when_the_block_raises(
-    cloudhsm_kms, kms, key,
+    cloudhsm_kms, kms_no_retry, cloudhsm_key,
 ) -> None:
     with pytest.raises(ClientError), cloudhsm_kms.fault("throttled", times=1) as fault:
-        kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")
+        kms_no_retry.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
     assert isinstance(fault, Throttled)
     assert fault.throttled == 1
     assert cloudhsm_kms.active_faults == []
     assert cloudhsm_kms.faults_applied == ["throttled"]
-    assert kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["KeyId"] == key["Arn"]
+    assert encrypts(kms_no_retry, cloudhsm_key)
 
 
-def test_a_fault_changes_only_what_exists_when_it_is_applied(cloudhsm_kms, kms, key) -> None:
+def test_a_fault_changes_only_what_exists_when_it_is_applied(
+    cloudhsm_kms, kms_no_retry, cloudhsm_key,
+) -> None:
     with cloudhsm_kms.fault("missing_key_material"):
-        newer = cloudhsm_kms.ready_key(custom_key_store_id=key["CustomKeyStoreId"])
-        assert kms.encrypt(KeyId=newer["KeyId"], Plaintext=b"x")["KeyId"] == newer["Arn"]
+        newer = cloudhsm_kms.ready_key(custom_key_store_id=cloudhsm_key["CustomKeyStoreId"])
+        assert kms_no_retry.encrypt(KeyId=newer["KeyId"], Plaintext=b"x")["KeyId"] == newer["Arn"]
     with cloudhsm_kms.fault("disconnected"):
-        code = failure(kms.create_key, Origin="AWS_CLOUDHSM",
-                        CustomKeyStoreId=key["CustomKeyStoreId"])[0]
+        code = failure(kms_no_retry.create_key, Origin="AWS_CLOUDHSM",
+                        CustomKeyStoreId=cloudhsm_key["CustomKeyStoreId"])[0]
         assert code == "CustomKeyStoreInvalidStateException"
 
 

@@ -224,12 +224,12 @@ def test_the_trust_anchor_must_be_the_customer_ca_that_signed_the_cluster_certif
     rejects(kms, "CreateCustomKeyStore", "IncorrectTrustAnchorException", **args)
 
 
-def test_an_account_has_at_most_ten_custom_key_stores(cloudhsm_kms, kms_once) -> None:
+def test_an_account_has_at_most_ten_custom_key_stores(cloudhsm_kms, kms_no_retry) -> None:
     for index in range(10):
         new_store(cloudhsm_kms, name=f"store-{index}")
     eleventh = cloudhsm_kms.ready_cluster()["ClusterId"]
 
-    rejects(kms_once, "CreateCustomKeyStore", "LimitExceededException",
+    rejects(kms_no_retry, "CreateCustomKeyStore", "LimitExceededException",
           **create_args(cloudhsm_kms, eleventh, "eleventh"))
 
 
