@@ -129,8 +129,9 @@ class CloudHsmKms:
     def ready_cluster(self, *, hsm_count: int = 2, region: str | None = None) -> dict[str, Any]:
         """Build an ACTIVE, initialized cluster with ``hsm_count`` ACTIVE HSMs across AZs
         and a ``kmsuser`` (password :data:`KMSUSER_PASSWORD`); return its DescribeClusters entry."""
-        cluster = self.cloudhsm(region).create_ready_cluster(hsm_count=hsm_count)
-        entry: dict[str, Any] = cluster.describe()
+        with self._lock:
+            cluster = self.cloudhsm(region).create_ready_cluster(hsm_count=hsm_count)
+            entry: dict[str, Any] = cluster.describe()
         return entry
 
     def ready_key_store(
@@ -406,7 +407,7 @@ _FACTORIES: dict[str, Callable[[CloudHsmKms, str], Service]] = {
         peer=env.kms,
     ),
     "cloudhsmv2": lambda env, region: CloudHsmService(
-        env.account_id, region, env.clock, env.entropy, peer=env.cloudhsm
+        env.account_id, region, env.clock, env.entropy, settings=env.settings, peer=env.cloudhsm
     ),
 }
 

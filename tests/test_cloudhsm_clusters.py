@@ -14,7 +14,8 @@ from cryptography.x509.oid import NameOID
 from fidelity import assert_valid_output
 from helpers import error
 
-from pytest_cloudhsm_kms.cloudhsm import TransitionDelays
+from pytest_cloudhsm_kms import CloudHsmKms
+from pytest_cloudhsm_kms.settings import Settings
 
 SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
 OTHER_CLUSTER = "cluster-zzzzzzzzzzz"
@@ -426,18 +427,16 @@ def test_delete_cluster_needs_all_hsms_deleted_first(cloudhsm_kms, cloudhsmv2_cl
           ClusterId=OTHER_CLUSTER)
 
 
-def test_delete_cluster_while_it_is_being_created_is_refused(
-    cloudhsm_kms, cloudhsmv2_client
-) -> None:
-    cloudhsm_kms.cloudhsm().delays = TransitionDelays(create_cluster=600)
-    cluster_id = create_cluster(cloudhsmv2_client)["ClusterId"]
-    assert describe(cloudhsmv2_client, cluster_id)["State"] == "CREATE_IN_PROGRESS"
-    error("CloudHsmInvalidRequestException", cloudhsmv2_client.delete_cluster,
-          ClusterId=cluster_id)
-    error("CloudHsmInvalidRequestException", cloudhsmv2_client.create_hsm,
-          ClusterId=cluster_id, AvailabilityZone="us-east-1a")
-    cloudhsm_kms.clock.advance(600)
-    assert describe(cloudhsmv2_client, cluster_id)["State"] == "UNINITIALIZED"
+def test_delete_cluster_while_it_is_being_created_is_refused() -> None:
+    with CloudHsmKms(settings=Settings(create_cluster_delay=600)) as env:
+        client = env.client("cloudhsmv2")
+        cluster_id = create_cluster(client)["ClusterId"]
+        assert describe(client, cluster_id)["State"] == "CREATE_IN_PROGRESS"
+        error("CloudHsmInvalidRequestException", client.delete_cluster, ClusterId=cluster_id)
+        error("CloudHsmInvalidRequestException", client.create_hsm,
+              ClusterId=cluster_id, AvailabilityZone="us-east-1a")
+        env.clock.advance(600)
+        assert describe(client, cluster_id)["State"] == "UNINITIALIZED"
 
 
 # -- CreateHsm -------------------------------------------------------------------------------
@@ -504,20 +503,20 @@ def test_delete_hsm_finds_the_hsm_by_id_eni_or_ip(cloudhsm_kms, cloudhsmv2_clien
     assert [h["HsmId"] for h in remaining] == [hsms[3]["HsmId"]]
 
 
-def test_delete_hsm_goes_through_delete_in_progress(cloudhsm_kms, cloudhsmv2_client) -> None:
-    service = cloudhsm_kms.cloudhsm()
-    service.delays = TransitionDelays(delete_hsm=60)
-    ready = service.create_ready_cluster()
-    hsm_id = ready.describe()["Hsms"][0]["HsmId"]
-    cloudhsmv2_client.delete_hsm(ClusterId=ready.cluster_id, HsmId=hsm_id)
-    states = {h["HsmId"]: h["State"] for h in describe(cloudhsmv2_client, ready.cluster_id)["Hsms"]}
-    assert states[hsm_id] == "DELETE_IN_PROGRESS"
-    assert len(ready.active_hsms()) == 1
-    message = error("CloudHsmInvalidRequestException", cloudhsmv2_client.delete_hsm,
-                    ClusterId=ready.cluster_id, HsmId=hsm_id)
-    assert "DELETE_IN_PROGRESS" in message
-    cloudhsm_kms.clock.advance(60)
-    assert hsm_id not in [h["HsmId"] for h in describe(cloudhsmv2_client, ready.cluster_id)["Hsms"]]
+def test_delete_hsm_goes_through_delete_in_progress() -> None:
+    with CloudHsmKms(settings=Settings(delete_hsm_delay=60)) as env:
+        client = env.client("cloudhsmv2")
+        ready = env.cloudhsm().create_ready_cluster()
+        hsm_id = ready.describe()["Hsms"][0]["HsmId"]
+        client.delete_hsm(ClusterId=ready.cluster_id, HsmId=hsm_id)
+        states = {h["HsmId"]: h["State"] for h in describe(client, ready.cluster_id)["Hsms"]}
+        assert states[hsm_id] == "DELETE_IN_PROGRESS"
+        assert len(ready.active_hsms()) == 1
+        message = error("CloudHsmInvalidRequestException", client.delete_hsm,
+                        ClusterId=ready.cluster_id, HsmId=hsm_id)
+        assert "DELETE_IN_PROGRESS" in message
+        env.clock.advance(60)
+        assert hsm_id not in [h["HsmId"] for h in describe(client, ready.cluster_id)["Hsms"]]
 
 
 def test_delete_hsm_takes_exactly_one_known_identifier(cloudhsm_kms, cloudhsmv2_client) -> None:
@@ -538,21 +537,45 @@ def test_delete_hsm_takes_exactly_one_known_identifier(cloudhsm_kms, cloudhsmv2_
 # -- timing ------------------------------------------------------------------------------------
 
 
-def test_transition_delays_hold_states_until_the_virtual_clock_moves(
-    cloudhsm_kms, cloudhsmv2_client
-) -> None:
-    cloudhsm_kms.cloudhsm().delays = TransitionDelays(create_cluster=300, create_hsm=600)
-    cluster_id = create_cluster(cloudhsmv2_client)["ClusterId"]
-    cloudhsm_kms.clock.advance(299)
-    assert describe(cloudhsmv2_client, cluster_id)["State"] == "CREATE_IN_PROGRESS"
-    cloudhsm_kms.clock.advance(1)
-    assert describe(cloudhsmv2_client, cluster_id)["State"] == "UNINITIALIZED"
-    cloudhsmv2_client.create_hsm(ClusterId=cluster_id, AvailabilityZone="us-east-1a")
-    assert describe(cloudhsmv2_client, cluster_id)["Hsms"][0]["State"] == "CREATE_IN_PROGRESS"
-    cloudhsm_kms.clock.advance(600)
-    assert describe(cloudhsmv2_client, cluster_id)["Hsms"][0]["State"] == "ACTIVE"
+def test_transition_delays_hold_states_until_the_virtual_clock_moves() -> None:
+    with CloudHsmKms(settings=Settings(create_cluster_delay=300, create_hsm_delay=600)) as env:
+        client = env.client("cloudhsmv2")
+        cluster_id = create_cluster(client)["ClusterId"]
+        env.clock.advance(299)
+        assert describe(client, cluster_id)["State"] == "CREATE_IN_PROGRESS"
+        env.clock.advance(1)
+        assert describe(client, cluster_id)["State"] == "UNINITIALIZED"
+        client.create_hsm(ClusterId=cluster_id, AvailabilityZone="us-east-1a")
+        assert describe(client, cluster_id)["Hsms"][0]["State"] == "CREATE_IN_PROGRESS"
+        env.clock.advance(600)
+        assert describe(client, cluster_id)["Hsms"][0]["State"] == "ACTIVE"
 
 
-def test_transition_delays_refuse_negative_values() -> None:
+def test_a_ready_cluster_is_ready_at_once_whatever_the_delays() -> None:
+    slow = Settings(create_cluster_delay=600, create_hsm_delay=600,
+                    initialize_cluster_delay=600, delete_hsm_delay=600)
+    with CloudHsmKms(settings=slow) as env:
+        client = env.client("cloudhsmv2")
+        for hsm_count in (2, 0):
+            ready = env.cloudhsm().create_ready_cluster(hsm_count=hsm_count)
+            described = describe(client, ready.cluster_id)
+            assert described["State"] == "ACTIVE"
+            assert [h["State"] for h in described["Hsms"]] == ["ACTIVE"] * hsm_count
+            env.clock.advance(600)
+            assert describe(client, ready.cluster_id) == described
+
+
+def test_a_cluster_holds_at_most_max_hsms_per_cluster() -> None:
+    with CloudHsmKms(settings=Settings(max_hsms_per_cluster=3)) as env:
+        client = env.client("cloudhsmv2")
+        ready = env.cloudhsm().create_ready_cluster(hsm_count=3)
+        message = error("CloudHsmInvalidRequestException", client.create_hsm,
+                        ClusterId=ready.cluster_id, AvailabilityZone="us-east-1a")
+        assert "at most 3 HSMs" in message
+        with pytest.raises(ValueError, match="0-3"):
+            env.cloudhsm().create_ready_cluster(hsm_count=4)
+
+
+def test_settings_refuse_negative_delays() -> None:
     with pytest.raises(ValueError, match="negative"):
-        TransitionDelays(create_hsm=-1)
+        Settings(create_hsm_delay=-1)

@@ -14,7 +14,9 @@ from pytest_cloudhsm_kms.cloudhsm import (
     CloudHsmService,
     VaultError,
 )
+from pytest_cloudhsm_kms.cloudhsm.service import OPERATIONS
 from pytest_cloudhsm_kms.entropy import Entropy
+from pytest_cloudhsm_kms.protocol.models import service_model
 
 LABEL = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 IV = bytes(12)
@@ -84,6 +86,28 @@ def test_a_ready_cluster_takes_hsm_count_and_zones(service: CloudHsmService) -> 
                    {"kmsuser_password": "short"}):
         with pytest.raises(ValueError):
             service.create_ready_cluster(**kwargs)
+
+
+def test_a_ready_cluster_is_built_through_the_operation_handlers_as_setup_calls(
+    monkeypatch: pytest.MonkeyPatch, service: CloudHsmService
+) -> None:
+    seen: list[tuple[str, str]] = []
+    for operation in OPERATIONS.values():
+        def spy(svc: Any, params: Any, context: Any, handler: Any = operation.handler) -> Any:
+            seen.append((context.operation, context.source))
+            return handler(svc, params, context)
+        monkeypatch.setattr(operation, "handler", spy)
+    service.create_ready_cluster(hsm_count=2)
+    assert seen == [("CreateCluster", "setup"), ("CreateHsm", "setup"), ("CreateHsm", "setup"),
+                    ("InitializeCluster", "setup")]
+    seen.clear()
+    service.create_ready_cluster(hsm_count=0)
+    assert seen[-1] == ("DeleteHsm", "setup")
+
+
+def test_every_cloudhsmv2_operation_is_declared_once_with_its_handler() -> None:
+    assert set(OPERATIONS) == set(service_model("cloudhsmv2").operation_names)
+    assert all(callable(op.handler) and name == op.name for name, op in OPERATIONS.items())
 
 
 def test_the_same_seed_gives_the_same_ids_and_ciphertext() -> None:

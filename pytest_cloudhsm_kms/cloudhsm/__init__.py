@@ -1,7 +1,7 @@
 """The fake AWS CloudHSM v2: clusters, HSMs, backups, users and the key vault."""
 
 from .model import Backup, BackupState, Cluster, ClusterState, Hsm, HsmState, Subnet
-from .service import ADMIN_PASSWORD, KMSUSER_PASSWORD, CloudHsmService, TransitionDelays
+from .service import ADMIN_PASSWORD, KMSUSER_PASSWORD, CloudHsmService
 from .vault import CryptoUser, KeyObject, VaultError, VaultSnapshot
 
 __all__ = [
@@ -17,7 +17,6 @@ __all__ = [
     "HsmState",
     "KeyObject",
     "Subnet",
-    "TransitionDelays",
     "VaultError",
     "VaultSnapshot",
 ]

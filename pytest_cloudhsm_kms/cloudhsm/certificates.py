@@ -111,8 +111,9 @@ def hardware_certificates() -> tuple[str, str, str]:
     return _pem(hsm), _pem(aws), _pem(manufacturer)
 
 
+@functools.lru_cache(maxsize=256)
 def cluster_csr(common_name: str) -> str:
-    """A PEM CSR for the HSM key with ``CN=<common_name>`` (the cluster ID)."""
+    """A PEM CSR for the HSM key with ``CN=<common_name>`` (the cluster ID); remembered."""
     request = (
         x509.CertificateSigningRequestBuilder()
         .subject_name(_name(common_name, "CloudHSM"))
@@ -173,26 +174,27 @@ def _is_ca(certificate: x509.Certificate) -> bool:
     return constraints.ca
 
 
-def _same_key(certificate: x509.Certificate, csr_pem: str) -> bool:
+def _certifies_hsm_key(certificate: x509.Certificate) -> bool:
     try:
-        csr = x509.load_pem_x509_csr(csr_pem.encode("ascii"))
         spki = serialization.PublicFormat.SubjectPublicKeyInfo
         der = serialization.Encoding.DER
         return bool(
             certificate.public_key().public_bytes(der, spki)
-            == csr.public_key().public_bytes(der, spki)
+            == _hsm_key().public_key().public_bytes(der, spki)
         )
     except Exception:
         return False
 
 
-def check_initialization(csr_pem: str, signed_cert: str, trust_anchor: str) -> str | None:
+@functools.lru_cache(maxsize=64)
+def check_initialization(signed_cert: str, trust_anchor: str) -> str | None:
     """Why InitializeCluster must refuse these certificates, or ``None`` if they are right.
 
     The trust anchor must be a self-signed root CA certificate (RSA 2048 or
     4096, Basic Constraints CA when it has v3 extensions, at most 5000
     characters), and ``SignedCert`` must be signed by it and certify the
-    public key of the cluster CSR.
+    public key of the cluster CSR, which is the HSM key for every cluster.
+    The answer depends on the two PEMs only, so it is remembered.
     """
     if len(trust_anchor) > MAX_TRUST_ANCHOR_CHARS:
         return f"TrustAnchor must be at most {MAX_TRUST_ANCHOR_CHARS} characters long."
@@ -214,6 +216,6 @@ def check_initialization(csr_pem: str, signed_cert: str, trust_anchor: str) -> s
         return "TrustAnchor must be a CA certificate: its Basic Constraints extension must set CA."
     if not _issued_by(signed, anchor):
         return "SignedCert is not signed by the TrustAnchor certificate."
-    if not _same_key(signed, csr_pem):
+    if not _certifies_hsm_key(signed):
         return "SignedCert does not certify the public key of the cluster CSR."
     return None

@@ -19,11 +19,10 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 
 from ..entropy import Entropy
+from . import certificates
 from .vault import MAX_FAILED_LOGINS, CryptoUser, KeyObject, VaultError, VaultSnapshot
 
 __all__ = [
-    "BACKUP_OPERATION_STATES",
-    "CLUSTER_OPERATION_STATES",
     "CLUSTER_TRANSITIONS",
     "HSM_TRANSITIONS",
     "Backup",
@@ -93,24 +92,6 @@ CLUSTER_TRANSITIONS: dict[tuple[str, str], str] = {
     (_C.DELETE_IN_PROGRESS, "deleted"): _C.DELETED,
 }
 """``(state, event) -> new state``: every cluster state change the fake makes."""
-
-_SETTLED = frozenset({_C.UNINITIALIZED, _C.INITIALIZED, _C.ACTIVE, _C.DEGRADED})
-
-CLUSTER_OPERATION_STATES: dict[str, frozenset[str]] = {
-    "CreateHsm": _SETTLED,
-    "DeleteHsm": _SETTLED,
-    "ModifyCluster": _SETTLED,
-}
-"""Cluster states in which an operation that changes no cluster state may run."""
-
-BACKUP_OPERATION_STATES: dict[str, frozenset[str]] = {
-    "DeleteBackup": frozenset({BackupState.READY}),
-    "RestoreBackup": frozenset({BackupState.PENDING_DELETION}),
-    "ModifyBackupAttributes": frozenset({BackupState.READY}),
-    "CopyBackupToRegion": frozenset({BackupState.READY}),
-    "CreateCluster": frozenset({BackupState.READY}),  # as SourceBackupId
-}
-"""Backup states in which an operation may use a backup."""
 
 HSM_TRANSITIONS: dict[tuple[str, str], str] = {
     (_H.CREATE_IN_PROGRESS, "created"): _H.ACTIVE,
@@ -187,6 +168,18 @@ class Hsm:
     hsm_type: str
     eni_ip_v6: str | None = None
     state: str = HsmState.CREATE_IN_PROGRESS
+
+    def can(self, event: str) -> bool:
+        """Whether ``event`` may happen in the current state."""
+        return (self.state, event) in HSM_TRANSITIONS
+
+    def transition(self, event: str) -> bool:
+        """Apply ``event`` if the state table allows it; return whether it did."""
+        new_state = HSM_TRANSITIONS.get((self.state, event))
+        if new_state is None:
+            return False
+        self.state = new_state
+        return True
 
     def describe(self) -> Result:
         """The ``Hsm`` structure of the API."""
@@ -283,7 +276,8 @@ class Cluster:
     source_backup_id: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
     hsms: dict[str, Hsm] = field(default_factory=dict)
-    cluster_csr: str | None = field(default=None, repr=False)
+    csr_common_name: str | None = field(default=None, repr=False)
+    """Set once the cluster CSR exists (the first HSM is ACTIVE); its PEM is made on demand."""
     hardware_certificates: tuple[str, str, str] | None = field(default=None, repr=False)
     cluster_certificate: str | None = field(default=None, repr=False)
     trust_anchor: str | None = field(default=None, repr=False)
@@ -293,6 +287,13 @@ class Cluster:
     source_snapshot: VaultSnapshot | None = field(default=None, repr=False)
     keys: dict[int, KeyObject] = field(default_factory=dict, repr=False)
     users: dict[str, CryptoUser] = field(default_factory=dict, repr=False)
+
+    @property
+    def cluster_csr(self) -> str | None:
+        """The PEM cluster CSR (signed by the HSM key), or ``None`` before the first HSM."""
+        if self.csr_common_name is None:
+            return None
+        return certificates.cluster_csr(self.csr_common_name)
 
     # -- states ------------------------------------------------------------------
 
@@ -341,17 +342,17 @@ class Cluster:
         return entry
 
     def _certificates(self) -> Result:
-        certificates: Result = {}
-        if self.cluster_csr is not None and self.state == ClusterState.UNINITIALIZED:
-            certificates["ClusterCsr"] = self.cluster_csr
+        found: Result = {}
+        if self.csr_common_name is not None and self.state == ClusterState.UNINITIALIZED:
+            found["ClusterCsr"] = self.cluster_csr
         if self.hardware_certificates is not None:
             hsm, aws, manufacturer = self.hardware_certificates
-            certificates["HsmCertificate"] = hsm
-            certificates["AwsHardwareCertificate"] = aws
-            certificates["ManufacturerHardwareCertificate"] = manufacturer
+            found["HsmCertificate"] = hsm
+            found["AwsHardwareCertificate"] = aws
+            found["ManufacturerHardwareCertificate"] = manufacturer
         if self.cluster_certificate is not None:
-            certificates["ClusterCertificate"] = self.cluster_certificate
-        return certificates
+            found["ClusterCertificate"] = self.cluster_certificate
+        return found
 
     # -- key objects ---------------------------------------------------------------
 

@@ -1,0 +1,136 @@
+"""CloudHSM v2 operations on backups: DescribeBackups, DeleteBackup, RestoreBackup,
+ModifyBackupAttributes and CopyBackupToRegion.
+
+How backups are taken, kept and purged is :mod:`.backups`. **Choices where AWS
+documents nothing:** DescribeBackups lists the newest first unless
+``SortAscending``; ``Shared`` lists nothing (one account has no backups
+shared with it by others); everything is one page when ``MaxResults`` is
+absent.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..errors import ServiceError
+from .model import BackupState
+from .operations import (
+    INVALID,
+    Operation,
+    Params,
+    Result,
+    check_values,
+    filters,
+    find_backup,
+    new_tags,
+    paginate,
+)
+
+if TYPE_CHECKING:
+    from ..context import RequestContext
+    from .service import CloudHsmService
+
+__all__ = ["OPERATIONS"]
+
+_READY = frozenset({BackupState.READY})
+_BACKUP_FILTERS = frozenset(
+    {"backupIds", "sourceBackupIds", "clusterIds", "states", "neverExpires"}
+)
+_BACKUP_STATES = frozenset(v for k, v in vars(BackupState).items() if k.isupper())
+
+
+DESCRIBE_BACKUPS = Operation("DescribeBackups")
+
+
+@DESCRIBE_BACKUPS.handles
+def describe_backups(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+    given = filters(p.get("Filters"), _BACKUP_FILTERS)
+    states = given.get("states")
+    if states is not None:
+        check_values("states", states, _BACKUP_STATES)
+    never = given.get("neverExpires")
+    never_expires: set[bool] | None = None
+    if never is not None:
+        check_values("neverExpires", [v.lower() for v in never], frozenset({"true", "false"}))
+        never_expires = {v.lower() == "true" for v in never}
+    ids, sources = given.get("backupIds"), given.get("sourceBackupIds")
+    clusters = given.get("clusterIds")
+    backups = [] if p.get("Shared") else [
+        b for b in service.backups.values()
+        if (ids is None or b.backup_id in ids)
+        and (sources is None or b.source_backup in sources)
+        and (clusters is None or b.cluster_id in clusters)
+        and (states is None or b.state in states)
+        and (never_expires is None or b.never_expires in never_expires)
+    ]
+    if not p.get("SortAscending"):
+        backups.reverse()
+    page, result = paginate(backups, p)
+    result["Backups"] = [b.describe() for b in page]
+    return result
+
+
+DELETE_BACKUP = Operation("DeleteBackup", backup_states=_READY)
+
+
+@DELETE_BACKUP.handles
+def delete_backup(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+    backup = find_backup(service.backups, p["BackupId"])
+    DELETE_BACKUP.check_backup(backup)
+    service.catalog.delete(backup)
+    return {"Backup": backup.describe()}
+
+
+RESTORE_BACKUP = Operation("RestoreBackup",
+                           backup_states=frozenset({BackupState.PENDING_DELETION}))
+
+
+@RESTORE_BACKUP.handles
+def restore_backup(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+    backup = find_backup(service.backups, p["BackupId"])
+    RESTORE_BACKUP.check_backup(backup)
+    service.catalog.restore(backup)
+    return {"Backup": backup.describe()}
+
+
+MODIFY_BACKUP_ATTRIBUTES = Operation("ModifyBackupAttributes", backup_states=_READY)
+
+
+@MODIFY_BACKUP_ATTRIBUTES.handles
+def modify_backup_attributes(
+    service: CloudHsmService, p: Params, context: RequestContext
+) -> Result:
+    backup = find_backup(service.backups, p["BackupId"])
+    MODIFY_BACKUP_ATTRIBUTES.check_backup(backup)
+    backup.never_expires = p["NeverExpires"]
+    return {"Backup": backup.describe()}
+
+
+COPY_BACKUP_TO_REGION = Operation("CopyBackupToRegion", backup_states=_READY)
+
+
+@COPY_BACKUP_TO_REGION.handles
+def copy_backup_to_region(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+    backup = find_backup(service.backups, p["BackupId"])
+    COPY_BACKUP_TO_REGION.check_backup(backup)
+    destination = p["DestinationRegion"]
+    if destination == service.region:
+        raise ServiceError(
+            INVALID,
+            f"The destination Region must differ from the source Region {service.region}.",
+        )
+    tags = new_tags(p.get("TagList"))
+    copy = service.peer(destination).catalog.receive_copy(backup, service.region, tags)
+    return {
+        "DestinationBackup": {
+            "CreateTimestamp": copy.create_timestamp,
+            "SourceRegion": service.region,
+            "SourceBackup": backup.backup_id,
+            "SourceCluster": backup.cluster_id,
+        }
+    }
+
+
+OPERATIONS = (DESCRIBE_BACKUPS, DELETE_BACKUP, RESTORE_BACKUP, MODIFY_BACKUP_ATTRIBUTES,
+              COPY_BACKUP_TO_REGION)
+"""The backup operations this module declares."""

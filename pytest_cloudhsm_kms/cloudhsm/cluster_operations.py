@@ -1,0 +1,302 @@
+"""CloudHSM v2 operations on clusters and HSMs: Create/Describe/Initialize/Modify/DeleteCluster,
+CreateHsm and DeleteHsm.
+
+**Choices where AWS documents nothing** (``docs/aws-behaviour.md §6.2``-§6.4):
+
+* InitializeCluster is valid only in ``UNINITIALIZED`` and once the cluster
+  CSR exists (after the first HSM is ACTIVE); DeleteCluster needs the cluster
+  to have no HSM; both answer ``CloudHsmInvalidRequestException`` otherwise.
+* ``hsm1.medium`` supports only ``FIPS`` mode. ModifyCluster changes the HSM
+  type only from ``hsm1.medium`` to ``hsm2m.medium`` (``MODIFY_IN_PROGRESS``,
+  then ACTIVE with a rollback window of 7 days) and back within that window
+  (``ROLLBACK_IN_PROGRESS``).
+* A cluster holds at most ``Settings.max_hsms_per_cluster`` HSMs (28, a fixed
+  AWS quota, §6.8); the adjustable account quotas (clusters, HSMs per Region)
+  are not enforced.
+* DescribeClusters returns everything in one page when ``MaxResults`` is absent.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..errors import ServiceError
+from . import certificates
+from .model import BackupState, Cluster, ClusterState
+from .operations import (
+    ARN,
+    INVALID,
+    NOT_FOUND,
+    Operation,
+    Params,
+    Result,
+    check_values,
+    filters,
+    find_backup,
+    find_cluster,
+    new_tags,
+    paginate,
+    retention_days,
+)
+
+if TYPE_CHECKING:
+    from ..context import RequestContext
+    from .model import Backup
+    from .service import CloudHsmService
+
+__all__ = ["OPERATIONS", "SUPPORTED_HSM_TYPES"]
+
+SUPPORTED_HSM_TYPES = ("hsm1.medium", "hsm2m.medium")
+FIPS_ONLY_HSM_TYPES = frozenset({"hsm1.medium"})
+
+_SETTLED = frozenset({ClusterState.UNINITIALIZED, ClusterState.INITIALIZED,
+                      ClusterState.ACTIVE, ClusterState.DEGRADED})
+_CLUSTER_FILTERS = frozenset({"clusterIds", "vpcIds", "states"})
+_CLUSTER_STATES = frozenset(v for k, v in vars(ClusterState).items() if k.isupper())
+
+
+# -- clusters ------------------------------------------------------------------------------
+
+CREATE_CLUSTER = Operation("CreateCluster", backup_states=frozenset({BackupState.READY}))
+
+
+@CREATE_CLUSTER.handles
+def create_cluster(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+    hsm_type = _check_hsm_type(p["HsmType"])
+    subnets = service.network.cluster_subnets(p["SubnetIds"])
+    retention = retention_days(p.get("BackupRetentionPolicy"),
+                               service.settings.backup_retention_days)
+    tags = new_tags(p.get("TagList"))
+    source = None
+    if "SourceBackupId" in p:
+        source = _source_backup(service, p["SourceBackupId"])
+    mode = p.get("Mode") or (source.mode if source else "FIPS")
+    if mode != "FIPS" and hsm_type in FIPS_ONLY_HSM_TYPES:
+        raise ServiceError(INVALID, f"HsmType {hsm_type} supports only FIPS mode.")
+    cluster = service.lifecycle.new_cluster(
+        hsm_type, mode, subnets, network_type=p.get("NetworkType", "IPV4"),
+        retention_days=retention, tags=tags, now=context.now(),
+    )
+    event = "created"
+    if source is not None:
+        event = "restored"
+        cluster.source_backup_id = source.backup_id
+        cluster.source_snapshot = source.snapshot
+        cluster.cluster_certificate = source.cluster_certificate
+        cluster.trust_anchor = source.trust_anchor
+    service.lifecycle.after(service.settings.create_cluster_delay, cluster, event)
+    return {"Cluster": cluster.describe()}
+
+
+def _source_backup(service: CloudHsmService, reference: str) -> Backup:
+    """``SourceBackupId``: a backup ID, or the ARN of a backup of this account and Region."""
+    backup_id = reference
+    if reference.startswith("arn:"):
+        match = ARN.fullmatch(reference)
+        if match is None or match["kind"] != "backup":
+            raise ServiceError(INVALID, f"{reference} is not a backup ARN.")
+        if match["account"] != service.account_id:
+            raise ServiceError(NOT_FOUND, f"Backup {reference} not found.")
+        if match["region"] != service.region:
+            raise ServiceError(
+                INVALID, f"Backup {reference} is in another Region; copy it to "
+                         f"{service.region} with CopyBackupToRegion first.",
+            )
+        backup_id = match["id"]
+    backup = find_backup(service.backups, backup_id)
+    CREATE_CLUSTER.check_backup(backup)
+    return backup
+
+
+DESCRIBE_CLUSTERS = Operation("DescribeClusters")
+
+
+@DESCRIBE_CLUSTERS.handles
+def describe_clusters(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+    given = filters(p.get("Filters"), _CLUSTER_FILTERS)
+    states = given.get("states")
+    if states is not None:
+        check_values("states", states, _CLUSTER_STATES)
+    ids, vpcs = given.get("clusterIds"), given.get("vpcIds")
+    clusters = [
+        c for c in service.clusters.values()
+        if (ids is None or c.cluster_id in ids)
+        and (vpcs is None or c.vpc_id in vpcs)
+        and (states is None or c.state in states)
+    ]
+    page, result = paginate(clusters, p)
+    result["Clusters"] = [c.describe() for c in page]
+    return result
+
+
+INITIALIZE_CLUSTER = Operation(
+    "InitializeCluster", cluster_event="initialize",
+    cluster_refusal="Cluster {cluster} is in state {state}; only an UNINITIALIZED cluster can "
+                    "be initialized.",
+)
+
+
+@INITIALIZE_CLUSTER.handles
+def initialize_cluster(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+    cluster = find_cluster(service.clusters, p["ClusterId"])
+    INITIALIZE_CLUSTER.check_cluster(cluster)
+    if cluster.csr_common_name is None:
+        raise ServiceError(
+            INVALID, f"Cluster {cluster.cluster_id} has no cluster CSR yet: create an HSM first."
+        )
+    problem = certificates.check_initialization(p["SignedCert"], p["TrustAnchor"])
+    if problem is not None:
+        raise ServiceError(INVALID, problem)
+    cluster.cluster_certificate = p["SignedCert"]
+    cluster.trust_anchor = p["TrustAnchor"]
+    cluster.transition("initialize")
+    service.lifecycle.after(service.settings.initialize_cluster_delay, cluster, "initialized")
+    described = cluster.describe()
+    return {"State": described["State"], "StateMessage": described["StateMessage"]}
+
+
+MODIFY_CLUSTER = Operation(
+    "ModifyCluster", cluster_states=_SETTLED,
+    cluster_refusal="Cluster {cluster} cannot be modified in state {state}.",
+)
+
+
+@MODIFY_CLUSTER.handles
+def modify_cluster(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+    cluster = find_cluster(service.clusters, p["ClusterId"])
+    hsm_type = p.get("HsmType")
+    policy = p.get("BackupRetentionPolicy")
+    if hsm_type is None and policy is None:
+        raise ServiceError(INVALID, "Specify HsmType or BackupRetentionPolicy.")
+    MODIFY_CLUSTER.check_cluster(cluster)
+    retention = None
+    if policy is not None:
+        retention = retention_days(policy, service.settings.backup_retention_days)
+    event = None
+    if hsm_type is not None and hsm_type != cluster.hsm_type:
+        event = _hsm_type_change(cluster, _check_hsm_type(hsm_type), context.now())
+    if retention is not None:
+        cluster.backup_retention_days = retention
+        service.catalog.apply_retention()
+    if event is not None:
+        cluster.transition(event)
+        done = "modified" if event == "modify" else "rolled_back"
+        service.lifecycle.after(service.settings.modify_cluster_delay, cluster, done,
+                                hsm_type=hsm_type)
+    return {"Cluster": cluster.describe()}
+
+
+def _hsm_type_change(cluster: Cluster, hsm_type: str, now: float) -> str:
+    """The cluster event a change of HSM type starts (``modify`` or ``rollback``), or a refusal."""
+    if cluster.hsm_type == "hsm1.medium" and hsm_type == "hsm2m.medium":
+        event = "modify"
+    elif (
+        hsm_type == cluster.previous_hsm_type
+        and cluster.hsm_type_rollback_expiration is not None
+        and now < cluster.hsm_type_rollback_expiration
+    ):
+        event = "rollback"
+    else:
+        raise ServiceError(
+            INVALID, f"Cannot change the HSM type of cluster {cluster.cluster_id} from "
+                     f"{cluster.hsm_type} to {hsm_type}.",
+        )
+    if not cluster.can(event):
+        raise ServiceError(
+            INVALID, f"Cluster {cluster.cluster_id} must be ACTIVE to change its HSM type."
+        )
+    return event
+
+
+DELETE_CLUSTER = Operation(
+    "DeleteCluster", cluster_event="delete",
+    cluster_refusal="Cluster {cluster} cannot be deleted in state {state}.",
+)
+
+
+@DELETE_CLUSTER.handles
+def delete_cluster(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+    cluster = find_cluster(service.clusters, p["ClusterId"])
+    if cluster.hsms:
+        raise ServiceError(
+            INVALID,
+            f"Cluster {cluster.cluster_id} still has {len(cluster.hsms)} HSM(s); "
+            f"delete all HSMs before deleting the cluster.",
+        )
+    DELETE_CLUSTER.check_cluster(cluster)
+    cluster.transition("delete")
+    service.lifecycle.after(service.settings.delete_cluster_delay, cluster, "deleted")
+    return {"Cluster": cluster.describe()}
+
+
+# -- HSMs ------------------------------------------------------------------------------------
+
+CREATE_HSM = Operation(
+    "CreateHsm", cluster_states=_SETTLED,
+    cluster_refusal="Cannot create an HSM in cluster {cluster} in state {state}.",
+)
+
+
+@CREATE_HSM.handles
+def create_hsm(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+    cluster = find_cluster(service.clusters, p["ClusterId"])
+    CREATE_HSM.check_cluster(cluster)
+    zone = p["AvailabilityZone"]
+    subnet_id = cluster.subnet_mapping.get(zone)
+    if subnet_id is None:
+        raise ServiceError(
+            INVALID,
+            f"Cluster {cluster.cluster_id} has no subnet in Availability Zone {zone}; "
+            f"its zones are {', '.join(sorted(cluster.subnet_mapping))}.",
+        )
+    limit = service.settings.max_hsms_per_cluster
+    if len(cluster.hsms) >= limit:
+        raise ServiceError(INVALID, f"A cluster can have at most {limit} HSMs.")
+    subnet = service.network.subnets[subnet_id]
+    hsm = service.lifecycle.new_hsm(cluster, subnet, p.get("IpAddress"))
+    service.lifecycle.after_hsm(service.settings.create_hsm_delay, cluster, hsm, "created")
+    return {"Hsm": hsm.describe()}
+
+
+DELETE_HSM = Operation(
+    "DeleteHsm", cluster_states=_SETTLED,
+    cluster_refusal="Cannot delete an HSM of cluster {cluster} in state {state}.",
+)
+_HSM_IDENTIFIERS = {"HsmId": "hsm_id", "EniId": "eni_id", "EniIp": "eni_ip"}
+
+
+@DELETE_HSM.handles
+def delete_hsm(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+    cluster = find_cluster(service.clusters, p["ClusterId"])
+    given = [name for name in _HSM_IDENTIFIERS if name in p]
+    if len(given) != 1:
+        raise ServiceError(INVALID, "Specify exactly one of HsmId, EniId and EniIp.")
+    member = given[0]
+    attribute = _HSM_IDENTIFIERS[member]
+    hsm = next((h for h in cluster.hsms.values() if getattr(h, attribute) == p[member]), None)
+    if hsm is None:
+        raise ServiceError(
+            NOT_FOUND, f"No HSM with {member} {p[member]} in cluster {cluster.cluster_id}."
+        )
+    DELETE_HSM.check_cluster(cluster)
+    if not hsm.can("delete"):
+        raise ServiceError(INVALID, f"HSM {hsm.hsm_id} cannot be deleted in state {hsm.state}.")
+    if cluster.state == ClusterState.ACTIVE and cluster.active_hsms():
+        service.catalog.take(cluster)  # removing an HSM from an active cluster
+    hsm.transition("delete")
+    service.lifecycle.after_hsm(service.settings.delete_hsm_delay, cluster, hsm, "deleted")
+    return {"HsmId": hsm.hsm_id}
+
+
+def _check_hsm_type(hsm_type: str) -> str:
+    if hsm_type not in SUPPORTED_HSM_TYPES:
+        raise ServiceError(
+            INVALID, f"HsmType {hsm_type} is not supported; use one of "
+                     f"{', '.join(SUPPORTED_HSM_TYPES)}.",
+        )
+    return hsm_type
+
+
+OPERATIONS = (CREATE_CLUSTER, DESCRIBE_CLUSTERS, INITIALIZE_CLUSTER, MODIFY_CLUSTER,
+              DELETE_CLUSTER, CREATE_HSM, DELETE_HSM)
+"""The cluster and HSM operations this module declares."""

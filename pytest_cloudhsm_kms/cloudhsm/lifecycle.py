@@ -1,0 +1,210 @@
+"""Clusters and HSMs of one account and Region: making them, and ending their in-progress states.
+
+Every state change AWS makes asynchronously is scheduled on the virtual
+clock: the response of CreateCluster, CreateHsm, InitializeCluster,
+ModifyCluster (HsmType), DeleteHsm and DeleteCluster shows the in-progress
+state, and the change completes after the matching ``Settings`` delay (0.0 by
+default: by the very next request, because the environment runs due timers
+before each request). A scheduled change does nothing if something else
+changed the cluster or HSM meanwhile, so :meth:`Lifecycle.finish` may end an
+in-progress state at once (the scenario builders do) and the timer then finds
+nothing to do.
+
+**Choices where AWS documents nothing** (``docs/aws-behaviour.md §6.2``, §6.6):
+
+* A cluster made from a backup goes ``CREATE_IN_PROGRESS -> ACTIVE`` with no
+  HSM (the Terraform provider waits for ACTIVE right after CreateCluster when
+  a source backup is given); its first HSM is restored from the backup.
+* An HSM that becomes ACTIVE while no other HSM of its cluster is ACTIVE is
+  restored from the cluster's latest READY backup (or the backup the cluster
+  was made from): key objects made after that backup are missing. The first
+  ACTIVE HSM of an UNINITIALIZED cluster makes its cluster CSR.
+* DELETED clusters stay visible in DescribeClusters for
+  ``Settings.deleted_cluster_visible`` (one virtual hour by default).
+* After an HSM type change, the cluster can roll back for 7 days.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from ..clock import VirtualClock
+from ..entropy import Entropy
+from ..settings import Settings
+from . import certificates
+from .backups import ID_ALPHABET, BackupCatalog
+from .model import Cluster, ClusterState, Hsm, HsmState, Subnet
+from .network import HEX, Network
+
+__all__ = ["ROLLBACK_WINDOW_DAYS", "Lifecycle"]
+
+ROLLBACK_WINDOW_DAYS = 7
+"""How long after an HSM type change the cluster can go back (``HsmTypeRollbackExpiration``)."""
+
+_DAY = 86_400.0
+
+
+class Lifecycle:
+    """The clusters of one account and Region, and the timers that end their in-progress states."""
+
+    def __init__(
+        self,
+        clock: VirtualClock,
+        entropy: Entropy,
+        settings: Settings,
+        network: Network,
+        catalog: BackupCatalog,
+    ) -> None:
+        self.clock = clock
+        self.entropy = entropy
+        self.settings = settings
+        self.network = network
+        self.catalog = catalog
+        self.clusters: dict[str, Cluster] = catalog.clusters
+        self._handles = itertools.count(262_145)  # key handles, unique in the Region
+
+    # -- making things --------------------------------------------------------------
+
+    def new_cluster(
+        self,
+        hsm_type: str,
+        mode: str,
+        subnets: list[Subnet],
+        *,
+        network_type: str,
+        retention_days: int,
+        tags: dict[str, str],
+        now: float,
+    ) -> Cluster:
+        """A cluster in ``CREATE_IN_PROGRESS`` (nothing scheduled yet)."""
+        cluster = Cluster(
+            cluster_id="cluster-" + self.entropy.token(ID_ALPHABET, 11),
+            hsm_type=hsm_type,
+            mode=mode,
+            network_type=network_type,
+            subnet_mapping={s.availability_zone: s.subnet_id for s in subnets},
+            vpc_id=subnets[0].vpc_id,
+            security_group="sg-" + self.entropy.token(HEX, 17),
+            create_timestamp=now,
+            entropy=self.entropy,
+            handles=self._handles,
+            backup_retention_days=retention_days,
+            tags=tags,
+        )
+        self.clusters[cluster.cluster_id] = cluster
+        return cluster
+
+    def new_hsm(self, cluster: Cluster, subnet: Subnet, ip: str | None) -> Hsm:
+        """An HSM in ``CREATE_IN_PROGRESS`` with an ENI in ``subnet`` (nothing scheduled yet)."""
+        taken = {
+            hsm.eni_ip for other in self.clusters.values() for hsm in other.hsms.values()
+            if hsm.subnet_id == subnet.subnet_id
+        }
+        eni_ip = self.network.eni_ip(subnet, ip, taken)
+        ipv6 = None
+        if cluster.network_type == "DUALSTACK":
+            ipv6 = self.network.eni_ip_v6(subnet, eni_ip)
+        hsm = Hsm(
+            hsm_id="hsm-" + self.entropy.token(ID_ALPHABET, 11),
+            cluster_id=cluster.cluster_id,
+            availability_zone=subnet.availability_zone,
+            subnet_id=subnet.subnet_id,
+            eni_id="eni-" + self.entropy.token(HEX, 17),
+            eni_ip=eni_ip,
+            hsm_type=cluster.hsm_type,
+            eni_ip_v6=ipv6,
+        )
+        cluster.hsms[hsm.hsm_id] = hsm
+        return hsm
+
+    def replace_hsm(self, cluster: Cluster, old: Hsm) -> Hsm:
+        """AWS replaces a failed HSM: same zone, subnet, ENI and IP; a new ID; ACTIVE at once."""
+        del cluster.hsms[old.hsm_id]
+        old.state = HsmState.DELETED
+        new = Hsm(
+            hsm_id="hsm-" + self.entropy.token(ID_ALPHABET, 11),
+            cluster_id=cluster.cluster_id,
+            availability_zone=old.availability_zone,
+            subnet_id=old.subnet_id,
+            eni_id=old.eni_id,
+            eni_ip=old.eni_ip,
+            hsm_type=old.hsm_type,
+            eni_ip_v6=old.eni_ip_v6,
+        )
+        cluster.hsms[new.hsm_id] = new
+        self._hsm_created(cluster, new)
+        return new
+
+    # -- cluster changes --------------------------------------------------------------
+
+    def after(self, delay: float, cluster: Cluster, event: str, **details: Any) -> None:
+        """Schedule the cluster ``event`` that ends the in-progress state it is in now."""
+        expected, due = cluster.state, self.clock.now() + delay
+        self.clock.call_at(due, lambda: self._complete(cluster, expected, event, due, details))
+
+    def finish(self, cluster: Cluster, event: str, **details: Any) -> None:
+        """End the cluster's in-progress state now with ``event`` (its timer then does nothing)."""
+        self._complete(cluster, cluster.state, event, self.clock.now(), details)
+
+    def _complete(
+        self, cluster: Cluster, expected: str, event: str, due: float, details: dict[str, Any]
+    ) -> None:
+        if cluster.state != expected or not cluster.transition(event):
+            return  # something else changed the cluster meanwhile
+        if event == "restored":
+            self.catalog.start_schedule()
+        elif event == "deleted":
+            when = due + self.settings.deleted_cluster_visible
+            self.clock.call_at(when, lambda: self._forget(cluster))
+        elif event in ("modified", "rolled_back"):
+            new_type = details["hsm_type"]
+            if event == "modified":
+                cluster.previous_hsm_type = cluster.hsm_type
+                cluster.hsm_type_rollback_expiration = due + ROLLBACK_WINDOW_DAYS * _DAY
+            else:
+                cluster.previous_hsm_type = None
+                cluster.hsm_type_rollback_expiration = None
+            cluster.hsm_type = new_type
+            for hsm in cluster.hsms.values():
+                hsm.hsm_type = new_type
+
+    def _forget(self, cluster: Cluster) -> None:
+        current = self.clusters.get(cluster.cluster_id)
+        if current is cluster and cluster.state == ClusterState.DELETED:
+            del self.clusters[cluster.cluster_id]
+
+    # -- HSM changes ------------------------------------------------------------------
+
+    def after_hsm(self, delay: float, cluster: Cluster, hsm: Hsm, event: str) -> None:
+        """Schedule the HSM ``event`` (``created``, ``deleted``) that ends its in-progress state."""
+        expected = hsm.state
+        self.clock.call_later(delay, lambda: self._complete_hsm(cluster, hsm, expected, event))
+
+    def finish_hsm(self, cluster: Cluster, hsm: Hsm, event: str) -> None:
+        """End the HSM's in-progress state now with ``event`` (its timer then does nothing)."""
+        self._complete_hsm(cluster, hsm, hsm.state, event)
+
+    def _complete_hsm(self, cluster: Cluster, hsm: Hsm, expected: str, event: str) -> None:
+        if hsm.state != expected or cluster.hsms.get(hsm.hsm_id) is not hsm:
+            return
+        if event == "created":
+            self._hsm_created(cluster, hsm)
+        elif event == "deleted":
+            hsm.transition(event)
+            del cluster.hsms[hsm.hsm_id]
+
+    def _hsm_created(self, cluster: Cluster, hsm: Hsm) -> None:
+        """A new HSM is ACTIVE: cloned from an ACTIVE HSM, or restored from the latest backup."""
+        alone = not cluster.active_hsms()
+        hsm.transition("created")
+        if alone:
+            snapshot = self.catalog.restore_point(cluster)
+            if snapshot is not None:
+                snapshot.restore_into(cluster.keys, cluster.users)
+        if cluster.hardware_certificates is None:
+            cluster.hardware_certificates = certificates.hardware_certificates()
+        if cluster.state == ClusterState.UNINITIALIZED and cluster.csr_common_name is None:
+            cluster.csr_common_name = cluster.cluster_id
+        if cluster.state == ClusterState.ACTIVE:
+            self.catalog.take(cluster)  # adding an HSM to an active cluster

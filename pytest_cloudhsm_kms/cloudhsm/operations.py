@@ -1,0 +1,224 @@
+"""How a CloudHSM v2 operation is declared, and the request checks operations share.
+
+Each operation is one :class:`Operation`, declared next to its handler in its
+family's module (``cluster_operations``, ``backup_operations``,
+``resource_operations``), with the facts the fake follows: the cluster states
+it runs in (given directly, or as the event of the cluster state table it
+starts) and the backup states it accepts, each with AWS's refusal. The
+service's dispatch table is made from those modules' ``OPERATIONS`` tuples.
+
+A handler is ``handler(service, params, context)``: the
+:class:`~pytest_cloudhsm_kms.cloudhsm.service.CloudHsmService` of the account
+and Region, the request members as botocore sends them, and the explicit
+:class:`~pytest_cloudhsm_kms.context.RequestContext`. It returns the members
+of the output shape or raises :class:`~pytest_cloudhsm_kms.errors.ServiceError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ServiceError
+from .model import CLUSTER_TRANSITIONS, Backup, Cluster, ClusterState
+
+if TYPE_CHECKING:
+    from ..context import RequestContext
+    from .service import CloudHsmService
+
+__all__ = [
+    "ARN",
+    "INVALID",
+    "NOT_FOUND",
+    "Operation",
+    "Params",
+    "Result",
+    "check_values",
+    "filters",
+    "find_backup",
+    "find_cluster",
+    "new_tags",
+    "paginate",
+]
+
+Params = dict[str, Any]
+Result = dict[str, Any]
+Handler = Callable[["CloudHsmService", Params, "RequestContext"], Result]
+
+INVALID = "CloudHsmInvalidRequestException"
+NOT_FOUND = "CloudHsmResourceNotFoundException"
+TAG_ERROR = "CloudHsmTagException"
+
+ARN = re.compile(
+    r"arn:aws(?:-us-gov)?:cloudhsm:(?P<region>[^:]+):(?P<account>\d{12}):"
+    r"(?P<kind>backup|cluster|hsm)/(?P<id>[A-Za-z0-9-]+)"
+)
+"""A CloudHSM ARN: ``arn:aws:cloudhsm:<region>:<account>:<backup|cluster|hsm>/<id>``."""
+
+MAX_TAGS = 50
+"""Tags per resource, a fixed AWS limit (``docs/aws-behaviour.md §6.4``: TagList 1-50)."""
+MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 7, 379
+"""The bounds of ``BackupRetentionPolicy`` (``docs/aws-behaviour.md §6.6``), fixed by AWS."""
+
+
+@dataclass(eq=False)
+class Operation:
+    """One CloudHSM v2 operation: its name, its handler and the states it accepts.
+
+    ``cluster_event``: the event of ``CLUSTER_TRANSITIONS`` the operation
+    starts; the cluster states it runs in are those with that event.
+    ``cluster_states``: the states, for an operation that changes no cluster
+    state. ``cluster_refusal`` is the message when the cluster is in another
+    state (``{cluster}`` and ``{state}`` are filled in). ``backup_states``:
+    the states of the backup it acts on.
+    """
+
+    name: str
+    cluster_event: str | None = None
+    cluster_states: frozenset[str] = frozenset()
+    cluster_refusal: str = ""
+    backup_states: frozenset[str] = frozenset()
+    handler: Handler = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.cluster_event is not None:
+            self.cluster_states = frozenset(
+                state for state, event in CLUSTER_TRANSITIONS if event == self.cluster_event
+            )
+
+    def handles(self, handler: Handler) -> Handler:
+        """Decorator: ``handler`` serves this operation."""
+        self.handler = handler
+        return handler
+
+    def check_cluster(self, cluster: Cluster) -> None:
+        """Refuse a cluster in a state the operation does not run in."""
+        if cluster.state not in self.cluster_states:
+            raise ServiceError(
+                INVALID, self.cluster_refusal.format(cluster=cluster.cluster_id,
+                                                     state=cluster.state),
+            )
+
+    def check_backup(self, backup: Backup) -> None:
+        """Refuse a backup in a state the operation does not accept."""
+        if backup.state not in self.backup_states:
+            allowed = " or ".join(sorted(self.backup_states))
+            raise ServiceError(
+                INVALID, f"Backup {backup.backup_id} is in state {backup.state}; {self.name} "
+                         f"needs a backup in state {allowed}.",
+            )
+
+
+# -- lookups -------------------------------------------------------------------------------
+
+
+def find_cluster(clusters: dict[str, Cluster], cluster_id: str) -> Cluster:
+    """A cluster by ID; a DELETED one (still listed by DescribeClusters) is not found."""
+    cluster = clusters.get(cluster_id)
+    if cluster is None or cluster.state == ClusterState.DELETED:
+        raise ServiceError(NOT_FOUND, f"Cluster {cluster_id} not found.")
+    return cluster
+
+
+def find_backup(backups: dict[str, Backup], backup_id: str) -> Backup:
+    """A backup by ID, in any state."""
+    backup = backups.get(backup_id)
+    if backup is None:
+        raise ServiceError(NOT_FOUND, f"Backup {backup_id} not found.")
+    return backup
+
+
+# -- request members -----------------------------------------------------------------------
+
+
+def retention_days(policy: dict[str, str] | None, default: int) -> int:
+    """The days of a ``BackupRetentionPolicy`` (``default`` without one)."""
+    if policy is None:
+        return default
+    if policy.get("Type") != "DAYS" or "Value" not in policy:
+        raise ServiceError(INVALID, "BackupRetentionPolicy needs Type DAYS and a Value in days.")
+    value = policy["Value"]
+    days = int(value) if value.isdigit() else -1  # the codec has checked [0-9]+ already
+    if not MIN_RETENTION_DAYS <= days <= MAX_RETENTION_DAYS:
+        raise ServiceError(
+            INVALID, f"BackupRetentionPolicy Value must be {MIN_RETENTION_DAYS} to "
+                     f"{MAX_RETENTION_DAYS} days, not {policy['Value']}.",
+        )
+    return days
+
+
+def check_tag_key(key: str) -> None:
+    """Refuse the reserved ``aws:`` prefix."""
+    if key.lower().startswith("aws:"):
+        raise ServiceError(TAG_ERROR, f"Tag key {key} uses the reserved prefix aws:.")
+
+
+def new_tags(entries: list[dict[str, str]] | None) -> dict[str, str]:
+    """A ``TagList`` as a dict; reserved or repeated keys are refused."""
+    tags: dict[str, str] = {}
+    for tag in entries or ():
+        key = tag["Key"]
+        check_tag_key(key)
+        if key in tags:
+            raise ServiceError(TAG_ERROR, f"Tag key {key} appears more than once.")
+        tags[key] = tag["Value"]
+    return tags
+
+
+def check_policy(policy: str) -> None:
+    """Refuse a resource policy that is not a JSON policy document."""
+    try:
+        document = json.loads(policy)
+    except ValueError:
+        document = None
+    if not isinstance(document, dict) or "Statement" not in document:
+        raise ServiceError(INVALID, "Policy is not a valid JSON policy document.")
+
+
+def filters(given: dict[str, list[str]] | None, allowed: frozenset[str]) -> dict[str, list[str]]:
+    """The ``Filters`` of a Describe call, refusing unknown filter names."""
+    given = given or {}
+    unknown = sorted(set(given) - allowed)
+    if unknown:
+        raise ServiceError(
+            INVALID,
+            f"Invalid filter {unknown[0]}; valid filters are {', '.join(sorted(allowed))}.",
+        )
+    return given
+
+
+def check_values(name: str, values: list[str], allowed: frozenset[str]) -> None:
+    """Refuse a filter value outside ``allowed``."""
+    for value in values:
+        if value not in allowed:
+            raise ServiceError(
+                INVALID, f"Invalid value {value} for filter {name}; valid values are "
+                         f"{', '.join(sorted(allowed))}.",
+            )
+
+
+def paginate(items: list[Any], p: Params) -> tuple[list[Any], Result]:
+    """One page of ``items`` from ``NextToken`` (an opaque offset), and the next token.
+
+    Without ``MaxResults`` everything is one page.
+    """
+    start = 0
+    token = p.get("NextToken")
+    if token is not None:
+        try:
+            start = int(base64.b64decode(token, validate=True).decode("ascii"))
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            start = -1
+        if start < 0:
+            raise ServiceError(INVALID, "The NextToken is not valid.")
+    limit = p.get("MaxResults")
+    end = len(items) if limit is None else start + limit
+    result: Result = {}
+    if end < len(items):
+        result["NextToken"] = base64.b64encode(str(end).encode()).decode("ascii")
+    return items[start:end], result

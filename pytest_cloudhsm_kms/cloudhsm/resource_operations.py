@@ -1,0 +1,144 @@
+"""CloudHSM v2 operations on any resource: tags (TagResource, UntagResource, ListTags) and
+resource policies (Get/Put/DeleteResourcePolicy).
+
+**Choices where AWS documents nothing:** a resource ID starting ``backup-``
+names a backup, any other a cluster; resource policies can be set on backups
+only; ListTags of an untagged resource gives ``TagList: []`` (the model's
+minimum is 1) and everything in one page when ``MaxResults`` is absent.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..errors import ServiceError
+from .model import Backup, tag_list
+from .operations import (
+    ARN,
+    INVALID,
+    MAX_TAGS,
+    NOT_FOUND,
+    Operation,
+    Params,
+    Result,
+    check_policy,
+    check_tag_key,
+    find_backup,
+    find_cluster,
+    new_tags,
+    paginate,
+)
+
+if TYPE_CHECKING:
+    from ..context import RequestContext
+    from .service import CloudHsmService
+
+__all__ = ["OPERATIONS"]
+
+
+def _tags_of(service: CloudHsmService, resource_id: str) -> dict[str, str]:
+    if resource_id.startswith("backup-"):
+        return find_backup(service.backups, resource_id).tags
+    return find_cluster(service.clusters, resource_id).tags
+
+
+# -- tags ------------------------------------------------------------------------------------
+
+TAG_RESOURCE = Operation("TagResource")
+
+
+@TAG_RESOURCE.handles
+def tag_resource(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+    tags = _tags_of(service, p["ResourceId"])
+    new = new_tags(p["TagList"])
+    count = len(set(tags) | set(new))
+    if count > MAX_TAGS:
+        raise ServiceError(
+            "CloudHsmResourceLimitExceededException",
+            f"A resource can have at most {MAX_TAGS} tags; {p['ResourceId']} would have {count}.",
+        )
+    tags.update(new)
+    return {}
+
+
+UNTAG_RESOURCE = Operation("UntagResource")
+
+
+@UNTAG_RESOURCE.handles
+def untag_resource(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+    tags = _tags_of(service, p["ResourceId"])
+    for key in p["TagKeyList"]:
+        check_tag_key(key)
+    for key in p["TagKeyList"]:
+        tags.pop(key, None)
+    return {}
+
+
+LIST_TAGS = Operation("ListTags")
+
+
+@LIST_TAGS.handles
+def list_tags(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+    tags = _tags_of(service, p["ResourceId"])
+    page, result = paginate(tag_list(tags), p)
+    result["TagList"] = page
+    return result
+
+
+# -- resource policies -------------------------------------------------------------------------
+
+
+def _policy_backup(service: CloudHsmService, arn: str | None) -> Backup:
+    if arn is None:
+        raise ServiceError(INVALID, "ResourceArn is required.")
+    match = ARN.fullmatch(arn)
+    if match is None:
+        raise ServiceError(INVALID, f"{arn} is not a CloudHSM ARN.")
+    if match["account"] != service.account_id or match["region"] != service.region:
+        raise ServiceError(NOT_FOUND, f"Resource {arn} not found.")
+    if match["kind"] != "backup":
+        raise ServiceError(INVALID, "Resource policies can only be attached to backups.")
+    return find_backup(service.backups, match["id"])
+
+
+GET_RESOURCE_POLICY = Operation("GetResourcePolicy")
+
+
+@GET_RESOURCE_POLICY.handles
+def get_resource_policy(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+    backup = _policy_backup(service, p.get("ResourceArn"))
+    return {} if backup.resource_policy is None else {"Policy": backup.resource_policy}
+
+
+PUT_RESOURCE_POLICY = Operation("PutResourcePolicy")
+
+
+@PUT_RESOURCE_POLICY.handles
+def put_resource_policy(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+    backup = _policy_backup(service, p.get("ResourceArn"))
+    policy = p.get("Policy")
+    if policy is None:
+        raise ServiceError(INVALID, "Policy is required.")
+    check_policy(policy)
+    backup.resource_policy = policy
+    return {"ResourceArn": backup.backup_arn, "Policy": policy}
+
+
+DELETE_RESOURCE_POLICY = Operation("DeleteResourcePolicy")
+
+
+@DELETE_RESOURCE_POLICY.handles
+def delete_resource_policy(
+    service: CloudHsmService, p: Params, context: RequestContext
+) -> Result:
+    backup = _policy_backup(service, p.get("ResourceArn"))
+    result: Result = {"ResourceArn": backup.backup_arn}
+    if backup.resource_policy is not None:
+        result["Policy"] = backup.resource_policy
+    backup.resource_policy = None
+    return result
+
+
+OPERATIONS = (TAG_RESOURCE, UNTAG_RESOURCE, LIST_TAGS, GET_RESOURCE_POLICY,
+              PUT_RESOURCE_POLICY, DELETE_RESOURCE_POLICY)
+"""The tag and resource policy operations this module declares."""
