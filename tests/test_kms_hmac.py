@@ -18,7 +18,8 @@ SIZES = {"HMAC_224": 28, "HMAC_256": 32, "HMAC_384": 48, "HMAC_512": 64}
 
 
 @pytest.fixture
-def key(kms_client: Any) -> dict[str, Any]:
+def hmac_key(kms_client: Any) -> dict[str, Any]:
+    """A new ``HMAC_256`` key for ``GENERATE_VERIFY_MAC``."""
     return new_key(kms_client, KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
 
 
@@ -60,42 +61,45 @@ def test_generate_mac_answers_a_mac_of_the_hash_length_that_verify_mac_accepts(
 
 
 def test_a_mac_is_deterministic_and_differs_per_message_and_key(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, hmac_key: dict[str, Any]
 ) -> None:
     other = new_key(kms_client, KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
 
-    assert mac(kms_client, key["KeyId"]) == mac(kms_client, key["KeyId"])
-    assert mac(kms_client, key["KeyId"]) != mac(kms_client, key["KeyId"], b"other")
-    assert mac(kms_client, key["KeyId"]) != mac(kms_client, other["KeyId"])
+    assert mac(kms_client, hmac_key["KeyId"]) == mac(kms_client, hmac_key["KeyId"])
+    assert mac(kms_client, hmac_key["KeyId"]) != mac(kms_client, hmac_key["KeyId"], b"other")
+    assert mac(kms_client, hmac_key["KeyId"]) != mac(kms_client, other["KeyId"])
 
 
 def test_a_mac_that_does_not_verify_is_an_invalid_mac_not_a_false_answer(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, hmac_key: dict[str, Any]
 ) -> None:
-    value = mac(kms_client, key["KeyId"])
+    value = mac(kms_client, hmac_key["KeyId"])
 
-    fails(kms_client, "VerifyMac", "KMSInvalidMacException", KeyId=key["KeyId"],
+    fails(kms_client, "VerifyMac", "KMSInvalidMacException", KeyId=hmac_key["KeyId"],
           Message=b"tampered", MacAlgorithm="HMAC_SHA_256", Mac=value)
-    fails(kms_client, "VerifyMac", "KMSInvalidMacException", KeyId=key["KeyId"],
+    fails(kms_client, "VerifyMac", "KMSInvalidMacException", KeyId=hmac_key["KeyId"],
           Message=b"message", MacAlgorithm="HMAC_SHA_256", Mac=value[:-1])
 
 
-def test_the_mac_algorithm_must_match_the_key_spec(kms_client: Any, key: dict[str, Any]) -> None:
-    fails(kms_client, "GenerateMac", "InvalidKeyUsageException", KeyId=key["KeyId"],
+def test_the_mac_algorithm_must_match_the_key_spec(
+    kms_client: Any, hmac_key: dict[str, Any],
+) -> None:
+    fails(kms_client, "GenerateMac", "InvalidKeyUsageException", KeyId=hmac_key["KeyId"],
           Message=b"m", MacAlgorithm="HMAC_SHA_512")
-    fails(kms_client, "VerifyMac", "InvalidKeyUsageException", KeyId=key["KeyId"],
+    fails(kms_client, "VerifyMac", "InvalidKeyUsageException", KeyId=hmac_key["KeyId"],
           Message=b"m", MacAlgorithm="HMAC_SHA_384", Mac=b"x" * 48)
 
 
 def test_hmac_keys_only_make_macs_and_other_keys_make_none(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, hmac_key: dict[str, Any]
 ) -> None:
     symmetric = new_key(kms_client)
 
     fails(kms_client, "GenerateMac", "InvalidKeyUsageException", KeyId=symmetric["KeyId"],
           Message=b"m", MacAlgorithm="HMAC_SHA_256")
-    fails(kms_client, "Encrypt", "InvalidKeyUsageException", KeyId=key["KeyId"], Plaintext=b"x")
-    fails(kms_client, "GenerateDataKey", "InvalidKeyUsageException", KeyId=key["KeyId"],
+    fails(kms_client, "Encrypt", "InvalidKeyUsageException", KeyId=hmac_key["KeyId"],
+          Plaintext=b"x")
+    fails(kms_client, "GenerateDataKey", "InvalidKeyUsageException", KeyId=hmac_key["KeyId"],
           KeySpec="AES_256")
     fails(kms_client, "CreateKey", "ValidationException", KeySpec="HMAC_256",
           KeyUsage="ENCRYPT_DECRYPT")
@@ -103,23 +107,23 @@ def test_hmac_keys_only_make_macs_and_other_keys_make_none(
 
 @pytest.mark.parametrize("operation", ["GenerateMac", "VerifyMac"])
 def test_a_disabled_or_deleting_hmac_key_makes_no_mac(
-    kms_client: Any, key: dict[str, Any], operation: str
+    kms_client: Any, hmac_key: dict[str, Any], operation: str
 ) -> None:
-    params = {"KeyId": key["KeyId"], "Message": b"m", "MacAlgorithm": "HMAC_SHA_256"}
+    params = {"KeyId": hmac_key["KeyId"], "Message": b"m", "MacAlgorithm": "HMAC_SHA_256"}
     if operation == "VerifyMac":
         params["Mac"] = b"x" * 32
-    kms_client.disable_key(KeyId=key["KeyId"])
+    kms_client.disable_key(KeyId=hmac_key["KeyId"])
     fails(kms_client, operation, "DisabledException", **params)
 
-    schedule_deletion(kms_client, key["KeyId"])
+    schedule_deletion(kms_client, hmac_key["KeyId"])
     fails(kms_client, operation, "KMSInvalidStateException", **params)
 
 
 def test_a_dry_run_mac_answers_dry_run_or_the_real_error(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, hmac_key: dict[str, Any]
 ) -> None:
-    value = mac(kms_client, key["KeyId"])
-    ok = {"KeyId": key["KeyId"], "Message": b"message", "MacAlgorithm": "HMAC_SHA_256"}
+    value = mac(kms_client, hmac_key["KeyId"])
+    ok = {"KeyId": hmac_key["KeyId"], "Message": b"message", "MacAlgorithm": "HMAC_SHA_256"}
 
     fails(kms_client, "GenerateMac", "DryRunOperationException", DryRun=True, **ok)
     fails(kms_client, "VerifyMac", "DryRunOperationException", DryRun=True, Mac=value, **ok)
@@ -128,22 +132,22 @@ def test_a_dry_run_mac_answers_dry_run_or_the_real_error(
 
 
 def test_mac_operations_check_the_key_and_grant_tokens(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, hmac_key: dict[str, Any]
 ) -> None:
     fails(kms_client, "GenerateMac", "NotFoundException", KeyId="alias/missing", Message=b"m",
           MacAlgorithm="HMAC_SHA_256")
-    fails(kms_client, "VerifyMac", "InvalidGrantTokenException", KeyId=key["KeyId"],
+    fails(kms_client, "VerifyMac", "InvalidGrantTokenException", KeyId=hmac_key["KeyId"],
           Message=b"m", MacAlgorithm="HMAC_SHA_256", Mac=b"x" * 32, GrantTokens=["bogus"])
-    kms_client.create_alias(AliasName="alias/mac", TargetKeyId=key["KeyId"])
-    assert mac(kms_client, "alias/mac") == mac(kms_client, key["KeyId"])
+    kms_client.create_alias(AliasName="alias/mac", TargetKeyId=hmac_key["KeyId"])
+    assert mac(kms_client, "alias/mac") == mac(kms_client, hmac_key["KeyId"])
 
 
 def test_a_message_over_4096_bytes_is_a_validation_error(
-    cloudhsm_kms: Any, key: dict[str, Any]
+    cloudhsm_kms: Any, hmac_key: dict[str, Any]
 ) -> None:
     client = cloudhsm_kms.client("kms", config=Config(parameter_validation=False))
 
-    fails(client, "GenerateMac", "ValidationException", KeyId=key["KeyId"],
+    fails(client, "GenerateMac", "ValidationException", KeyId=hmac_key["KeyId"],
           Message=b"m" * 4097, MacAlgorithm="HMAC_SHA_256")
 
 
