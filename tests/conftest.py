@@ -36,15 +36,15 @@ def _errors_are_in_the_model(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture
-def key(kms_client: Any) -> dict[str, Any]:
-    """A new symmetric key in the default key store (a file may define its own ``key``)."""
+def symmetric_key(kms_client: Any) -> dict[str, Any]:
+    """A new symmetric encryption key (``SYMMETRIC_DEFAULT``) in the default key store."""
     metadata: dict[str, Any] = kms_client.create_key()["KeyMetadata"]
     return metadata
 
 
 @pytest.fixture
-def other_key(kms_client: Any) -> dict[str, Any]:
-    """A second symmetric key in the default key store."""
+def other_symmetric_key(kms_client: Any) -> dict[str, Any]:
+    """A second symmetric encryption key in the default key store."""
     metadata: dict[str, Any] = kms_client.create_key()["KeyMetadata"]
     return metadata
 

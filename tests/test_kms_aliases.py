@@ -23,30 +23,31 @@ def aliases(kms_client: Any, **params: Any) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("target", ["KeyId", "Arn"])
 def test_create_alias_points_an_alias_at_a_key(
-    kms_client: Any, key: dict[str, Any], target: str
+    kms_client: Any, symmetric_key: dict[str, Any], target: str
 ) -> None:
-    call(kms_client, "CreateAlias", AliasName="alias/orders", TargetKeyId=key[target])
+    call(kms_client, "CreateAlias", AliasName="alias/orders", TargetKeyId=symmetric_key[target])
 
     (entry,) = aliases(kms_client)
     assert entry["AliasName"] == "alias/orders"
     assert entry["AliasArn"] == f"{ARN_PREFIX}alias/orders"
-    assert entry["TargetKeyId"] == key["KeyId"]
+    assert entry["TargetKeyId"] == symmetric_key["KeyId"]
     assert entry["CreationDate"] == entry["LastUpdatedDate"]
-    assert kms_client.describe_key(KeyId="alias/orders")["KeyMetadata"]["Arn"] == key["Arn"]
+    assert kms_client.describe_key(KeyId="alias/orders")["KeyMetadata"]["Arn"] == (
+        symmetric_key["Arn"])
 
 
-def test_a_key_may_have_several_aliases(kms_client: Any, key: dict[str, Any]) -> None:
-    kms_client.create_alias(AliasName="alias/a", TargetKeyId=key["KeyId"])
-    kms_client.create_alias(AliasName="alias/b", TargetKeyId=key["KeyId"])
+def test_a_key_may_have_several_aliases(kms_client: Any, symmetric_key: dict[str, Any]) -> None:
+    kms_client.create_alias(AliasName="alias/a", TargetKeyId=symmetric_key["KeyId"])
+    kms_client.create_alias(AliasName="alias/b", TargetKeyId=symmetric_key["KeyId"])
 
     assert [a["AliasName"] for a in aliases(kms_client)] == ["alias/a", "alias/b"]
 
 
-def test_an_alias_name_is_unique(kms_client: Any, key: dict[str, Any]) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+def test_an_alias_name_is_unique(kms_client: Any, symmetric_key: dict[str, Any]) -> None:
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
 
     with pytest.raises(kms_client.exceptions.AlreadyExistsException) as raised:
-        kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+        kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
 
     assert error_of(raised)[1] == (
         f"An alias with the name {ARN_PREFIX}alias/orders already exists"
@@ -55,17 +56,17 @@ def test_an_alias_name_is_unique(kms_client: Any, key: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("name", ["orders", "alias/", "alias/aws/orders", f"{ARN_PREFIX}alias/x"])
 def test_an_alias_name_starts_with_alias_and_not_alias_aws(
-    kms_client: Any, key: dict[str, Any], name: str
+    kms_client: Any, symmetric_key: dict[str, Any], name: str
 ) -> None:
     with pytest.raises(kms_client.exceptions.InvalidAliasNameException):
-        kms_client.create_alias(AliasName=name, TargetKeyId=key["KeyId"])
+        kms_client.create_alias(AliasName=name, TargetKeyId=symmetric_key["KeyId"])
 
 
 def test_an_alias_name_with_other_characters_is_a_validation_error(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
     with pytest.raises(ClientError) as raised:
-        kms_client.create_alias(AliasName="alias/orders!", TargetKeyId=key["KeyId"])
+        kms_client.create_alias(AliasName="alias/orders!", TargetKeyId=symmetric_key["KeyId"])
 
     assert error_of(raised) == (
         "ValidationException",
@@ -74,8 +75,8 @@ def test_an_alias_name_with_other_characters_is_a_validation_error(
     )
 
 
-def test_an_alias_cannot_point_at_an_alias(kms_client: Any, key: dict[str, Any]) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+def test_an_alias_cannot_point_at_an_alias(kms_client: Any, symmetric_key: dict[str, Any]) -> None:
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
 
     with pytest.raises(ClientError) as raised:
         kms_client.create_alias(AliasName="alias/other", TargetKeyId="alias/orders")
@@ -90,74 +91,83 @@ def test_an_alias_cannot_point_at_an_unknown_key(kms_client: Any) -> None:
         )
 
 
-def test_a_disabled_key_can_get_an_alias(kms_client: Any, key: dict[str, Any]) -> None:
-    kms_client.disable_key(KeyId=key["KeyId"])
+def test_a_disabled_key_can_get_an_alias(kms_client: Any, symmetric_key: dict[str, Any]) -> None:
+    kms_client.disable_key(KeyId=symmetric_key["KeyId"])
 
-    call(kms_client, "CreateAlias", AliasName="alias/orders", TargetKeyId=key["KeyId"])
+    call(kms_client, "CreateAlias", AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
 
     assert len(aliases(kms_client)) == 1
 
 
-def test_a_key_pending_deletion_cannot_get_an_alias(kms_client: Any, key: dict[str, Any]) -> None:
-    kms_client.schedule_key_deletion(KeyId=key["KeyId"])
+def test_a_key_pending_deletion_cannot_get_an_alias(
+    kms_client: Any, symmetric_key: dict[str, Any],
+) -> None:
+    kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"])
 
     with pytest.raises(kms_client.exceptions.KMSInvalidStateException) as raised:
-        kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+        kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
 
-    assert error_of(raised)[1] == f"{key['Arn']} is pending deletion."
+    assert error_of(raised)[1] == f"{symmetric_key['Arn']} is pending deletion."
 
 
 # -- UpdateAlias ---------------------------------------------------------------------------
 
 
 def test_update_alias_points_the_alias_at_another_key(
-    cloudhsm_kms: Any, kms_client: Any, key: dict[str, Any], other_key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str,
+                                                            Any], other_symmetric_key: dict[str,
+                                                            Any]
 ) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
     cloudhsm_kms.clock.advance(60)
 
-    call(kms_client, "UpdateAlias", AliasName="alias/orders", TargetKeyId=other_key["Arn"])
+    call(kms_client, "UpdateAlias", AliasName="alias/orders",
+         TargetKeyId=other_symmetric_key["Arn"])
 
     (entry,) = aliases(kms_client)
-    assert entry["TargetKeyId"] == other_key["KeyId"]
+    assert entry["TargetKeyId"] == other_symmetric_key["KeyId"]
     assert (entry["LastUpdatedDate"] - entry["CreationDate"]).total_seconds() >= 60
-    assert kms_client.describe_key(KeyId="alias/orders")["KeyMetadata"]["Arn"] == other_key["Arn"]
+    assert kms_client.describe_key(KeyId="alias/orders")["KeyMetadata"]["Arn"] == (
+        other_symmetric_key["Arn"])
 
 
 def test_update_alias_of_an_unknown_alias_answers_not_found(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
     with pytest.raises(kms_client.exceptions.NotFoundException) as raised:
-        kms_client.update_alias(AliasName="alias/missing", TargetKeyId=key["KeyId"])
+        kms_client.update_alias(AliasName="alias/missing", TargetKeyId=symmetric_key["KeyId"])
 
     assert error_of(raised)[1] == f"Alias {ARN_PREFIX}alias/missing is not found."
 
 
 def test_update_alias_may_leave_a_key_pending_deletion(
-    kms_client: Any, key: dict[str, Any], other_key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any], other_symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
-    kms_client.schedule_key_deletion(KeyId=key["KeyId"])
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
+    kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"])
 
-    call(kms_client, "UpdateAlias", AliasName="alias/orders", TargetKeyId=other_key["KeyId"])
+    call(kms_client, "UpdateAlias", AliasName="alias/orders",
+         TargetKeyId=other_symmetric_key["KeyId"])
 
-    assert aliases(kms_client)[0]["TargetKeyId"] == other_key["KeyId"]
+    assert aliases(kms_client)[0]["TargetKeyId"] == other_symmetric_key["KeyId"]
 
 
 def test_update_alias_cannot_point_at_a_key_pending_deletion(
-    kms_client: Any, key: dict[str, Any], other_key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any], other_symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
-    kms_client.schedule_key_deletion(KeyId=other_key["KeyId"])
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
+    kms_client.schedule_key_deletion(KeyId=other_symmetric_key["KeyId"])
 
     with pytest.raises(kms_client.exceptions.KMSInvalidStateException) as raised:
-        kms_client.update_alias(AliasName="alias/orders", TargetKeyId=other_key["KeyId"])
+        kms_client.update_alias(AliasName="alias/orders", TargetKeyId=other_symmetric_key["KeyId"])
 
-    assert error_of(raised)[1] == f"{other_key['Arn']} is pending deletion."
+    assert error_of(raised)[1] == f"{other_symmetric_key['Arn']} is pending deletion."
 
 
-def test_update_alias_cannot_point_at_an_alias(kms_client: Any, key: dict[str, Any]) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+def test_update_alias_cannot_point_at_an_alias(
+    kms_client: Any, symmetric_key: dict[str, Any],
+) -> None:
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
 
     with pytest.raises(ClientError) as raised:
         kms_client.update_alias(AliasName="alias/orders", TargetKeyId="alias/orders")
@@ -169,16 +179,17 @@ def test_update_alias_cannot_point_at_an_alias(kms_client: Any, key: dict[str, A
 
 
 def test_delete_alias_removes_the_alias_but_not_the_key(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
 
     call(kms_client, "DeleteAlias", AliasName="alias/orders")
 
     assert aliases(kms_client) == []
     with pytest.raises(kms_client.exceptions.NotFoundException):
         kms_client.describe_key(KeyId="alias/orders")
-    assert kms_client.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"
+    assert kms_client.describe_key(KeyId=symmetric_key["KeyId"])["KeyMetadata"]["KeyState"] == (
+        "Enabled")
 
 
 def test_delete_alias_of_an_unknown_alias_answers_not_found(kms_client: Any) -> None:
@@ -189,10 +200,10 @@ def test_delete_alias_of_an_unknown_alias_answers_not_found(kms_client: Any) -> 
 
 
 def test_the_alias_of_a_key_pending_deletion_can_be_deleted(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
-    kms_client.schedule_key_deletion(KeyId=key["KeyId"])
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
+    kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"])
 
     call(kms_client, "DeleteAlias", AliasName="alias/orders")
 
@@ -200,31 +211,34 @@ def test_the_alias_of_a_key_pending_deletion_can_be_deleted(
 
 
 def test_a_deleted_alias_name_can_be_used_again(
-    kms_client: Any, key: dict[str, Any], other_key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any], other_symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
     kms_client.delete_alias(AliasName="alias/orders")
 
-    call(kms_client, "CreateAlias", AliasName="alias/orders", TargetKeyId=other_key["KeyId"])
+    call(kms_client, "CreateAlias", AliasName="alias/orders",
+         TargetKeyId=other_symmetric_key["KeyId"])
 
-    assert aliases(kms_client)[0]["TargetKeyId"] == other_key["KeyId"]
+    assert aliases(kms_client)[0]["TargetKeyId"] == other_symmetric_key["KeyId"]
 
 
 # -- ListAliases ---------------------------------------------------------------------------
 
 
 def test_list_aliases_of_a_key_lists_only_that_keys_aliases(
-    kms_client: Any, key: dict[str, Any], other_key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any], other_symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.create_alias(AliasName="alias/a", TargetKeyId=key["KeyId"])
-    kms_client.create_alias(AliasName="alias/b", TargetKeyId=other_key["KeyId"])
+    kms_client.create_alias(AliasName="alias/a", TargetKeyId=symmetric_key["KeyId"])
+    kms_client.create_alias(AliasName="alias/b", TargetKeyId=other_symmetric_key["KeyId"])
 
-    for key_id in (key["KeyId"], key["Arn"]):
+    for key_id in (symmetric_key["KeyId"], symmetric_key["Arn"]):
         assert [a["AliasName"] for a in aliases(kms_client, KeyId=key_id)] == ["alias/a"]
 
 
-def test_list_aliases_of_a_key_takes_no_alias(kms_client: Any, key: dict[str, Any]) -> None:
-    kms_client.create_alias(AliasName="alias/a", TargetKeyId=key["KeyId"])
+def test_list_aliases_of_a_key_takes_no_alias(
+    kms_client: Any, symmetric_key: dict[str, Any],
+) -> None:
+    kms_client.create_alias(AliasName="alias/a", TargetKeyId=symmetric_key["KeyId"])
 
     with pytest.raises(kms_client.exceptions.InvalidArnException):
         kms_client.list_aliases(KeyId="alias/a")
@@ -235,10 +249,12 @@ def test_list_aliases_of_an_unknown_key_answers_not_found(kms_client: Any) -> No
         kms_client.list_aliases(KeyId="1234abcd-12ab-34cd-56ef-1234567890ab")
 
 
-def test_list_aliases_pages_with_limit_and_marker(kms_client: Any, key: dict[str, Any]) -> None:
+def test_list_aliases_pages_with_limit_and_marker(
+    kms_client: Any, symmetric_key: dict[str, Any],
+) -> None:
     names = [f"alias/a{i}" for i in range(5)]
     for name in names:
-        kms_client.create_alias(AliasName=name, TargetKeyId=key["KeyId"])
+        kms_client.create_alias(AliasName=name, TargetKeyId=symmetric_key["KeyId"])
 
     first = call(kms_client, "ListAliases", Limit=3)
     second = call(kms_client, "ListAliases", Limit=3, Marker=first["NextMarker"])

@@ -28,10 +28,10 @@ def plaintext_of(client: Any, blob: bytes, **params: Any) -> bytes:
 
 
 @pytest.fixture
-def blob(kms_client: Any, key: dict[str, Any]) -> bytes:
+def blob(kms_client: Any, symmetric_key: dict[str, Any]) -> bytes:
     """Ciphertext of ``b"secret"`` under ``key`` with ``CONTEXT``."""
     ciphertext: bytes = kms_client.encrypt(
-        KeyId=key["KeyId"], Plaintext=b"secret", EncryptionContext=CONTEXT
+        KeyId=symmetric_key["KeyId"], Plaintext=b"secret", EncryptionContext=CONTEXT
     )["CiphertextBlob"]
     return ciphertext
 
@@ -58,43 +58,45 @@ def key_names(kms_client: Any, key: dict[str, Any]) -> list[str]:
 
 
 def test_encrypt_names_the_key_by_any_identifier_and_answers_its_arn(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    for key_id in key_names(kms_client, key):
+    for key_id in key_names(kms_client, symmetric_key):
         encrypted = call(kms_client, "Encrypt", KeyId=key_id, Plaintext=b"secret")
 
-        assert encrypted["KeyId"] == key["Arn"], key_id
+        assert encrypted["KeyId"] == symmetric_key["Arn"], key_id
         assert encrypted["EncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
         assert b"secret" not in encrypted["CiphertextBlob"]
         decrypted = call(kms_client, "Decrypt", CiphertextBlob=encrypted["CiphertextBlob"])
         assert decrypted["Plaintext"] == b"secret"
-        assert decrypted["KeyId"] == key["Arn"]
+        assert decrypted["KeyId"] == symmetric_key["Arn"]
 
 
 def test_encrypt_answers_no_key_material_id_but_decrypt_does(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    encrypted = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"secret")
+    encrypted = kms_client.encrypt(KeyId=symmetric_key["KeyId"], Plaintext=b"secret")
     decrypted = kms_client.decrypt(CiphertextBlob=encrypted["CiphertextBlob"])
 
     assert "KeyMaterialId" not in encrypted
-    assert decrypted["KeyMaterialId"] == key["CurrentKeyMaterialId"]
+    assert decrypted["KeyMaterialId"] == symmetric_key["CurrentKeyMaterialId"]
     assert len(decrypted["KeyMaterialId"]) == 64
 
 
 def test_the_same_plaintext_encrypts_to_different_ciphertexts(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    first = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"secret")["CiphertextBlob"]
-    second = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"secret")["CiphertextBlob"]
+    first = kms_client.encrypt(KeyId=symmetric_key["KeyId"], Plaintext=b"secret")["CiphertextBlob"]
+    second = kms_client.encrypt(KeyId=symmetric_key["KeyId"], Plaintext=b"secret")["CiphertextBlob"]
 
     assert first != second
 
 
 @pytest.mark.parametrize("size", [1, 4096])
-def test_plaintext_may_be_1_to_4096_bytes(kms_client: Any, key: dict[str, Any], size: int) -> None:
+def test_plaintext_may_be_1_to_4096_bytes(
+    kms_client: Any, symmetric_key: dict[str, Any], size: int,
+) -> None:
     plaintext = bytes(range(256)) * 16
-    blob = call(kms_client, "Encrypt", KeyId=key["KeyId"], Plaintext=plaintext[:size])
+    blob = call(kms_client, "Encrypt", KeyId=symmetric_key["KeyId"], Plaintext=plaintext[:size])
 
     assert plaintext_of(kms_client, blob["CiphertextBlob"]) == plaintext[:size]
 
@@ -105,10 +107,10 @@ def test_plaintext_may_be_1_to_4096_bytes(kms_client: Any, key: dict[str, Any], 
      (b"x" * 4097, "have length less than or equal to 4096")],
 )
 def test_plaintext_outside_1_to_4096_bytes_is_a_validation_error_without_the_value(
-    kms_client: Any, key: dict[str, Any], plaintext: bytes, rule: str
+    kms_client: Any, symmetric_key: dict[str, Any], plaintext: bytes, rule: str
 ) -> None:
     with pytest.raises(ClientError) as raised:
-        kms_client.encrypt(KeyId=key["KeyId"], Plaintext=plaintext)
+        kms_client.encrypt(KeyId=symmetric_key["KeyId"], Plaintext=plaintext)
 
     assert error_of(raised) == (
         "ValidationException",
@@ -118,10 +120,10 @@ def test_plaintext_outside_1_to_4096_bytes_is_a_validation_error_without_the_val
 
 
 def test_encrypt_without_plaintext_is_a_validation_error(
-    raw_client: Any, key: dict[str, Any]
+    raw_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
     with pytest.raises(ClientError) as raised:
-        raw_client.encrypt(KeyId=key["KeyId"])
+        raw_client.encrypt(KeyId=symmetric_key["KeyId"])
 
     assert error_of(raised) == (
         "ValidationException",
@@ -138,26 +140,27 @@ def test_encrypt_with_an_unknown_key_answers_not_found(kms_client: Any) -> None:
 
 
 def test_a_symmetric_key_only_takes_the_symmetric_default_algorithm(
-    kms_client: Any, key: dict[str, Any], blob: bytes
+    kms_client: Any, symmetric_key: dict[str, Any], blob: bytes
 ) -> None:
     with pytest.raises(kms_client.exceptions.InvalidKeyUsageException):
         kms_client.encrypt(
-            KeyId=key["KeyId"], Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_256"
+            KeyId=symmetric_key["KeyId"], Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_256"
         )
     with pytest.raises(kms_client.exceptions.InvalidKeyUsageException):
         kms_client.decrypt(CiphertextBlob=blob, EncryptionContext=CONTEXT,
                            EncryptionAlgorithm="RSAES_OAEP_SHA_1")
 
-    explicit = call(kms_client, "Encrypt", KeyId=key["KeyId"], Plaintext=b"x",
+    explicit = call(kms_client, "Encrypt", KeyId=symmetric_key["KeyId"], Plaintext=b"x",
                     EncryptionAlgorithm="SYMMETRIC_DEFAULT")
     assert explicit["EncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
 
 
 def test_an_algorithm_outside_the_enum_is_a_validation_error(
-    raw_client: Any, key: dict[str, Any]
+    raw_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
     with pytest.raises(ClientError) as raised:
-        raw_client.encrypt(KeyId=key["KeyId"], Plaintext=b"x", EncryptionAlgorithm="AES_GCM")
+        raw_client.encrypt(KeyId=symmetric_key["KeyId"], Plaintext=b"x",
+                           EncryptionAlgorithm="AES_GCM")
 
     code, message = error_of(raised)
     assert code == "ValidationException"
@@ -168,16 +171,18 @@ def test_an_algorithm_outside_the_enum_is_a_validation_error(
     )
 
 
-def test_decrypt_needs_no_key_id(kms_client: Any, key: dict[str, Any], blob: bytes) -> None:
+def test_decrypt_needs_no_key_id(
+    kms_client: Any, symmetric_key: dict[str, Any], blob: bytes,
+) -> None:
     decrypted = call(kms_client, "Decrypt", CiphertextBlob=blob, EncryptionContext=CONTEXT)
 
-    assert (decrypted["Plaintext"], decrypted["KeyId"]) == (b"secret", key["Arn"])
+    assert (decrypted["Plaintext"], decrypted["KeyId"]) == (b"secret", symmetric_key["Arn"])
 
 
 def test_decrypt_accepts_a_key_id_that_names_the_encrypting_key(
-    kms_client: Any, key: dict[str, Any], blob: bytes
+    kms_client: Any, symmetric_key: dict[str, Any], blob: bytes
 ) -> None:
-    for key_id in key_names(kms_client, key):
+    for key_id in key_names(kms_client, symmetric_key):
         decrypted = call(kms_client, "Decrypt", CiphertextBlob=blob, EncryptionContext=CONTEXT,
                          KeyId=key_id)
 
@@ -186,10 +191,10 @@ def test_decrypt_accepts_a_key_id_that_names_the_encrypting_key(
 
 @pytest.mark.parametrize("form", ["id", "alias"])
 def test_decrypt_with_the_key_id_of_another_key_is_an_incorrect_key(
-    kms_client: Any, other_key: dict[str, Any], blob: bytes, form: str
+    kms_client: Any, other_symmetric_key: dict[str, Any], blob: bytes, form: str
 ) -> None:
-    kms_client.create_alias(AliasName="alias/other", TargetKeyId=other_key["KeyId"])
-    key_id = other_key["KeyId"] if form == "id" else "alias/other"
+    kms_client.create_alias(AliasName="alias/other", TargetKeyId=other_symmetric_key["KeyId"])
+    key_id = other_symmetric_key["KeyId"] if form == "id" else "alias/other"
 
     with pytest.raises(kms_client.exceptions.IncorrectKeyException) as raised:
         kms_client.decrypt(CiphertextBlob=blob, EncryptionContext=CONTEXT, KeyId=key_id)
@@ -229,8 +234,10 @@ def test_the_encryption_context_is_compared_regardless_of_order(
     assert plaintext_of(kms_client, blob, EncryptionContext=reordered) == b"secret"
 
 
-def test_an_empty_context_is_the_same_as_none(kms_client: Any, key: dict[str, Any]) -> None:
-    blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"x", EncryptionContext={})
+def test_an_empty_context_is_the_same_as_none(
+    kms_client: Any, symmetric_key: dict[str, Any],
+) -> None:
+    blob = kms_client.encrypt(KeyId=symmetric_key["KeyId"], Plaintext=b"x", EncryptionContext={})
 
     assert kms_client.decrypt(CiphertextBlob=blob["CiphertextBlob"])["Plaintext"] == b"x"
 
@@ -251,11 +258,11 @@ def test_a_tampered_or_truncated_blob_is_invalid_ciphertext_without_a_message(
 
 
 def test_a_blob_naming_another_existing_key_is_invalid_ciphertext(
-    kms_client: Any, other_key: dict[str, Any], blob: bytes
+    kms_client: Any, other_symmetric_key: dict[str, Any], blob: bytes
 ) -> None:
     import uuid
 
-    swapped = blob[:1] + uuid.UUID(other_key["KeyId"]).bytes + blob[17:]
+    swapped = blob[:1] + uuid.UUID(other_symmetric_key["KeyId"]).bytes + blob[17:]
 
     with pytest.raises(kms_client.exceptions.InvalidCiphertextException):
         kms_client.decrypt(CiphertextBlob=swapped, EncryptionContext=CONTEXT)
@@ -287,45 +294,47 @@ def test_a_ciphertext_blob_longer_than_6144_bytes_is_a_validation_error(kms_clie
 
 
 def test_a_disabled_key_refuses_cryptography_with_disabled_exception(
-    kms_client: Any, key: dict[str, Any], blob: bytes
+    kms_client: Any, symmetric_key: dict[str, Any], blob: bytes
 ) -> None:
-    kms_client.disable_key(KeyId=key["KeyId"])
+    kms_client.disable_key(KeyId=symmetric_key["KeyId"])
 
     for operation in ALL_CRYPTO:
         with pytest.raises(kms_client.exceptions.DisabledException) as raised:
-            getattr(kms_client, snake(operation))(**crypto_request(operation, key["KeyId"], blob))
-        assert error_of(raised)[1] == f"{key['Arn']} is disabled.", operation
+            getattr(kms_client,
+                    snake(operation))(**crypto_request(operation, symmetric_key["KeyId"], blob))
+        assert error_of(raised)[1] == f"{symmetric_key['Arn']} is disabled.", operation
 
 
 def test_a_key_pending_deletion_refuses_cryptography_with_invalid_state(
-    kms_client: Any, key: dict[str, Any], blob: bytes
+    kms_client: Any, symmetric_key: dict[str, Any], blob: bytes
 ) -> None:
-    kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"], PendingWindowInDays=7)
 
     for operation in ALL_CRYPTO:
         with pytest.raises(kms_client.exceptions.KMSInvalidStateException) as raised:
-            getattr(kms_client, snake(operation))(**crypto_request(operation, key["KeyId"], blob))
-        assert error_of(raised)[1] == f"{key['Arn']} is pending deletion.", operation
+            getattr(kms_client,
+                    snake(operation))(**crypto_request(operation, symmetric_key["KeyId"], blob))
+        assert error_of(raised)[1] == f"{symmetric_key['Arn']} is pending deletion.", operation
 
 
 def test_a_key_enabled_again_encrypts_and_decrypts(
-    kms_client: Any, key: dict[str, Any], blob: bytes
+    kms_client: Any, symmetric_key: dict[str, Any], blob: bytes
 ) -> None:
-    kms_client.disable_key(KeyId=key["KeyId"])
-    kms_client.enable_key(KeyId=key["KeyId"])
+    kms_client.disable_key(KeyId=symmetric_key["KeyId"])
+    kms_client.enable_key(KeyId=symmetric_key["KeyId"])
 
     assert plaintext_of(kms_client, blob, EncryptionContext=CONTEXT) == b"secret"
 
 
 def test_a_key_whose_deletion_was_cancelled_is_disabled_until_enabled(
-    kms_client: Any, key: dict[str, Any], blob: bytes
+    kms_client: Any, symmetric_key: dict[str, Any], blob: bytes
 ) -> None:
-    kms_client.schedule_key_deletion(KeyId=key["KeyId"])
-    kms_client.cancel_key_deletion(KeyId=key["KeyId"])
+    kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"])
+    kms_client.cancel_key_deletion(KeyId=symmetric_key["KeyId"])
 
     with pytest.raises(kms_client.exceptions.DisabledException):
         kms_client.decrypt(CiphertextBlob=blob, EncryptionContext=CONTEXT)
-    kms_client.enable_key(KeyId=key["KeyId"])
+    kms_client.enable_key(KeyId=symmetric_key["KeyId"])
     assert plaintext_of(kms_client, blob, EncryptionContext=CONTEXT) == b"secret"
 
 
@@ -333,54 +342,56 @@ def test_a_key_whose_deletion_was_cancelled_is_disabled_until_enabled(
 
 
 def test_re_encrypt_moves_ciphertext_to_another_key_and_context(
-    kms_client: Any, key: dict[str, Any], other_key: dict[str, Any], blob: bytes
+    kms_client: Any, symmetric_key: dict[str, Any], other_symmetric_key: dict[str, Any], blob: bytes
 ) -> None:
     moved = call(kms_client, "ReEncrypt", CiphertextBlob=blob, SourceEncryptionContext=CONTEXT,
-                 DestinationKeyId=other_key["KeyId"], DestinationEncryptionContext={"new": "ctx"})
+                 DestinationKeyId=other_symmetric_key["KeyId"],
+                 DestinationEncryptionContext={"new": "ctx"})
 
-    assert moved["SourceKeyId"] == key["Arn"]
-    assert moved["KeyId"] == other_key["Arn"]
+    assert moved["SourceKeyId"] == symmetric_key["Arn"]
+    assert moved["KeyId"] == other_symmetric_key["Arn"]
     assert moved["SourceEncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
     assert moved["DestinationEncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
-    assert moved["SourceKeyMaterialId"] == key["CurrentKeyMaterialId"]
-    assert moved["DestinationKeyMaterialId"] == other_key["CurrentKeyMaterialId"]
+    assert moved["SourceKeyMaterialId"] == symmetric_key["CurrentKeyMaterialId"]
+    assert moved["DestinationKeyMaterialId"] == other_symmetric_key["CurrentKeyMaterialId"]
     decrypted = kms_client.decrypt(CiphertextBlob=moved["CiphertextBlob"],
                                    EncryptionContext={"new": "ctx"})
-    assert (decrypted["Plaintext"], decrypted["KeyId"]) == (b"secret", other_key["Arn"])
+    assert (decrypted["Plaintext"], decrypted["KeyId"]) == (b"secret", other_symmetric_key["Arn"])
 
 
 def test_re_encrypt_with_a_wrong_source_key_id_is_an_incorrect_key(
-    kms_client: Any, other_key: dict[str, Any], blob: bytes
+    kms_client: Any, other_symmetric_key: dict[str, Any], blob: bytes
 ) -> None:
     with pytest.raises(kms_client.exceptions.IncorrectKeyException):
         kms_client.re_encrypt(CiphertextBlob=blob, SourceEncryptionContext=CONTEXT,
-                              SourceKeyId=other_key["KeyId"], DestinationKeyId=other_key["KeyId"])
+                              SourceKeyId=other_symmetric_key["KeyId"],
+                              DestinationKeyId=other_symmetric_key["KeyId"])
 
 
 def test_re_encrypt_with_a_wrong_source_context_is_invalid_ciphertext(
-    kms_client: Any, other_key: dict[str, Any], blob: bytes
+    kms_client: Any, other_symmetric_key: dict[str, Any], blob: bytes
 ) -> None:
     with pytest.raises(kms_client.exceptions.InvalidCiphertextException):
-        kms_client.re_encrypt(CiphertextBlob=blob, DestinationKeyId=other_key["KeyId"])
+        kms_client.re_encrypt(CiphertextBlob=blob, DestinationKeyId=other_symmetric_key["KeyId"])
 
 
 def test_re_encrypt_checks_the_destination_key_state(
-    kms_client: Any, other_key: dict[str, Any], blob: bytes
+    kms_client: Any, other_symmetric_key: dict[str, Any], blob: bytes
 ) -> None:
-    kms_client.disable_key(KeyId=other_key["KeyId"])
+    kms_client.disable_key(KeyId=other_symmetric_key["KeyId"])
 
     with pytest.raises(kms_client.exceptions.DisabledException) as raised:
         kms_client.re_encrypt(CiphertextBlob=blob, SourceEncryptionContext=CONTEXT,
-                              DestinationKeyId=other_key["KeyId"])
+                              DestinationKeyId=other_symmetric_key["KeyId"])
 
-    assert error_of(raised)[1] == f"{other_key['Arn']} is disabled."
+    assert error_of(raised)[1] == f"{other_symmetric_key['Arn']} is disabled."
 
 
 def test_re_encrypt_without_a_ciphertext_blob_is_a_validation_error(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
     with pytest.raises(ClientError) as raised:
-        kms_client.re_encrypt(DestinationKeyId=key["KeyId"])
+        kms_client.re_encrypt(DestinationKeyId=symmetric_key["KeyId"])
 
     assert error_of(raised)[0] == "ValidationException"
 
@@ -394,14 +405,14 @@ def test_re_encrypt_without_a_ciphertext_blob_is_a_validation_error(
      ({"NumberOfBytes": 1}, 1), ({"NumberOfBytes": 1024}, 1024)],
 )
 def test_generate_data_key_answers_a_data_key_and_its_ciphertext(
-    kms_client: Any, key: dict[str, Any], params: dict[str, Any], size: int
+    kms_client: Any, symmetric_key: dict[str, Any], params: dict[str, Any], size: int
 ) -> None:
-    data_key = call(kms_client, "GenerateDataKey", KeyId=key["KeyId"],
+    data_key = call(kms_client, "GenerateDataKey", KeyId=symmetric_key["KeyId"],
                     EncryptionContext=CONTEXT, **params)
 
     assert len(data_key["Plaintext"]) == size
-    assert data_key["KeyId"] == key["Arn"]
-    assert data_key["KeyMaterialId"] == key["CurrentKeyMaterialId"]
+    assert data_key["KeyId"] == symmetric_key["Arn"]
+    assert data_key["KeyMaterialId"] == symmetric_key["CurrentKeyMaterialId"]
     assert "EncryptionAlgorithm" not in data_key
     decrypted = kms_client.decrypt(CiphertextBlob=data_key["CiphertextBlob"],
                                    EncryptionContext=CONTEXT)
@@ -409,15 +420,15 @@ def test_generate_data_key_answers_a_data_key_and_its_ciphertext(
 
 
 def test_generate_data_key_without_plaintext_answers_only_the_ciphertext(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
 
     data_key = call(kms_client, "GenerateDataKeyWithoutPlaintext", KeyId="alias/orders",
                     KeySpec="AES_256")
 
     assert "Plaintext" not in data_key
-    assert data_key["KeyId"] == key["Arn"]
+    assert data_key["KeyId"] == symmetric_key["Arn"]
     decrypted = kms_client.decrypt(CiphertextBlob=data_key["CiphertextBlob"])
     assert len(decrypted["Plaintext"]) == 32
 
@@ -425,10 +436,10 @@ def test_generate_data_key_without_plaintext_answers_only_the_ciphertext(
 @pytest.mark.parametrize("operation", ["GenerateDataKey", "GenerateDataKeyWithoutPlaintext"])
 @pytest.mark.parametrize("params", [{}, {"KeySpec": "AES_256", "NumberOfBytes": 32}])
 def test_a_data_key_needs_exactly_one_of_key_spec_and_number_of_bytes(
-    kms_client: Any, key: dict[str, Any], operation: str, params: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any], operation: str, params: dict[str, Any]
 ) -> None:
     with pytest.raises(ClientError) as raised:
-        getattr(kms_client, snake(operation))(KeyId=key["KeyId"], **params)
+        getattr(kms_client, snake(operation))(KeyId=symmetric_key["KeyId"], **params)
 
     assert error_of(raised) == (
         "ValidationException", "Please specify either number of bytes or key spec."
@@ -440,10 +451,10 @@ def test_a_data_key_needs_exactly_one_of_key_spec_and_number_of_bytes(
     [(0, "greater than or equal to 1"), (1025, "less than or equal to 1024")],
 )
 def test_a_data_key_is_1_to_1024_bytes(
-    raw_client: Any, key: dict[str, Any], count: int, rule: str
+    raw_client: Any, symmetric_key: dict[str, Any], count: int, rule: str
 ) -> None:
     with pytest.raises(ClientError) as raised:
-        raw_client.generate_data_key(KeyId=key["KeyId"], NumberOfBytes=count)
+        raw_client.generate_data_key(KeyId=symmetric_key["KeyId"], NumberOfBytes=count)
 
     assert error_of(raised) == (
         "ValidationException",
@@ -453,10 +464,10 @@ def test_a_data_key_is_1_to_1024_bytes(
 
 
 def test_a_key_spec_outside_the_enum_is_a_validation_error(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
     with pytest.raises(ClientError) as raised:
-        kms_client.generate_data_key(KeyId=key["KeyId"], KeySpec="AES_512")
+        kms_client.generate_data_key(KeyId=symmetric_key["KeyId"], KeySpec="AES_512")
 
     assert error_of(raised) == (
         "ValidationException",
@@ -500,21 +511,21 @@ def test_generate_random_in_an_unknown_key_store_answers_not_found(kms_client: A
 
 
 def test_a_dry_run_that_would_succeed_answers_dry_run_operation(
-    kms_client: Any, key: dict[str, Any], blob: bytes
+    kms_client: Any, symmetric_key: dict[str, Any], blob: bytes
 ) -> None:
     for operation in ALL_CRYPTO:
-        params = crypto_request(operation, key["KeyId"], blob)
+        params = crypto_request(operation, symmetric_key["KeyId"], blob)
         with pytest.raises(kms_client.exceptions.DryRunOperationException):
             getattr(kms_client, snake(operation))(DryRun=True, **params)
 
 
 def test_a_dry_run_that_would_fail_answers_the_real_error(
-    kms_client: Any, key: dict[str, Any], blob: bytes
+    kms_client: Any, symmetric_key: dict[str, Any], blob: bytes
 ) -> None:
-    kms_client.disable_key(KeyId=key["KeyId"])
+    kms_client.disable_key(KeyId=symmetric_key["KeyId"])
 
     for operation in ALL_CRYPTO:
-        params = crypto_request(operation, key["KeyId"], blob)
+        params = crypto_request(operation, symmetric_key["KeyId"], blob)
         with pytest.raises(kms_client.exceptions.DisabledException):
             getattr(kms_client, snake(operation))(DryRun=True, **params)
 
@@ -526,30 +537,35 @@ def test_a_dry_run_decrypt_checks_the_ciphertext_and_context(
         kms_client.decrypt(CiphertextBlob=blob, DryRun=True)
 
 
-def test_a_dry_run_data_key_checks_its_parameters(kms_client: Any, key: dict[str, Any]) -> None:
+def test_a_dry_run_data_key_checks_its_parameters(
+    kms_client: Any, symmetric_key: dict[str, Any],
+) -> None:
     with pytest.raises(ClientError) as raised:
-        kms_client.generate_data_key(KeyId=key["KeyId"], DryRun=True)
+        kms_client.generate_data_key(KeyId=symmetric_key["KeyId"], DryRun=True)
 
     assert error_of(raised)[0] == "ValidationException"
 
 
 def test_a_dry_run_that_ignores_the_ciphertext_needs_no_blob(
-    kms_client: Any, key: dict[str, Any], other_key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any], other_symmetric_key: dict[str, Any]
 ) -> None:
     with pytest.raises(kms_client.exceptions.DryRunOperationException):
-        kms_client.decrypt(KeyId=key["KeyId"], DryRun=True, DryRunModifiers=["IGNORE_CIPHERTEXT"])
+        kms_client.decrypt(KeyId=symmetric_key["KeyId"], DryRun=True,
+                           DryRunModifiers=["IGNORE_CIPHERTEXT"])
     with pytest.raises(kms_client.exceptions.DryRunOperationException):
-        kms_client.re_encrypt(SourceKeyId=key["KeyId"], DestinationKeyId=other_key["KeyId"],
+        kms_client.re_encrypt(SourceKeyId=symmetric_key["KeyId"],
+                              DestinationKeyId=other_symmetric_key["KeyId"],
                               DryRun=True, DryRunModifiers=["IGNORE_CIPHERTEXT"])
 
 
 def test_a_dry_run_that_ignores_the_ciphertext_still_checks_the_key(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.disable_key(KeyId=key["KeyId"])
+    kms_client.disable_key(KeyId=symmetric_key["KeyId"])
 
     with pytest.raises(kms_client.exceptions.DisabledException):
-        kms_client.decrypt(KeyId=key["KeyId"], DryRun=True, DryRunModifiers=["IGNORE_CIPHERTEXT"])
+        kms_client.decrypt(KeyId=symmetric_key["KeyId"], DryRun=True,
+                           DryRunModifiers=["IGNORE_CIPHERTEXT"])
 
 
 def test_a_dry_run_that_ignores_the_ciphertext_still_needs_a_key(kms_client: Any) -> None:
@@ -566,10 +582,11 @@ def test_a_dry_run_that_ignores_the_ciphertext_takes_the_key_from_the_blob(
         kms_client.decrypt(CiphertextBlob=blob, DryRun=True, DryRunModifiers=["IGNORE_CIPHERTEXT"])
 
 
-def test_dry_run_false_is_a_normal_call(kms_client: Any, key: dict[str, Any]) -> None:
-    encrypted = call(kms_client, "Encrypt", KeyId=key["KeyId"], Plaintext=b"x", DryRun=False)
+def test_dry_run_false_is_a_normal_call(kms_client: Any, symmetric_key: dict[str, Any]) -> None:
+    encrypted = call(kms_client, "Encrypt", KeyId=symmetric_key["KeyId"], Plaintext=b"x",
+                     DryRun=False)
 
-    assert encrypted["KeyId"] == key["Arn"]
+    assert encrypted["KeyId"] == symmetric_key["Arn"]
 
 
 # -- Nitro Enclaves ------------------------------------------------------------------------
@@ -577,11 +594,11 @@ def test_dry_run_false_is_a_normal_call(kms_client: Any, key: dict[str, Any]) ->
 
 @pytest.mark.parametrize("operation", ["Decrypt", "GenerateDataKey", "GenerateRandom"])
 def test_recipient_is_refused_rather_than_answered_in_plaintext(
-    kms_client: Any, key: dict[str, Any], blob: bytes, operation: str
+    kms_client: Any, symmetric_key: dict[str, Any], blob: bytes, operation: str
 ) -> None:
     recipient = {"KeyEncryptionAlgorithm": "RSAES_OAEP_SHA_256", "AttestationDocument": b"doc"}
     params = {"GenerateRandom": {"NumberOfBytes": 8}, "Decrypt": {"CiphertextBlob": blob},
-              "GenerateDataKey": {"KeyId": key["KeyId"], "KeySpec": "AES_256"}}[operation]
+              "GenerateDataKey": {"KeyId": symmetric_key["KeyId"], "KeySpec": "AES_256"}}[operation]
 
     with pytest.raises(ClientError) as raised:
         getattr(kms_client, snake(operation))(Recipient=recipient, **params)
@@ -592,8 +609,11 @@ def test_recipient_is_refused_rather_than_answered_in_plaintext(
 # -- the wire ------------------------------------------------------------------------------
 
 
-def test_blobs_travel_as_base64_on_the_wire(cloudhsm_kms: Any, key: dict[str, Any]) -> None:
-    body = json.dumps({"KeyId": key["KeyId"], "Plaintext": base64.b64encode(b"hi").decode()})
+def test_blobs_travel_as_base64_on_the_wire(
+    cloudhsm_kms: Any, symmetric_key: dict[str, Any],
+) -> None:
+    body = json.dumps(
+        {"KeyId": symmetric_key["KeyId"], "Plaintext": base64.b64encode(b"hi").decode()})
     answer = cloudhsm_kms.handle("kms", None, "TrentService.Encrypt", body.encode())
 
     document = json.loads(answer.body)

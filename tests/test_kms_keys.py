@@ -44,8 +44,8 @@ def test_a_new_key_is_an_enabled_symmetric_encryption_key(kms_client: Any) -> No
     assert isinstance(metadata["CreationDate"], datetime.datetime)
 
 
-def test_a_new_key_has_no_description_by_default(key: dict[str, Any]) -> None:
-    assert key["Description"] == ""
+def test_a_new_key_has_no_description_by_default(symmetric_key: dict[str, Any]) -> None:
+    assert symmetric_key["Description"] == ""
 
 
 def test_create_key_accepts_a_policy_and_tags(kms_client: Any) -> None:
@@ -123,12 +123,13 @@ def test_the_key_quota_answers_limit_exceeded(
 
 
 def test_describe_key_names_a_key_by_id_arn_alias_name_or_alias_arn(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
 
-    for name in (key["KeyId"], key["Arn"], "alias/orders", f"{ARN_PREFIX}alias/orders"):
-        assert metadata_of(kms_client, name) == key
+    for name in (symmetric_key["KeyId"], symmetric_key["Arn"], "alias/orders",
+                 f"{ARN_PREFIX}alias/orders"):
+        assert metadata_of(kms_client, name) == symmetric_key
 
 
 def test_describe_key_of_an_unknown_key_id_names_its_arn(kms_client: Any) -> None:
@@ -162,8 +163,10 @@ def test_any_well_formed_key_id_is_looked_up_and_named_in_the_message(kms_client
         assert error_of(raised)[1] == f"Key '{ARN_PREFIX}key/{key_id}' does not exist"
 
 
-def test_an_arn_of_another_account_is_not_found(kms_client: Any, key: dict[str, Any]) -> None:
-    foreign_key = key["Arn"].replace(":111122223333:", ":444455556666:")
+def test_an_arn_of_another_account_is_not_found(
+    kms_client: Any, symmetric_key: dict[str, Any],
+) -> None:
+    foreign_key = symmetric_key["Arn"].replace(":111122223333:", ":444455556666:")
     foreign_alias = "arn:aws:kms:us-east-1:444455556666:alias/orders"
 
     with pytest.raises(kms_client.exceptions.NotFoundException) as raised:
@@ -174,8 +177,10 @@ def test_an_arn_of_another_account_is_not_found(kms_client: Any, key: dict[str, 
     assert error_of(raised)[1] == f"Alias {foreign_alias} is not found."
 
 
-def test_an_arn_of_another_region_is_an_invalid_arn(kms_client: Any, key: dict[str, Any]) -> None:
-    foreign = key["Arn"].replace(":us-east-1:", ":eu-west-1:")
+def test_an_arn_of_another_region_is_an_invalid_arn(
+    kms_client: Any, symmetric_key: dict[str, Any],
+) -> None:
+    foreign = symmetric_key["Arn"].replace(":us-east-1:", ":eu-west-1:")
     with pytest.raises(kms_client.exceptions.NotFoundException) as raised:
         kms_client.describe_key(KeyId=foreign)
 
@@ -183,13 +188,13 @@ def test_an_arn_of_another_region_is_an_invalid_arn(kms_client: Any, key: dict[s
 
 
 def test_describe_key_never_fails_because_of_the_key_state(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.disable_key(KeyId=key["KeyId"])
-    assert metadata_of(kms_client, key["KeyId"])["KeyState"] == "Disabled"
+    kms_client.disable_key(KeyId=symmetric_key["KeyId"])
+    assert metadata_of(kms_client, symmetric_key["KeyId"])["KeyState"] == "Disabled"
 
-    kms_client.schedule_key_deletion(KeyId=key["KeyId"])
-    assert metadata_of(kms_client, key["KeyId"])["KeyState"] == "PendingDeletion"
+    kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"])
+    assert metadata_of(kms_client, symmetric_key["KeyId"])["KeyState"] == "PendingDeletion"
 
 
 def test_describe_key_checks_the_key_id_length_on_the_server(raw_client: Any) -> None:
@@ -265,32 +270,32 @@ def test_list_keys_refuses_a_marker_it_did_not_issue(kms_client: Any, marker: st
 
 
 def test_disable_key_makes_the_key_disabled_and_enable_key_enabled_again(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    call(kms_client, "DisableKey", KeyId=key["KeyId"])
-    metadata = metadata_of(kms_client, key["KeyId"])
+    call(kms_client, "DisableKey", KeyId=symmetric_key["KeyId"])
+    metadata = metadata_of(kms_client, symmetric_key["KeyId"])
     assert (metadata["KeyState"], metadata["Enabled"]) == ("Disabled", False)
 
-    call(kms_client, "EnableKey", KeyId=key["Arn"])
-    metadata = metadata_of(kms_client, key["KeyId"])
+    call(kms_client, "EnableKey", KeyId=symmetric_key["Arn"])
+    metadata = metadata_of(kms_client, symmetric_key["KeyId"])
     assert (metadata["KeyState"], metadata["Enabled"]) == ("Enabled", True)
 
 
-def test_enable_and_disable_are_idempotent(kms_client: Any, key: dict[str, Any]) -> None:
-    call(kms_client, "EnableKey", KeyId=key["KeyId"])
-    call(kms_client, "DisableKey", KeyId=key["KeyId"])
-    call(kms_client, "DisableKey", KeyId=key["KeyId"])
+def test_enable_and_disable_are_idempotent(kms_client: Any, symmetric_key: dict[str, Any]) -> None:
+    call(kms_client, "EnableKey", KeyId=symmetric_key["KeyId"])
+    call(kms_client, "DisableKey", KeyId=symmetric_key["KeyId"])
+    call(kms_client, "DisableKey", KeyId=symmetric_key["KeyId"])
 
-    assert metadata_of(kms_client, key["KeyId"])["KeyState"] == "Disabled"
+    assert metadata_of(kms_client, symmetric_key["KeyId"])["KeyState"] == "Disabled"
 
 
 @pytest.mark.parametrize(
     "operation", ["EnableKey", "DisableKey", "ScheduleKeyDeletion", "CancelKeyDeletion"]
 )
 def test_key_state_operations_do_not_take_aliases(
-    kms_client: Any, key: dict[str, Any], operation: str
+    kms_client: Any, symmetric_key: dict[str, Any], operation: str
 ) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
     method = getattr(kms_client, snake(operation))
 
     for alias in ("alias/orders", f"{ARN_PREFIX}alias/orders"):
@@ -312,46 +317,49 @@ def test_key_state_operations_on_an_unknown_key_answer_not_found(
 
 @pytest.mark.parametrize("operation", ["EnableKey", "DisableKey", "ScheduleKeyDeletion"])
 def test_a_key_pending_deletion_cannot_change_state(
-    kms_client: Any, key: dict[str, Any], operation: str
+    kms_client: Any, symmetric_key: dict[str, Any], operation: str
 ) -> None:
-    kms_client.schedule_key_deletion(KeyId=key["KeyId"])
+    kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"])
 
     with pytest.raises(kms_client.exceptions.KMSInvalidStateException) as raised:
-        getattr(kms_client, snake(operation))(KeyId=key["KeyId"])
+        getattr(kms_client, snake(operation))(KeyId=symmetric_key["KeyId"])
 
-    assert error_of(raised)[1] == f"{key['Arn']} is pending deletion."
+    assert error_of(raised)[1] == f"{symmetric_key['Arn']} is pending deletion."
 
 
 # -- ScheduleKeyDeletion and CancelKeyDeletion ---------------------------------------------
 
 
 def test_schedule_key_deletion_waits_30_days_by_default(
-    cloudhsm_kms: Any, kms_client: Any, key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
     before = cloudhsm_kms.clock.now()
-    response = call(kms_client, "ScheduleKeyDeletion", KeyId=key["KeyId"])
+    response = call(kms_client, "ScheduleKeyDeletion", KeyId=symmetric_key["KeyId"])
 
-    assert response["KeyId"] == key["Arn"]
+    assert response["KeyId"] == symmetric_key["Arn"]
     assert response["KeyState"] == "PendingDeletion"
     assert response["PendingWindowInDays"] == 30
     assert response["DeletionDate"].timestamp() == pytest.approx(before + 30 * DAY, abs=5)
 
 
 def test_a_key_pending_deletion_reports_its_deletion_date(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    scheduled = kms_client.schedule_key_deletion(KeyId=key["Arn"], PendingWindowInDays=7)
+    scheduled = kms_client.schedule_key_deletion(KeyId=symmetric_key["Arn"], PendingWindowInDays=7)
 
-    metadata = metadata_of(kms_client, key["KeyId"])
+    metadata = metadata_of(kms_client, symmetric_key["KeyId"])
     assert metadata["KeyState"] == "PendingDeletion"
     assert metadata["Enabled"] is False
     assert metadata["DeletionDate"] == scheduled["DeletionDate"]
 
 
-def test_a_disabled_key_can_be_scheduled_for_deletion(kms_client: Any, key: dict[str, Any]) -> None:
-    kms_client.disable_key(KeyId=key["KeyId"])
+def test_a_disabled_key_can_be_scheduled_for_deletion(
+    kms_client: Any, symmetric_key: dict[str, Any],
+) -> None:
+    kms_client.disable_key(KeyId=symmetric_key["KeyId"])
 
-    response = call(kms_client, "ScheduleKeyDeletion", KeyId=key["KeyId"], PendingWindowInDays=7)
+    response = call(kms_client, "ScheduleKeyDeletion", KeyId=symmetric_key["KeyId"],
+                    PendingWindowInDays=7)
 
     assert response["KeyState"] == "PendingDeletion"
 
@@ -365,57 +373,59 @@ def test_a_disabled_key_can_be_scheduled_for_deletion(kms_client: Any, key: dict
     ],
 )
 def test_the_waiting_period_is_7_to_30_days(
-    kms_client: Any, key: dict[str, Any], days: int, rule: str
+    kms_client: Any, symmetric_key: dict[str, Any], days: int, rule: str
 ) -> None:
     with pytest.raises(ClientError) as raised:
-        kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=days)
+        kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"], PendingWindowInDays=days)
 
     assert error_of(raised) == (
         "ValidationException",
         f"1 validation error detected: Value '{days}' at 'pendingWindowInDays' failed to "
         f"satisfy constraint: Member must have value {rule}",
     )
-    assert metadata_of(kms_client, key["KeyId"])["KeyState"] == "Enabled"
+    assert metadata_of(kms_client, symmetric_key["KeyId"])["KeyState"] == "Enabled"
 
 
-def test_cancel_key_deletion_leaves_the_key_disabled(kms_client: Any, key: dict[str, Any]) -> None:
-    kms_client.schedule_key_deletion(KeyId=key["KeyId"])
+def test_cancel_key_deletion_leaves_the_key_disabled(
+    kms_client: Any, symmetric_key: dict[str, Any],
+) -> None:
+    kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"])
 
-    response = call(kms_client, "CancelKeyDeletion", KeyId=key["KeyId"])
+    response = call(kms_client, "CancelKeyDeletion", KeyId=symmetric_key["KeyId"])
 
-    assert response["KeyId"] == key["Arn"]
-    metadata = metadata_of(kms_client, key["KeyId"])
+    assert response["KeyId"] == symmetric_key["Arn"]
+    metadata = metadata_of(kms_client, symmetric_key["KeyId"])
     assert metadata["KeyState"] == "Disabled"
     assert "DeletionDate" not in metadata
 
 
 @pytest.mark.parametrize("disable", [False, True])
 def test_cancel_key_deletion_of_a_key_not_pending_deletion_is_an_invalid_state(
-    kms_client: Any, key: dict[str, Any], disable: bool
+    kms_client: Any, symmetric_key: dict[str, Any], disable: bool
 ) -> None:
     if disable:
-        kms_client.disable_key(KeyId=key["KeyId"])
+        kms_client.disable_key(KeyId=symmetric_key["KeyId"])
 
     with pytest.raises(kms_client.exceptions.KMSInvalidStateException) as raised:
-        kms_client.cancel_key_deletion(KeyId=key["KeyId"])
+        kms_client.cancel_key_deletion(KeyId=symmetric_key["KeyId"])
 
-    assert error_of(raised)[1] == f"{key['Arn']} is not pending deletion."
+    assert error_of(raised)[1] == f"{symmetric_key['Arn']} is not pending deletion."
 
 
 def test_at_the_end_of_the_waiting_period_the_key_and_its_aliases_are_deleted(
-    cloudhsm_kms: Any, kms_client: Any, key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"secret")["CiphertextBlob"]
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
-    kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    blob = kms_client.encrypt(KeyId=symmetric_key["KeyId"], Plaintext=b"secret")["CiphertextBlob"]
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
+    kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"], PendingWindowInDays=7)
 
     cloudhsm_kms.clock.advance(7 * DAY - 60)
-    assert metadata_of(kms_client, key["KeyId"])["KeyState"] == "PendingDeletion"
+    assert metadata_of(kms_client, symmetric_key["KeyId"])["KeyState"] == "PendingDeletion"
 
     cloudhsm_kms.clock.advance(120)
     with pytest.raises(kms_client.exceptions.NotFoundException) as raised:
-        kms_client.describe_key(KeyId=key["KeyId"])
-    assert error_of(raised)[1] == f"Key '{key['Arn']}' does not exist"
+        kms_client.describe_key(KeyId=symmetric_key["KeyId"])
+    assert error_of(raised)[1] == f"Key '{symmetric_key['Arn']}' does not exist"
     assert kms_client.list_keys()["Keys"] == []
     assert kms_client.list_aliases()["Aliases"] == []
     with pytest.raises(kms_client.exceptions.NotFoundException):
@@ -423,27 +433,27 @@ def test_at_the_end_of_the_waiting_period_the_key_and_its_aliases_are_deleted(
 
 
 def test_a_cancelled_deletion_never_deletes_the_key(
-    cloudhsm_kms: Any, kms_client: Any, key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
-    kms_client.cancel_key_deletion(KeyId=key["KeyId"])
+    kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"], PendingWindowInDays=7)
+    kms_client.cancel_key_deletion(KeyId=symmetric_key["KeyId"])
 
     cloudhsm_kms.clock.advance(31 * DAY)
 
-    assert metadata_of(kms_client, key["KeyId"])["KeyState"] == "Disabled"
+    assert metadata_of(kms_client, symmetric_key["KeyId"])["KeyState"] == "Disabled"
 
 
 def test_a_rescheduled_deletion_follows_the_new_date(
-    cloudhsm_kms: Any, kms_client: Any, key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
-    kms_client.cancel_key_deletion(KeyId=key["KeyId"])
+    kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"], PendingWindowInDays=7)
+    kms_client.cancel_key_deletion(KeyId=symmetric_key["KeyId"])
     cloudhsm_kms.clock.advance(1 * DAY)
-    kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=30)
+    kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"], PendingWindowInDays=30)
 
     cloudhsm_kms.clock.advance(7 * DAY)
-    assert metadata_of(kms_client, key["KeyId"])["KeyState"] == "PendingDeletion"
+    assert metadata_of(kms_client, symmetric_key["KeyId"])["KeyState"] == "PendingDeletion"
 
     cloudhsm_kms.clock.advance(24 * DAY)
     with pytest.raises(kms_client.exceptions.NotFoundException):
-        kms_client.describe_key(KeyId=key["KeyId"])
+        kms_client.describe_key(KeyId=symmetric_key["KeyId"])

@@ -36,9 +36,9 @@ POLICY = json.dumps({
 
 
 def test_a_new_key_has_the_default_key_policy_for_the_account_root(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    response = call(kms_client, "GetKeyPolicy", KeyId=key["KeyId"])
+    response = call(kms_client, "GetKeyPolicy", KeyId=symmetric_key["KeyId"])
 
     assert response["PolicyName"] == "default"
     policy = json.loads(response["Policy"])
@@ -58,71 +58,75 @@ def test_get_key_policy_answers_the_policy_given_at_creation(kms_client: Any) ->
     assert response["Policy"] == POLICY
 
 
-def test_put_key_policy_replaces_the_default_policy(kms_client: Any, key: dict[str, Any]) -> None:
-    call(kms_client, "PutKeyPolicy", KeyId=key["KeyId"], Policy=POLICY)
+def test_put_key_policy_replaces_the_default_policy(
+    kms_client: Any, symmetric_key: dict[str, Any],
+) -> None:
+    call(kms_client, "PutKeyPolicy", KeyId=symmetric_key["KeyId"], Policy=POLICY)
 
-    assert call(kms_client, "GetKeyPolicy", KeyId=key["KeyId"])["Policy"] == POLICY
+    assert call(kms_client, "GetKeyPolicy", KeyId=symmetric_key["KeyId"])["Policy"] == POLICY
 
 
 def test_put_key_policy_with_an_explicit_default_name_and_lockout_bypass(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    call(kms_client, "PutKeyPolicy", KeyId=key["KeyId"], Policy=POLICY, PolicyName="default",
+    call(kms_client, "PutKeyPolicy", KeyId=symmetric_key["KeyId"], Policy=POLICY,
+         PolicyName="default",
          BypassPolicyLockoutSafetyCheck=True)
 
-    assert call(kms_client, "GetKeyPolicy", KeyId=key["KeyId"])["Policy"] == POLICY
+    assert call(kms_client, "GetKeyPolicy", KeyId=symmetric_key["KeyId"])["Policy"] == POLICY
 
 
 @pytest.mark.parametrize("policy", ["not json", "[]", '{"Version": "2012-10-17"}'])
 def test_put_key_policy_refuses_a_document_that_is_not_a_policy(
-    kms_client: Any, key: dict[str, Any], policy: str
+    kms_client: Any, symmetric_key: dict[str, Any], policy: str
 ) -> None:
     fails(kms_client, "PutKeyPolicy", "MalformedPolicyDocumentException",
-          KeyId=key["KeyId"], Policy=policy)
+          KeyId=symmetric_key["KeyId"], Policy=policy)
 
 
 def test_a_key_policy_over_32_kilobytes_exceeds_the_limit(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
     big = json.dumps({"Version": "2012-10-17", "Statement": [], "Pad": "x" * 33_000})
 
-    fails(kms_client, "PutKeyPolicy", "LimitExceededException", KeyId=key["KeyId"], Policy=big)
+    fails(kms_client, "PutKeyPolicy", "LimitExceededException", KeyId=symmetric_key["KeyId"],
+          Policy=big)
     fails(kms_client, "CreateKey", "LimitExceededException", Policy=big)
 
 
 def test_the_aws_ram_policy_cannot_be_set_and_this_key_has_none(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    message = fails(kms_client, "PutKeyPolicy", "ValidationException", KeyId=key["KeyId"],
+    message = fails(kms_client, "PutKeyPolicy", "ValidationException", KeyId=symmetric_key["KeyId"],
                     Policy=POLICY, PolicyName="AWS_RAM")
     assert message == "The AWS_RAM policy can only be managed by the RAM service."
 
-    fails(kms_client, "GetKeyPolicy", "NotFoundException", KeyId=key["KeyId"],
+    fails(kms_client, "GetKeyPolicy", "NotFoundException", KeyId=symmetric_key["KeyId"],
           PolicyName="AWS_RAM")
 
 
 def test_a_policy_name_other_than_default_is_not_found(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    assert fails(kms_client, "GetKeyPolicy", "NotFoundException", KeyId=key["KeyId"],
+    assert fails(kms_client, "GetKeyPolicy", "NotFoundException", KeyId=symmetric_key["KeyId"],
                  PolicyName="custom") == "No such policy exists"
-    fails(kms_client, "PutKeyPolicy", "NotFoundException", KeyId=key["KeyId"],
+    fails(kms_client, "PutKeyPolicy", "NotFoundException", KeyId=symmetric_key["KeyId"],
           PolicyName="custom", Policy=POLICY)
 
 
 def test_list_key_policies_names_only_the_default_policy(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    response = call(kms_client, "ListKeyPolicies", KeyId=key["KeyId"], Limit=1)
+    response = call(kms_client, "ListKeyPolicies", KeyId=symmetric_key["KeyId"], Limit=1)
 
     assert response["PolicyNames"] == ["default"]
     assert response["Truncated"] is False
 
 
 def test_list_key_policies_refuses_a_marker_it_did_not_issue(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    fails(kms_client, "ListKeyPolicies", "ValidationException", KeyId=key["KeyId"],
+    fails(kms_client, "ListKeyPolicies", "ValidationException", KeyId=symmetric_key["KeyId"],
           Marker="bogus")
 
 
@@ -133,9 +137,9 @@ def test_list_key_policies_refuses_a_marker_it_did_not_issue(
      ("ListResourceTags", {}), ("UpdateKeyDescription", {"Description": "d"})],
 )
 def test_policy_tag_and_description_operations_take_no_alias(
-    kms_client: Any, key: dict[str, Any], operation: str, params: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any], operation: str, params: dict[str, Any]
 ) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
 
     fails(kms_client, operation, "InvalidArnException", KeyId="alias/orders", **params)
     fails(kms_client, operation, "NotFoundException",
@@ -143,15 +147,16 @@ def test_policy_tag_and_description_operations_take_no_alias(
 
 
 def test_policies_and_tags_of_a_key_pending_deletion_can_still_be_read(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.tag_resource(KeyId=key["KeyId"], Tags=[tag("team", "payments")])
-    schedule_deletion(kms_client, key["KeyId"])
+    kms_client.tag_resource(KeyId=symmetric_key["KeyId"], Tags=[tag("team", "payments")])
+    schedule_deletion(kms_client, symmetric_key["KeyId"])
 
-    call(kms_client, "PutKeyPolicy", KeyId=key["KeyId"], Policy=POLICY)
-    assert call(kms_client, "GetKeyPolicy", KeyId=key["KeyId"])["Policy"] == POLICY
-    assert call(kms_client, "ListKeyPolicies", KeyId=key["KeyId"])["PolicyNames"] == ["default"]
-    assert tags_of(kms_client, key["KeyId"]) == [tag("team", "payments")]
+    call(kms_client, "PutKeyPolicy", KeyId=symmetric_key["KeyId"], Policy=POLICY)
+    assert call(kms_client, "GetKeyPolicy", KeyId=symmetric_key["KeyId"])["Policy"] == POLICY
+    assert call(kms_client, "ListKeyPolicies", KeyId=symmetric_key["KeyId"])["PolicyNames"] == (
+        ["default"])
+    assert tags_of(kms_client, symmetric_key["KeyId"]) == [tag("team", "payments")]
 
 
 # -- tags ------------------------------------------------------------------------------------
@@ -164,87 +169,90 @@ def test_tags_given_at_creation_are_listed(kms_client: Any) -> None:
 
 
 def test_tag_resource_adds_tags_and_replaces_the_value_of_an_existing_key(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    call(kms_client, "TagResource", KeyId=key["KeyId"], Tags=[tag("team", "a"), tag("env")])
-    call(kms_client, "TagResource", KeyId=key["Arn"], Tags=[tag("team", "b")])
+    call(kms_client, "TagResource", KeyId=symmetric_key["KeyId"],
+         Tags=[tag("team", "a"), tag("env")])
+    call(kms_client, "TagResource", KeyId=symmetric_key["Arn"], Tags=[tag("team", "b")])
 
-    assert tags_of(kms_client, key["KeyId"]) == [tag("team", "b"), tag("env")]
+    assert tags_of(kms_client, symmetric_key["KeyId"]) == [tag("team", "b"), tag("env")]
 
 
 @pytest.mark.parametrize("name", ["aws:created-by", "AWS:x", "Aws:y"])
 def test_the_aws_prefix_is_reserved_for_tag_keys(
-    kms_client: Any, key: dict[str, Any], name: str
+    kms_client: Any, symmetric_key: dict[str, Any], name: str
 ) -> None:
-    fails(kms_client, "TagResource", "TagException", KeyId=key["KeyId"], Tags=[tag(name)])
+    fails(kms_client, "TagResource", "TagException", KeyId=symmetric_key["KeyId"], Tags=[tag(name)])
     fails(kms_client, "CreateKey", "TagException", Tags=[tag(name)])
-    fails(kms_client, "UntagResource", "TagException", KeyId=key["KeyId"], TagKeys=[name])
+    fails(kms_client, "UntagResource", "TagException", KeyId=symmetric_key["KeyId"], TagKeys=[name])
 
 
-def test_a_tag_value_may_start_with_aws(kms_client: Any, key: dict[str, Any]) -> None:
-    call(kms_client, "TagResource", KeyId=key["KeyId"], Tags=[tag("owner", "aws:team")])
+def test_a_tag_value_may_start_with_aws(kms_client: Any, symmetric_key: dict[str, Any]) -> None:
+    call(kms_client, "TagResource", KeyId=symmetric_key["KeyId"], Tags=[tag("owner", "aws:team")])
 
-    assert tags_of(kms_client, key["KeyId"]) == [tag("owner", "aws:team")]
+    assert tags_of(kms_client, symmetric_key["KeyId"]) == [tag("owner", "aws:team")]
 
 
-def test_a_key_takes_at_most_50_tags(kms_client: Any, key: dict[str, Any]) -> None:
-    call(kms_client, "TagResource", KeyId=key["KeyId"],
+def test_a_key_takes_at_most_50_tags(kms_client: Any, symmetric_key: dict[str, Any]) -> None:
+    call(kms_client, "TagResource", KeyId=symmetric_key["KeyId"],
          Tags=[tag(f"k{i}") for i in range(50)])
 
-    fails(kms_client, "TagResource", "TagException", KeyId=key["KeyId"], Tags=[tag("one-more")])
-    call(kms_client, "TagResource", KeyId=key["KeyId"], Tags=[tag("k0", "new value")])
+    fails(kms_client, "TagResource", "TagException", KeyId=symmetric_key["KeyId"],
+          Tags=[tag("one-more")])
+    call(kms_client, "TagResource", KeyId=symmetric_key["KeyId"], Tags=[tag("k0", "new value")])
     fails(kms_client, "CreateKey", "TagException", Tags=[tag(f"k{i}") for i in range(51)])
 
 
 def test_the_same_tag_key_twice_in_one_request_is_a_tag_exception(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    fails(kms_client, "TagResource", "TagException", KeyId=key["KeyId"],
+    fails(kms_client, "TagResource", "TagException", KeyId=symmetric_key["KeyId"],
           Tags=[tag("team", "a"), tag("team", "b")])
 
 
 def test_tag_key_and_value_lengths_are_checked_by_the_model(
-    cloudhsm_kms: Any, key: dict[str, Any]
+    cloudhsm_kms: Any, symmetric_key: dict[str, Any]
 ) -> None:
     client = cloudhsm_kms.client("kms", config=Config(parameter_validation=False))
 
-    message = fails(client, "TagResource", "ValidationException", KeyId=key["KeyId"],
+    message = fails(client, "TagResource", "ValidationException", KeyId=symmetric_key["KeyId"],
                     Tags=[tag("k" * 129)])
     assert message is not None
     assert "at 'tags.1.member.tagKey' failed to satisfy constraint: Member must have length " \
            "less than or equal to 128" in message
-    fails(client, "TagResource", "ValidationException", KeyId=key["KeyId"],
+    fails(client, "TagResource", "ValidationException", KeyId=symmetric_key["KeyId"],
           Tags=[tag("k", "v" * 257)])
-    fails(client, "TagResource", "ValidationException", KeyId=key["KeyId"], Tags=[tag("")])
+    fails(client, "TagResource", "ValidationException", KeyId=symmetric_key["KeyId"],
+          Tags=[tag("")])
 
 
 def test_untag_resource_removes_tags_and_ignores_keys_it_does_not_have(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.tag_resource(KeyId=key["KeyId"], Tags=[tag("a"), tag("b")])
+    kms_client.tag_resource(KeyId=symmetric_key["KeyId"], Tags=[tag("a"), tag("b")])
 
-    call(kms_client, "UntagResource", KeyId=key["KeyId"], TagKeys=["a", "missing"])
+    call(kms_client, "UntagResource", KeyId=symmetric_key["KeyId"], TagKeys=["a", "missing"])
 
-    assert tags_of(kms_client, key["KeyId"]) == [tag("b")]
+    assert tags_of(kms_client, symmetric_key["KeyId"]) == [tag("b")]
 
 
 def test_list_resource_tags_pages_with_limit_and_marker(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.tag_resource(KeyId=key["KeyId"], Tags=[tag(f"k{i}") for i in range(3)])
+    kms_client.tag_resource(KeyId=symmetric_key["KeyId"], Tags=[tag(f"k{i}") for i in range(3)])
 
-    first = call(kms_client, "ListResourceTags", KeyId=key["KeyId"], Limit=2)
+    first = call(kms_client, "ListResourceTags", KeyId=symmetric_key["KeyId"], Limit=2)
     assert first["Truncated"] is True
-    second = call(kms_client, "ListResourceTags", KeyId=key["KeyId"],
+    second = call(kms_client, "ListResourceTags", KeyId=symmetric_key["KeyId"],
                   Marker=first["NextMarker"])
     assert second["Truncated"] is False
     assert first["Tags"] + second["Tags"] == [tag(f"k{i}") for i in range(3)]
 
 
 def test_list_resource_tags_refuses_a_marker_it_did_not_issue(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    fails(kms_client, "ListResourceTags", "InvalidMarkerException", KeyId=key["KeyId"],
+    fails(kms_client, "ListResourceTags", "InvalidMarkerException", KeyId=symmetric_key["KeyId"],
           Marker="bogus")
 
 
@@ -254,36 +262,37 @@ def test_list_resource_tags_refuses_a_marker_it_did_not_issue(
      ("UpdateKeyDescription", {"Description": "d"})],
 )
 def test_tags_and_description_of_a_key_pending_deletion_cannot_change(
-    kms_client: Any, key: dict[str, Any], operation: str, params: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any], operation: str, params: dict[str, Any]
 ) -> None:
-    schedule_deletion(kms_client, key["KeyId"])
+    schedule_deletion(kms_client, symmetric_key["KeyId"])
 
-    message = fails(kms_client, operation, "KMSInvalidStateException", KeyId=key["KeyId"],
+    message = fails(kms_client, operation, "KMSInvalidStateException", KeyId=symmetric_key["KeyId"],
                     **params)
-    assert message == f"{key['Arn']} is pending deletion."
+    assert message == f"{symmetric_key['Arn']} is pending deletion."
 
 
 # -- description -----------------------------------------------------------------------------
 
 
 def test_update_key_description_changes_what_describe_key_answers(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    call(kms_client, "UpdateKeyDescription", KeyId=key["KeyId"], Description="orders")
-    assert kms_client.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["Description"] == "orders"
+    call(kms_client, "UpdateKeyDescription", KeyId=symmetric_key["KeyId"], Description="orders")
+    assert kms_client.describe_key(KeyId=symmetric_key["KeyId"])["KeyMetadata"]["Description"] == (
+        "orders")
 
-    call(kms_client, "UpdateKeyDescription", KeyId=key["Arn"], Description="")
-    assert kms_client.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["Description"] == ""
+    call(kms_client, "UpdateKeyDescription", KeyId=symmetric_key["Arn"], Description="")
+    assert kms_client.describe_key(KeyId=symmetric_key["KeyId"])["KeyMetadata"]["Description"] == ""
 
 
 def test_a_disabled_key_can_be_described_tagged_and_given_a_policy(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.disable_key(KeyId=key["KeyId"])
+    kms_client.disable_key(KeyId=symmetric_key["KeyId"])
 
-    call(kms_client, "UpdateKeyDescription", KeyId=key["KeyId"], Description="off")
-    call(kms_client, "TagResource", KeyId=key["KeyId"], Tags=[tag("state", "off")])
-    call(kms_client, "PutKeyPolicy", KeyId=key["KeyId"], Policy=POLICY)
+    call(kms_client, "UpdateKeyDescription", KeyId=symmetric_key["KeyId"], Description="off")
+    call(kms_client, "TagResource", KeyId=symmetric_key["KeyId"], Tags=[tag("state", "off")])
+    call(kms_client, "PutKeyPolicy", KeyId=symmetric_key["KeyId"], Policy=POLICY)
 
 
 @pytest.mark.cloudhsm_disconnected()

@@ -39,163 +39,166 @@ def epoch(value: datetime.datetime) -> float:
 # -- automatic rotation ----------------------------------------------------------------------
 
 
-def test_automatic_rotation_is_off_for_a_new_key(kms_client: Any, key: dict[str, Any]) -> None:
-    response = status(kms_client, key["KeyId"])
+def test_automatic_rotation_is_off_for_a_new_key(
+    kms_client: Any, symmetric_key: dict[str, Any],
+) -> None:
+    response = status(kms_client, symmetric_key["KeyId"])
 
     assert response["KeyRotationEnabled"] is False
-    assert response["KeyId"] == key["KeyId"]
+    assert response["KeyId"] == symmetric_key["KeyId"]
     assert "NextRotationDate" not in response
     assert "RotationPeriodInDays" not in response
 
 
 def test_enabling_rotation_schedules_it_365_days_ahead_by_default(
-    cloudhsm_kms: Any, kms_client: Any, key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
     before = cloudhsm_kms.clock.now()
-    call(kms_client, "EnableKeyRotation", KeyId=key["KeyId"])
+    call(kms_client, "EnableKeyRotation", KeyId=symmetric_key["KeyId"])
 
-    response = status(kms_client, key["Arn"])
+    response = status(kms_client, symmetric_key["Arn"])
     assert response["KeyRotationEnabled"] is True
     assert response["RotationPeriodInDays"] == 365
     assert epoch(response["NextRotationDate"]) == pytest.approx(before + 365 * DAY, abs=5)
 
 
 def test_the_rotation_period_may_be_90_to_2560_days(
-    cloudhsm_kms: Any, kms_client: Any, key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    call(kms_client, "EnableKeyRotation", KeyId=key["KeyId"], RotationPeriodInDays=90)
-    assert status(kms_client, key["KeyId"])["RotationPeriodInDays"] == 90
+    call(kms_client, "EnableKeyRotation", KeyId=symmetric_key["KeyId"], RotationPeriodInDays=90)
+    assert status(kms_client, symmetric_key["KeyId"])["RotationPeriodInDays"] == 90
 
     raw = cloudhsm_kms.client("kms", config=Config(parameter_validation=False))
     for days in (89, 2561):
-        message = fails(raw, "EnableKeyRotation", "ValidationException", KeyId=key["KeyId"],
+        message = fails(raw, "EnableKeyRotation", "ValidationException",
+                        KeyId=symmetric_key["KeyId"],
                         RotationPeriodInDays=days)
         assert message is not None
         assert "at 'rotationPeriodInDays' failed to satisfy constraint" in message
 
 
 def test_the_key_rotates_when_the_period_ends_and_old_ciphertext_still_decrypts(
-    cloudhsm_kms: Any, kms_client: Any, key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    before = material_id(kms_client, key["KeyId"])
-    old_blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"old")["CiphertextBlob"]
-    kms_client.enable_key_rotation(KeyId=key["KeyId"], RotationPeriodInDays=90)
+    before = material_id(kms_client, symmetric_key["KeyId"])
+    old_blob = kms_client.encrypt(KeyId=symmetric_key["KeyId"], Plaintext=b"old")["CiphertextBlob"]
+    kms_client.enable_key_rotation(KeyId=symmetric_key["KeyId"], RotationPeriodInDays=90)
 
     cloudhsm_kms.clock.advance(91 * DAY)
 
-    after = material_id(kms_client, key["KeyId"])
+    after = material_id(kms_client, symmetric_key["KeyId"])
     assert after != before
-    (rotation,) = rotations(kms_client, key["KeyId"])
+    (rotation,) = rotations(kms_client, symmetric_key["KeyId"])
     assert rotation["RotationType"] == "AUTOMATIC"
     assert rotation["KeyMaterialId"] == after
     assert rotation["KeyMaterialState"] == "CURRENT"
     old = kms_client.decrypt(CiphertextBlob=old_blob)
     assert old["Plaintext"] == b"old"
     assert old["KeyMaterialId"] == before
-    new_blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"new")["CiphertextBlob"]
+    new_blob = kms_client.encrypt(KeyId=symmetric_key["KeyId"], Plaintext=b"new")["CiphertextBlob"]
     assert kms_client.decrypt(CiphertextBlob=new_blob)["KeyMaterialId"] == after
 
 
 def test_rotation_repeats_every_period(
-    cloudhsm_kms: Any, kms_client: Any, key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.enable_key_rotation(KeyId=key["KeyId"], RotationPeriodInDays=100)
-    start = epoch(status(kms_client, key["KeyId"])["NextRotationDate"]) - 100 * DAY
+    kms_client.enable_key_rotation(KeyId=symmetric_key["KeyId"], RotationPeriodInDays=100)
+    start = epoch(status(kms_client, symmetric_key["KeyId"])["NextRotationDate"]) - 100 * DAY
 
     cloudhsm_kms.clock.advance(350 * DAY)
 
-    listed = rotations(kms_client, key["KeyId"])
+    listed = rotations(kms_client, symmetric_key["KeyId"])
     assert [epoch(r["RotationDate"]) for r in listed] == pytest.approx(
         [start + 100 * DAY, start + 200 * DAY, start + 300 * DAY], abs=1)
     assert [r["KeyMaterialState"] for r in listed] == ["NON_CURRENT", "NON_CURRENT", "CURRENT"]
-    assert epoch(status(kms_client, key["KeyId"])["NextRotationDate"]) == pytest.approx(
+    assert epoch(status(kms_client, symmetric_key["KeyId"])["NextRotationDate"]) == pytest.approx(
         start + 400 * DAY, abs=1)
 
 
 def test_changing_the_period_moves_the_next_rotation(
-    cloudhsm_kms: Any, kms_client: Any, key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.enable_key_rotation(KeyId=key["KeyId"], RotationPeriodInDays=365)
-    first = epoch(status(kms_client, key["KeyId"])["NextRotationDate"])
+    kms_client.enable_key_rotation(KeyId=symmetric_key["KeyId"], RotationPeriodInDays=365)
+    first = epoch(status(kms_client, symmetric_key["KeyId"])["NextRotationDate"])
 
-    call(kms_client, "EnableKeyRotation", KeyId=key["KeyId"], RotationPeriodInDays=180)
+    call(kms_client, "EnableKeyRotation", KeyId=symmetric_key["KeyId"], RotationPeriodInDays=180)
 
-    assert epoch(status(kms_client, key["KeyId"])["NextRotationDate"]) == pytest.approx(
+    assert epoch(status(kms_client, symmetric_key["KeyId"])["NextRotationDate"]) == pytest.approx(
         first - 185 * DAY, abs=1)
     cloudhsm_kms.clock.advance(181 * DAY)
-    assert len(rotations(kms_client, key["KeyId"])) == 1
+    assert len(rotations(kms_client, symmetric_key["KeyId"])) == 1
 
 
 def test_enabling_rotation_twice_rotates_once_per_period(
-    cloudhsm_kms: Any, kms_client: Any, key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.enable_key_rotation(KeyId=key["KeyId"], RotationPeriodInDays=90)
-    kms_client.enable_key_rotation(KeyId=key["KeyId"], RotationPeriodInDays=90)
+    kms_client.enable_key_rotation(KeyId=symmetric_key["KeyId"], RotationPeriodInDays=90)
+    kms_client.enable_key_rotation(KeyId=symmetric_key["KeyId"], RotationPeriodInDays=90)
 
     cloudhsm_kms.clock.advance(100 * DAY)
 
-    assert len(rotations(kms_client, key["KeyId"])) == 1
+    assert len(rotations(kms_client, symmetric_key["KeyId"])) == 1
 
 
 def test_disabling_rotation_stops_it(
-    cloudhsm_kms: Any, kms_client: Any, key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.enable_key_rotation(KeyId=key["KeyId"], RotationPeriodInDays=90)
+    kms_client.enable_key_rotation(KeyId=symmetric_key["KeyId"], RotationPeriodInDays=90)
 
-    call(kms_client, "DisableKeyRotation", KeyId=key["KeyId"])
+    call(kms_client, "DisableKeyRotation", KeyId=symmetric_key["KeyId"])
     cloudhsm_kms.clock.advance(200 * DAY)
 
-    assert status(kms_client, key["KeyId"])["KeyRotationEnabled"] is False
-    assert rotations(kms_client, key["KeyId"]) == []
+    assert status(kms_client, symmetric_key["KeyId"])["KeyRotationEnabled"] is False
+    assert rotations(kms_client, symmetric_key["KeyId"]) == []
 
 
 def test_a_disabled_key_does_not_rotate_until_it_is_enabled_again(
-    cloudhsm_kms: Any, kms_client: Any, key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.enable_key_rotation(KeyId=key["KeyId"], RotationPeriodInDays=90)
-    kms_client.disable_key(KeyId=key["KeyId"])
+    kms_client.enable_key_rotation(KeyId=symmetric_key["KeyId"], RotationPeriodInDays=90)
+    kms_client.disable_key(KeyId=symmetric_key["KeyId"])
 
     cloudhsm_kms.clock.advance(120 * DAY)
-    assert rotations(kms_client, key["KeyId"]) == []
-    assert status(kms_client, key["KeyId"])["KeyRotationEnabled"] is True
+    assert rotations(kms_client, symmetric_key["KeyId"]) == []
+    assert status(kms_client, symmetric_key["KeyId"])["KeyRotationEnabled"] is True
 
-    kms_client.enable_key(KeyId=key["KeyId"])
+    kms_client.enable_key(KeyId=symmetric_key["KeyId"])
     cloudhsm_kms.clock.advance(DAY)
-    assert len(rotations(kms_client, key["KeyId"])) == 1
+    assert len(rotations(kms_client, symmetric_key["KeyId"])) == 1
 
 
 def test_a_key_pending_deletion_reports_rotation_off_until_the_deletion_is_cancelled(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.enable_key_rotation(KeyId=key["KeyId"])
-    schedule_deletion(kms_client, key["KeyId"])
+    kms_client.enable_key_rotation(KeyId=symmetric_key["KeyId"])
+    schedule_deletion(kms_client, symmetric_key["KeyId"])
 
-    assert status(kms_client, key["KeyId"])["KeyRotationEnabled"] is False
+    assert status(kms_client, symmetric_key["KeyId"])["KeyRotationEnabled"] is False
 
-    kms_client.cancel_key_deletion(KeyId=key["KeyId"])
-    assert status(kms_client, key["KeyId"])["KeyRotationEnabled"] is True
+    kms_client.cancel_key_deletion(KeyId=symmetric_key["KeyId"])
+    assert status(kms_client, symmetric_key["KeyId"])["KeyRotationEnabled"] is True
 
 
 @pytest.mark.parametrize("operation", ["EnableKeyRotation", "DisableKeyRotation",
                                        "RotateKeyOnDemand"])
 def test_rotation_of_a_disabled_or_deleting_key_cannot_change(
-    kms_client: Any, key: dict[str, Any], operation: str
+    kms_client: Any, symmetric_key: dict[str, Any], operation: str
 ) -> None:
-    kms_client.disable_key(KeyId=key["KeyId"])
+    kms_client.disable_key(KeyId=symmetric_key["KeyId"])
     assert fails(kms_client, operation, "DisabledException",
-                 KeyId=key["KeyId"]) == f"{key['Arn']} is disabled."
+                 KeyId=symmetric_key["KeyId"]) == f"{symmetric_key['Arn']} is disabled."
 
-    schedule_deletion(kms_client, key["KeyId"])
-    fails(kms_client, operation, "KMSInvalidStateException", KeyId=key["KeyId"])
+    schedule_deletion(kms_client, symmetric_key["KeyId"])
+    fails(kms_client, operation, "KMSInvalidStateException", KeyId=symmetric_key["KeyId"])
 
 
 @pytest.mark.parametrize("operation", ["EnableKeyRotation", "DisableKeyRotation",
                                        "GetKeyRotationStatus", "RotateKeyOnDemand",
                                        "ListKeyRotations"])
 def test_rotation_operations_take_a_key_id_or_arn_only(
-    kms_client: Any, key: dict[str, Any], operation: str
+    kms_client: Any, symmetric_key: dict[str, Any], operation: str
 ) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=key["KeyId"])
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
 
     fails(kms_client, operation, "InvalidArnException", KeyId="alias/orders")
     fails(kms_client, operation, "NotFoundException", KeyId="00000000-0000-4000-8000-000000000000")
@@ -232,89 +235,94 @@ def test_a_cloudhsm_key_store_key_never_rotates(
 
 
 def test_rotate_key_on_demand_rotates_and_keeps_the_automatic_schedule(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.enable_key_rotation(KeyId=key["KeyId"])
-    scheduled = status(kms_client, key["KeyId"])["NextRotationDate"]
-    before = material_id(kms_client, key["KeyId"])
+    kms_client.enable_key_rotation(KeyId=symmetric_key["KeyId"])
+    scheduled = status(kms_client, symmetric_key["KeyId"])["NextRotationDate"]
+    before = material_id(kms_client, symmetric_key["KeyId"])
 
-    response = call(kms_client, "RotateKeyOnDemand", KeyId=key["Arn"])
+    response = call(kms_client, "RotateKeyOnDemand", KeyId=symmetric_key["Arn"])
 
-    assert response["KeyId"] == key["KeyId"]
-    assert material_id(kms_client, key["KeyId"]) != before
-    (rotation,) = rotations(kms_client, key["KeyId"])
+    assert response["KeyId"] == symmetric_key["KeyId"]
+    assert material_id(kms_client, symmetric_key["KeyId"]) != before
+    (rotation,) = rotations(kms_client, symmetric_key["KeyId"])
     assert rotation["RotationType"] == "ON_DEMAND"
-    assert status(kms_client, key["KeyId"])["NextRotationDate"] == scheduled
+    assert status(kms_client, symmetric_key["KeyId"])["NextRotationDate"] == scheduled
 
 
 def test_an_on_demand_rotation_in_progress_is_reported_and_conflicts_with_another(
-    cloudhsm_kms: Any, kms_client: Any, key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
     cloudhsm_kms.kms().on_demand_rotation_delay = 60.0
-    kms_client.rotate_key_on_demand(KeyId=key["KeyId"])
+    kms_client.rotate_key_on_demand(KeyId=symmetric_key["KeyId"])
 
-    assert "OnDemandRotationStartDate" in status(kms_client, key["KeyId"])
-    fails(kms_client, "RotateKeyOnDemand", "ConflictException", KeyId=key["KeyId"])
+    assert "OnDemandRotationStartDate" in status(kms_client, symmetric_key["KeyId"])
+    fails(kms_client, "RotateKeyOnDemand", "ConflictException", KeyId=symmetric_key["KeyId"])
 
     cloudhsm_kms.clock.advance(61)
-    assert "OnDemandRotationStartDate" not in status(kms_client, key["KeyId"])
-    assert len(rotations(kms_client, key["KeyId"])) == 1
+    assert "OnDemandRotationStartDate" not in status(kms_client, symmetric_key["KeyId"])
+    assert len(rotations(kms_client, symmetric_key["KeyId"])) == 1
 
 
 def test_on_demand_rotation_conflicts_with_an_automatic_rotation_about_to_begin(
-    cloudhsm_kms: Any, kms_client: Any, key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.enable_key_rotation(KeyId=key["KeyId"], RotationPeriodInDays=90)
+    kms_client.enable_key_rotation(KeyId=symmetric_key["KeyId"], RotationPeriodInDays=90)
     cloudhsm_kms.clock.advance(90 * DAY - 600)
 
-    fails(kms_client, "RotateKeyOnDemand", "ConflictException", KeyId=key["KeyId"])
+    fails(kms_client, "RotateKeyOnDemand", "ConflictException", KeyId=symmetric_key["KeyId"])
 
 
 def test_a_key_rotates_on_demand_at_most_25_times(
-    kms_client: Any, key: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    kms_client: Any, symmetric_key: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(kms_rotation, "MAX_ON_DEMAND_ROTATIONS", 2)
-    kms_client.rotate_key_on_demand(KeyId=key["KeyId"])
-    kms_client.rotate_key_on_demand(KeyId=key["KeyId"])
+    kms_client.rotate_key_on_demand(KeyId=symmetric_key["KeyId"])
+    kms_client.rotate_key_on_demand(KeyId=symmetric_key["KeyId"])
 
-    fails(kms_client, "RotateKeyOnDemand", "LimitExceededException", KeyId=key["KeyId"])
+    fails(kms_client, "RotateKeyOnDemand", "LimitExceededException", KeyId=symmetric_key["KeyId"])
 
 
 # -- ListKeyRotations ------------------------------------------------------------------------
 
 
-def test_all_key_material_adds_the_first_material(kms_client: Any, key: dict[str, Any]) -> None:
-    first = material_id(kms_client, key["KeyId"])
-    kms_client.rotate_key_on_demand(KeyId=key["KeyId"])
+def test_all_key_material_adds_the_first_material(
+    kms_client: Any, symmetric_key: dict[str, Any],
+) -> None:
+    first = material_id(kms_client, symmetric_key["KeyId"])
+    kms_client.rotate_key_on_demand(KeyId=symmetric_key["KeyId"])
 
-    listed = rotations(kms_client, key["KeyId"], IncludeKeyMaterial="ALL_KEY_MATERIAL")
+    listed = rotations(kms_client, symmetric_key["KeyId"], IncludeKeyMaterial="ALL_KEY_MATERIAL")
 
     assert listed[0]["KeyMaterialId"] == first
     assert listed[0]["KeyMaterialState"] == "NON_CURRENT"
     assert "RotationDate" not in listed[0]
     assert listed[1]["KeyMaterialState"] == "CURRENT"
-    assert len(rotations(kms_client, key["KeyId"], IncludeKeyMaterial="ROTATIONS_ONLY")) == 1
+    only_rotations = rotations(kms_client, symmetric_key["KeyId"],
+                               IncludeKeyMaterial="ROTATIONS_ONLY")
+    assert len(only_rotations) == 1
 
 
 def test_list_key_rotations_pages_with_limit_and_marker(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
     for _ in range(3):
-        kms_client.rotate_key_on_demand(KeyId=key["KeyId"])
+        kms_client.rotate_key_on_demand(KeyId=symmetric_key["KeyId"])
 
-    first = call(kms_client, "ListKeyRotations", KeyId=key["KeyId"], Limit=2)
-    second = call(kms_client, "ListKeyRotations", KeyId=key["KeyId"], Marker=first["NextMarker"])
+    first = call(kms_client, "ListKeyRotations", KeyId=symmetric_key["KeyId"], Limit=2)
+    second = call(kms_client, "ListKeyRotations", KeyId=symmetric_key["KeyId"],
+                  Marker=first["NextMarker"])
 
     assert first["Truncated"] is True
     assert len(first["Rotations"] + second["Rotations"]) == 3
-    fails(kms_client, "ListKeyRotations", "InvalidMarkerException", KeyId=key["KeyId"],
+    fails(kms_client, "ListKeyRotations", "InvalidMarkerException", KeyId=symmetric_key["KeyId"],
           Marker="bogus")
 
 
 def test_rotations_of_a_key_pending_deletion_can_still_be_listed(
-    kms_client: Any, key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.rotate_key_on_demand(KeyId=key["KeyId"])
-    schedule_deletion(kms_client, key["KeyId"])
+    kms_client.rotate_key_on_demand(KeyId=symmetric_key["KeyId"])
+    schedule_deletion(kms_client, symmetric_key["KeyId"])
 
-    assert len(rotations(kms_client, key["KeyId"])) == 1
+    assert len(rotations(kms_client, symmetric_key["KeyId"])) == 1
