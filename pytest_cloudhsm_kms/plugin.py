@@ -22,6 +22,7 @@ from .environment import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, CloudHsmKms
 from .errors import ServiceError
 from .faults import FAULTS, Fault, make_fault
 from .protocol.json11 import as_client_parses
+from .settings import Settings
 
 __all__ = [
     "cloudhsm_cluster",
@@ -29,6 +30,7 @@ __all__ = [
     "cloudhsm_key",
     "cloudhsm_key_store",
     "cloudhsm_kms",
+    "cloudhsm_kms_settings",
     "cloudhsmv2_client",
     "kms_client",
 ]
@@ -71,6 +73,7 @@ MARKER_HELP = {
     "(pytest_cloudhsm_kms_faults).",
 }
 NO_FAULT = "none"
+_SETTINGS = pytest.StashKey[Settings]()  # the ini's settings, parsed once per session
 _FAULT_PARAM = "cloudhsm_fault"
 
 
@@ -104,12 +107,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "Seed for deterministic IDs, key material and ciphertext (per test; default: random)",
         default="",
     )
+    parser.addini(
+        "cloudhsm_kms_settings",
+        "Timings and limits of the fake, one 'name = value' per line (e.g. connect_delay = 60, "
+        "max_hsms_per_cluster = 3); names are the fields of pytest_cloudhsm_kms.Settings",
+        type="linelist", default=[],
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     for text in MARKER_HELP.values():
         config.addinivalue_line("markers", text)
     config.stash[_STATS] = _Stats()
+    try:
+        config.stash[_SETTINGS] = Settings.from_lines(config.getini("cloudhsm_kms_settings"))
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
     known = _fault_types(config)
     for name in config.getoption("cloudhsm_fault"):
         if name not in known:
@@ -341,11 +354,26 @@ def cloudhsm_fault(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def cloudhsm_kms(request: pytest.FixtureRequest) -> Iterator[CloudHsmKms]:
+def cloudhsm_kms_settings(request: pytest.FixtureRequest) -> Settings:
+    """Timings and limits of this test's ``cloudhsm_kms`` environment
+    (a ``pytest_cloudhsm_kms.Settings``): the ``cloudhsm_kms_settings`` ini lines
+    over the defaults. Override this fixture in a conftest or test module to
+    change them for some tests, e.g. ``return cloudhsm_kms_settings.replace(
+    connect_delay=60)``, or parametrize it:
+    ``@pytest.mark.parametrize("cloudhsm_kms_settings", [Settings(max_keys=2)])``.
+    """
+    return request.config.stash[_SETTINGS]
+
+
+@pytest.fixture
+def cloudhsm_kms(
+    request: pytest.FixtureRequest, cloudhsm_kms_settings: Settings
+) -> Iterator[CloudHsmKms]:
     """The active fake AWS KMS + CloudHSM v2 environment for this test.
 
     While it is active, every botocore/boto3 client in the process sends its
     ``kms`` and ``cloudhsmv2`` requests to it (fake credentials, the ini Region).
+    Its timings and limits are the ``cloudhsm_kms_settings`` fixture's.
     Faults from markers and ``--cloudhsm-fault`` hold during the test body;
     ``with cloudhsm_kms.fault(name, **options):`` applies one for a block.
     """
@@ -355,6 +383,7 @@ def cloudhsm_kms(request: pytest.FixtureRequest) -> Iterator[CloudHsmKms]:
         region=config.getini("cloudhsm_kms_region"),
         account_id=config.getini("cloudhsm_kms_account_id"),
         seed=f"{seed}:{request.node.nodeid}" if seed else None,
+        settings=cloudhsm_kms_settings,
     )
     environment.fault_types = _fault_types(config)
     hook = request.node.ihook  # conftest hooks apply to the tests in and below their folder

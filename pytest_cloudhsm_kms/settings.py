@@ -66,6 +66,8 @@ class Settings:
             value = getattr(self, field.name)
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise TypeError(f"Settings.{field.name} must be a number, not {value!r}")
+            if value != value:  # NaN
+                raise ValueError(f"Settings.{field.name} must be a number, not {value!r}")
             if value < 0:
                 raise ValueError(f"Settings.{field.name} must not be negative, not {value!r}")
         if self.backup_interval <= 0:
@@ -77,9 +79,14 @@ class Settings:
 
     @classmethod
     def from_lines(cls, lines: Iterable[str], base: Settings | None = None) -> Settings:
-        """Parse ``name = value`` lines (the ini option's form) over ``base``."""
+        """Parse ``name = value`` lines (the ini option's form) over ``base``.
+
+        Blank lines and ``#`` comments are skipped. A ``ValueError`` names the
+        first bad line: an unknown name, a value that is not a number of the
+        field's type (``int`` fields take whole numbers), or a refused value.
+        """
         types = {field.name: field.type for field in dataclasses.fields(cls)}
-        changes: dict[str, float] = {}
+        settings = base or cls()
         for line in lines:
             line = line.strip()
             if not line or line.startswith("#"):
@@ -89,5 +96,9 @@ class Settings:
                 known = ", ".join(types)
                 raise ValueError(f"cloudhsm_kms_settings: {line!r} is not 'name = value' "
                                  f"with a name among: {known}")
-            changes[name] = int(raw) if types[name] == "int" else float(raw)
-        return (base or cls()).replace(**changes)
+            try:
+                value = int(raw) if types[name] == "int" else float(raw)
+                settings = settings.replace(**{name: value})
+            except (TypeError, ValueError) as error:
+                raise ValueError(f"cloudhsm_kms_settings: {line!r}: {error}") from None
+        return settings

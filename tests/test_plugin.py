@@ -191,8 +191,8 @@ def test_internal_errors_fail_the_test_loudly(pytester: pytest.Pytester) -> None
 def test_fixtures_are_documented(pytester: pytest.Pytester) -> None:
     pytester.makepyfile("def test_x(): pass")
     result = pytester.runpytest("--fixtures")
-    for name in ("cloudhsm_kms", "kms_client", "cloudhsmv2_client", "cloudhsm_cluster",
-                 "cloudhsm_key_store", "cloudhsm_key"):
+    for name in ("cloudhsm_kms", "cloudhsm_kms_settings", "kms_client", "cloudhsmv2_client",
+                 "cloudhsm_cluster", "cloudhsm_key_store", "cloudhsm_key"):
         result.stdout.fnmatch_lines([f"{name}*", "*"])
 
 
