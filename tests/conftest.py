@@ -82,6 +82,6 @@ def kms_no_retry(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
 
 
 @pytest.fixture
-def hsm(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
+def cloudhsmv2(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
     """A boto3 CloudHSM v2 client answered by this test's ``cloudhsm_kms``."""
     return _clients["cloudhsmv2"]

@@ -92,9 +92,9 @@ def test_the_backing_key_is_made_in_the_cluster_labelled_with_the_key_arn_and_ow
 
 
 def test_create_key_in_a_store_needs_two_active_hsms_in_different_availability_zones(
-    cloudhsm_kms, kms, hsm, cloudhsm_cluster, cloudhsm_key_store
+    cloudhsm_kms, kms, cloudhsmv2, cloudhsm_cluster, cloudhsm_key_store
 ) -> None:
-    hsm.delete_hsm(ClusterId=cloudhsm_cluster["ClusterId"],
+    cloudhsmv2.delete_hsm(ClusterId=cloudhsm_cluster["ClusterId"],
                    HsmId=cloudhsm_cluster["Hsms"][0]["HsmId"])
     before = len(cloudhsm_kms.cloudhsm().cluster(cloudhsm_cluster["ClusterId"]).keys)
 
@@ -105,10 +105,10 @@ def test_create_key_in_a_store_needs_two_active_hsms_in_different_availability_z
 
 
 def test_create_key_when_the_store_cluster_was_deleted_is_an_invalid_cluster_configuration(
-    cloudhsm_kms, kms, hsm, cloudhsm_cluster, cloudhsm_key_store
+    cloudhsm_kms, kms, cloudhsmv2, cloudhsm_cluster, cloudhsm_key_store
 ) -> None:
-    delete_all_hsms(hsm, cloudhsm_cluster["ClusterId"])
-    hsm.delete_cluster(ClusterId=cloudhsm_cluster["ClusterId"])
+    delete_all_hsms(cloudhsmv2, cloudhsm_cluster["ClusterId"])
+    cloudhsmv2.delete_cluster(ClusterId=cloudhsm_cluster["ClusterId"])
     cloudhsm_kms.clock.advance(2 * 3600.0)  # no longer listed either
 
     rejects(kms, "CreateKey", "CloudHsmClusterInvalidConfigurationException",
@@ -178,7 +178,9 @@ def test_re_encrypt_moves_ciphertext_between_a_cloudhsm_key_and_an_aws_kms_key(
     assert kms.decrypt(CiphertextBlob=back["CiphertextBlob"])["Plaintext"] == b"moving"
 
 
-def make_unusable(env: CloudHsmKms, kms: Any, hsm: Any, key: dict[str, Any], how: str) -> None:
+def make_unusable(
+    env: CloudHsmKms, kms: Any, cloudhsmv2: Any, key: dict[str, Any], how: str,
+) -> None:
     """Break a CloudHSM key the way ``how`` says, through the APIs where AWS has one."""
     if how == "disabled":
         kms.disable_key(KeyId=key["KeyId"])
@@ -187,7 +189,7 @@ def make_unusable(env: CloudHsmKms, kms: Any, hsm: Any, key: dict[str, Any], how
     elif how == "store disconnected":
         kms.disconnect_custom_key_store(CustomKeyStoreId=key["CustomKeyStoreId"])
     elif how == "no active HSM":
-        delete_all_hsms(hsm, key["CloudHsmClusterId"])
+        delete_all_hsms(cloudhsmv2, key["CloudHsmClusterId"])
     else:  # someone deleted the backing key with the CloudHSM CLI
         cluster = cluster_of(env, key)
         for handle in cluster.find_keys(key["Arn"]):
@@ -206,11 +208,11 @@ UNUSABLE = {
 @pytest.mark.parametrize("how", list(UNUSABLE))
 @pytest.mark.parametrize("operation", CRYPTO)
 def test_cryptography_fails_unless_the_key_is_enabled_connected_and_in_an_active_hsm(
-    cloudhsm_kms, kms, hsm, cloudhsm_key, kms_key, operation, how
+    cloudhsm_kms, kms, cloudhsmv2, cloudhsm_key, kms_key, operation, how
 ) -> None:
     blob = kms.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"data",
                        EncryptionContext=CONTEXT)["CiphertextBlob"]
-    make_unusable(cloudhsm_kms, kms, hsm, cloudhsm_key, how)
+    make_unusable(cloudhsm_kms, kms, cloudhsmv2, cloudhsm_key, how)
 
     code, message = UNUSABLE[how]
     text = rejects(kms, operation, code, **crypto_request(operation, cloudhsm_key["KeyId"], blob))
@@ -229,15 +231,15 @@ def test_re_encrypt_to_an_unavailable_cloudhsm_key_fails_like_encrypt(
 
 
 def test_a_missing_backing_key_leaves_the_key_state_unchanged(
-    cloudhsm_kms, kms, hsm, cloudhsm_key
+    cloudhsm_kms, kms, cloudhsmv2, cloudhsm_key
 ) -> None:
-    make_unusable(cloudhsm_kms, kms, hsm, cloudhsm_key, "backing key missing")
+    make_unusable(cloudhsm_kms, kms, cloudhsmv2, cloudhsm_key, "backing key missing")
 
     assert key_state(kms, cloudhsm_key["KeyId"]) == "Enabled"
 
 
 def test_generate_random_in_a_store_draws_from_its_cluster(
-    cloudhsm_kms, kms, hsm, cloudhsm_key_store
+    cloudhsm_kms, kms, cloudhsmv2, cloudhsm_key_store
 ) -> None:
     store_id = cloudhsm_key_store["CustomKeyStoreId"]
     quota = cloudhsm_kms.kms().custom_key_store(store_id).quota
@@ -245,7 +247,7 @@ def test_generate_random_in_a_store_draws_from_its_cluster(
     random = call(kms, "GenerateRandom", NumberOfBytes=48, CustomKeyStoreId=store_id)
     assert len(random["Plaintext"]) == 48
     assert quota.counted == 1
-    delete_all_hsms(hsm, cloudhsm_key_store["CloudHsmClusterId"])
+    delete_all_hsms(cloudhsmv2, cloudhsm_key_store["CloudHsmClusterId"])
     rejects(kms, "GenerateRandom", "CustomKeyStoreInvalidStateException", NumberOfBytes=8,
           CustomKeyStoreId=store_id)
 

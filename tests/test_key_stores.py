@@ -89,18 +89,18 @@ def put_in_state(env: CloudHsmKms, store_id: str, state: str) -> None:
     assert service.custom_key_store(store_id).connection_state == state
 
 
-def cluster_from_backup(hsm: Any, cluster: dict[str, Any], *, hsm_count: int = 2) -> str:
+def cluster_from_backup(cloudhsmv2: Any, cluster: dict[str, Any], *, hsm_count: int = 2) -> str:
     """A cluster made with CreateCluster ``SourceBackupId`` from the newest backup of
     ``cluster``, with ``hsm_count`` HSMs in different Availability Zones."""
-    backups = hsm.describe_backups(Filters={"clusterIds": [cluster["ClusterId"]]})["Backups"]
+    backups = cloudhsmv2.describe_backups(Filters={"clusterIds": [cluster["ClusterId"]]})["Backups"]
     created = call(
-        hsm, "CreateCluster", HsmType="hsm2m.medium",
+        cloudhsmv2, "CreateCluster", HsmType="hsm2m.medium",
         SubnetIds=sorted(cluster["SubnetMapping"].values()), SourceBackupId=backups[0]["BackupId"],
     )["Cluster"]
     assert created["Certificates"]["ClusterCertificate"] == (
         cluster["Certificates"]["ClusterCertificate"])
     for zone in sorted(cluster["SubnetMapping"])[:hsm_count]:
-        hsm.create_hsm(ClusterId=created["ClusterId"], AvailabilityZone=zone)
+        cloudhsmv2.create_hsm(ClusterId=created["ClusterId"], AvailabilityZone=zone)
     return str(created["ClusterId"])
 
 
@@ -167,9 +167,9 @@ def test_create_custom_key_store_needs_an_existing_cluster(
 
 
 def test_create_custom_key_store_needs_an_active_cluster(
-    cloudhsm_kms, kms, hsm, cloudhsm_cluster
+    cloudhsm_kms, kms, cloudhsmv2, cloudhsm_cluster
 ) -> None:
-    uninitialized = call(hsm, "CreateCluster", HsmType="hsm2m.medium",
+    uninitialized = call(cloudhsmv2, "CreateCluster", HsmType="hsm2m.medium",
                        SubnetIds=sorted(cloudhsm_cluster["SubnetMapping"].values()))["Cluster"]
     args = create_args(cloudhsm_kms, cloudhsm_cluster["ClusterId"])
     args["CloudHsmClusterId"] = uninitialized["ClusterId"]
@@ -188,10 +188,10 @@ def test_a_cluster_already_tied_to_a_key_store_is_in_use(
 
 
 def test_a_cluster_sharing_a_backup_history_with_a_store_cluster_is_in_use(
-    cloudhsm_kms, kms, hsm, cloudhsm_cluster
+    cloudhsm_kms, kms, cloudhsmv2, cloudhsm_cluster
 ) -> None:
     new_store(cloudhsm_kms, cluster=cloudhsm_cluster, name="first")
-    restored = cluster_from_backup(hsm, cloudhsm_cluster)
+    restored = cluster_from_backup(cloudhsmv2, cloudhsm_cluster)
 
     rejects(kms, "CreateCustomKeyStore", "CloudHsmClusterInUseException",
           **create_args(cloudhsm_kms, restored, "second"))
@@ -199,7 +199,7 @@ def test_a_cluster_sharing_a_backup_history_with_a_store_cluster_is_in_use(
 
 @pytest.mark.parametrize("shape", ["one HSM", "two HSMs in one zone", "second HSM deleted"])
 def test_create_custom_key_store_needs_two_active_hsms_in_different_availability_zones(
-    cloudhsm_kms, kms, hsm, shape
+    cloudhsm_kms, kms, cloudhsmv2, shape
 ) -> None:
     service = cloudhsm_kms.cloudhsm()
     if shape == "one HSM":
@@ -208,7 +208,7 @@ def test_create_custom_key_store_needs_two_active_hsms_in_different_availability
         cluster = service.create_ready_cluster(hsm_count=2, availability_zones=["us-east-1a"])
     else:
         cluster = service.create_ready_cluster(hsm_count=2)
-        hsm.delete_hsm(ClusterId=cluster.cluster_id, HsmId=next(iter(cluster.hsms)))
+        cloudhsmv2.delete_hsm(ClusterId=cluster.cluster_id, HsmId=next(iter(cluster.hsms)))
 
     message = rejects(kms, "CreateCustomKeyStore", "CloudHsmClusterInvalidConfigurationException",
                     **create_args(cloudhsm_kms, cluster.cluster_id))
@@ -357,7 +357,7 @@ def test_connect_on_a_connected_store_changes_nothing(cloudhsm_kms, kms, cloudhs
     assert kmsuser.password == password
 
 
-def break_for(env: CloudHsmKms, hsm: Any, cluster_id: str, error_code: str) -> None:
+def break_for(env: CloudHsmKms, cloudhsmv2: Any, cluster_id: str, error_code: str) -> None:
     """Give the cluster the real cause of ``error_code`` (INVALID_CREDENTIALS: the store
     was made with a wrong password)."""
     service = env.cloudhsm()
@@ -368,10 +368,10 @@ def break_for(env: CloudHsmKms, hsm: Any, cluster_id: str, error_code: str) -> N
     elif error_code == "USER_LOCKED_OUT":
         service.lock_user(cluster_id, "kmsuser")
     elif error_code == "INSUFFICIENT_CLOUDHSM_HSMS":
-        delete_all_hsms(hsm, cluster_id)
+        delete_all_hsms(cloudhsmv2, cluster_id)
     elif error_code == "CLUSTER_NOT_FOUND":
-        delete_all_hsms(hsm, cluster_id)
-        hsm.delete_cluster(ClusterId=cluster_id)
+        delete_all_hsms(cloudhsmv2, cluster_id)
+        cloudhsmv2.delete_cluster(ClusterId=cluster_id)
 
 
 @pytest.mark.parametrize("error_code", [
@@ -379,11 +379,11 @@ def break_for(env: CloudHsmKms, hsm: Any, cluster_id: str, error_code: str) -> N
     "INSUFFICIENT_CLOUDHSM_HSMS", "CLUSTER_NOT_FOUND",
 ])
 def test_a_failed_connection_is_failed_with_the_error_code_of_its_cause(
-    cloudhsm_kms, kms, hsm, cloudhsm_cluster, error_code
+    cloudhsm_kms, kms, cloudhsmv2, cloudhsm_cluster, error_code
 ) -> None:
     password = WRONG_PASSWORD if error_code == "INVALID_CREDENTIALS" else KMSUSER_PASSWORD
     store_id = new_store(cloudhsm_kms, cluster=cloudhsm_cluster, password=password)
-    break_for(cloudhsm_kms, hsm, cloudhsm_cluster["ClusterId"], error_code)
+    break_for(cloudhsm_kms, cloudhsmv2, cloudhsm_cluster["ClusterId"], error_code)
 
     call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
     entry = store_entry(kms, store_id)
@@ -481,13 +481,14 @@ def test_a_store_cannot_take_the_name_of_another_store(cloudhsm_kms, kms) -> Non
 
 
 def test_a_store_moves_to_a_related_cluster_and_its_keys_follow(
-    cloudhsm_kms, kms, hsm, cloudhsm_cluster, cloudhsm_key_store, cloudhsm_key
+    cloudhsm_kms, kms, cloudhsmv2, cloudhsm_cluster, cloudhsm_key_store, cloudhsm_key
 ) -> None:
     store_id = cloudhsm_key_store["CustomKeyStoreId"]
     blob = kms.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"kept")["CiphertextBlob"]
     (first_hsm, _) = cloudhsm_cluster["Hsms"]
-    hsm.delete_hsm(ClusterId=cloudhsm_cluster["ClusterId"], HsmId=first_hsm["HsmId"])  # backup
-    restored = cluster_from_backup(hsm, cloudhsm_cluster)
+    cloudhsmv2.delete_hsm(ClusterId=cloudhsm_cluster["ClusterId"],
+                          HsmId=first_hsm["HsmId"])  # backup
+    restored = cluster_from_backup(cloudhsmv2, cloudhsm_cluster)
     call(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
 
     call(kms, "UpdateCustomKeyStore", CustomKeyStoreId=store_id, CloudHsmClusterId=restored)
@@ -499,13 +500,13 @@ def test_a_store_moves_to_a_related_cluster_and_its_keys_follow(
 
 
 def test_a_store_moves_to_a_related_cluster_even_after_its_cluster_was_deleted(
-    cloudhsm_kms, kms, hsm, cloudhsm_cluster
+    cloudhsm_kms, kms, cloudhsmv2, cloudhsm_cluster
 ) -> None:
     store_id = new_store(cloudhsm_kms, cluster=cloudhsm_cluster)
-    delete_all_hsms(hsm, cloudhsm_cluster["ClusterId"])
-    hsm.delete_cluster(ClusterId=cloudhsm_cluster["ClusterId"])
+    delete_all_hsms(cloudhsmv2, cloudhsm_cluster["ClusterId"])
+    cloudhsmv2.delete_cluster(ClusterId=cloudhsm_cluster["ClusterId"])
     cloudhsm_kms.clock.advance(2 * HOUR)  # the DELETED cluster is no longer listed
-    restored = cluster_from_backup(hsm, cloudhsm_cluster)
+    restored = cluster_from_backup(cloudhsmv2, cloudhsm_cluster)
 
     call(kms, "UpdateCustomKeyStore", CustomKeyStoreId=store_id, CloudHsmClusterId=restored)
     call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
@@ -513,11 +514,11 @@ def test_a_store_moves_to_a_related_cluster_even_after_its_cluster_was_deleted(
 
 
 def test_a_store_cannot_move_to_an_unrelated_missing_or_undersized_cluster(
-    cloudhsm_kms, kms, hsm, cloudhsm_cluster
+    cloudhsm_kms, kms, cloudhsmv2, cloudhsm_cluster
 ) -> None:
     store_id = new_store(cloudhsm_kms, cluster=cloudhsm_cluster)
     unrelated = cloudhsm_kms.ready_cluster()["ClusterId"]
-    one_hsm = cluster_from_backup(hsm, cloudhsm_cluster, hsm_count=1)
+    one_hsm = cluster_from_backup(cloudhsmv2, cloudhsm_cluster, hsm_count=1)
 
     rejects(kms, "UpdateCustomKeyStore", "CloudHsmClusterNotRelatedException",
           CustomKeyStoreId=store_id, CloudHsmClusterId=unrelated)
