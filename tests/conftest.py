@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,9 +13,9 @@ import pytest
 import responses  # noqa: F401
 from botocore.config import Config
 from fidelity import allowed_errors
-from helpers import ONE_ATTEMPT
+from helpers import FROZEN_START, ONE_ATTEMPT
 
-from pytest_cloudhsm_kms import CloudHsmKms
+from pytest_cloudhsm_kms import CloudHsmKms, VirtualClock
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +48,25 @@ def other_symmetric_key(kms_client: Any) -> dict[str, Any]:
     """A second symmetric encryption key in the default key store."""
     metadata: dict[str, Any] = kms_client.create_key()["KeyMetadata"]
     return metadata
+
+
+@pytest.fixture
+def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[CloudHsmKms]:
+    """An environment of the test's own whose virtual clock starts at ``FROZEN_START`` and
+    moves only when something advances it (exact rates and back-off), in a process where a
+    real sleep fails the test. Checked afterwards as ``cloudhsm_kms`` is: every error is
+    one the model lists, and nothing failed inside the fake."""
+
+    def no_real_sleep(seconds: float) -> None:
+        raise AssertionError(f"slept {seconds} s of wall time")
+
+    monkeypatch.setattr(time, "sleep", no_real_sleep)
+    with CloudHsmKms(clock=VirtualClock(FROZEN_START, ticking=False)) as environment:
+        yield environment
+    for served in environment.calls:
+        if served.error_code and served.operation:
+            assert served.error_code in allowed_errors(served.service, served.operation)
+    assert not environment.internal_errors
 
 
 @pytest.fixture

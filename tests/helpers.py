@@ -18,7 +18,7 @@ Calls that must fail (each asserts the AWS error code):
   compare whole).
 * :func:`error_of` reads code and message from a ``pytest.raises(ClientError)`` block.
 
-Constants: :data:`ARN_PREFIX`, :data:`DAY`, :data:`HOUR`, :data:`ONE_ATTEMPT`,
+Constants: :data:`ARN_PREFIX`, :data:`DAY`, :data:`HOUR`, :data:`FROZEN_START`, :data:`ONE_ATTEMPT`,
 :data:`THROTTLING_MESSAGE`, and :data:`needs_ml` for ML-DSA and ML-KEM tests.
 """
 
@@ -37,6 +37,8 @@ ARN_PREFIX = "arn:aws:kms:us-east-1:111122223333:"
 """The start of a KMS ARN in the default account and Region."""
 HOUR = 3_600
 DAY = 86_400
+FROZEN_START = 1_700_000_000.0
+"""Where the virtual clock of the ``frozen`` fixture starts (epoch seconds)."""
 ONE_ATTEMPT = Config(retries={"total_max_attempts": 1})
 """Client configuration without retries: each call is one attempt."""
 THROTTLING_MESSAGE = (

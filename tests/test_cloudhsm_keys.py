@@ -8,17 +8,14 @@ store's request quota.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from fidelity import allowed_errors
 from helpers import DAY, THROTTLING_MESSAGE, call, delete_all_hsms, rejects, snake
 
 from pytest_cloudhsm_kms import CloudHsmKms
-from pytest_cloudhsm_kms.clock import VirtualClock
 from pytest_cloudhsm_kms.kms.quota import COUNTED_OPERATIONS
 
 CONTEXT = {"purpose": "cloudhsm-test"}
@@ -426,17 +423,6 @@ def test_the_store_quota_counts_exactly_the_symmetric_cryptographic_operations(
         assert counted(operation, KeyId=key_id) == 0
     assert counted("ListKeys") == counted("DescribeCustomKeyStores") == 0
     assert counted("CreateKey", Origin="AWS_CLOUDHSM", CustomKeyStoreId=store_id) == 0
-
-
-@pytest.fixture
-def frozen() -> Iterator[CloudHsmKms]:
-    """An environment whose virtual clock moves only when advanced (exact rates)."""
-    with CloudHsmKms(clock=VirtualClock(ticking=False)) as environment:
-        yield environment
-    for served in environment.calls:  # what the autouse guard checks for cloudhsm_kms
-        if served.error_code and served.operation:
-            assert served.error_code in allowed_errors(served.service, served.operation)
-    assert not environment.internal_errors
 
 
 def test_the_1801st_request_in_one_second_to_a_store_is_throttled_and_its_keys_share_the_quota(

@@ -8,7 +8,6 @@ the very same describe outputs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,7 +15,6 @@ from botocore.exceptions import ClientError
 from fidelity import assert_valid_output
 from helpers import ONE_ATTEMPT, THROTTLING_MESSAGE, failure
 
-from pytest_cloudhsm_kms import CloudHsmKms, VirtualClock
 from pytest_cloudhsm_kms.faults import Disconnected, MissingKeyMaterial, Throttled, make_fault
 
 
@@ -280,13 +278,6 @@ def test_times_counts_over_every_store(cloudhsm_kms, kms_no_retry, cloudhsm_key)
     with cloudhsm_kms.fault("throttled", times=2):
         first = outcomes(kms_no_retry, cloudhsm_key["KeyId"], 1)
         assert first + outcomes(kms_no_retry, other["KeyId"], 2) == "TT."
-
-
-@pytest.fixture
-def frozen() -> Iterator[CloudHsmKms]:
-    """An environment whose virtual clock moves only when advanced: exact rates."""
-    with CloudHsmKms(clock=VirtualClock(1_700_000_000.0, ticking=False)) as aws:
-        yield aws
 
 
 @pytest.mark.parametrize(("options", "per_second"), [

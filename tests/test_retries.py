@@ -9,35 +9,21 @@ the virtual clock and forbid real sleeps, and never time the wall clock.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.config import Config
 from botocore.exceptions import CapacityNotAvailableError, ClientError
 from botocore.retries import bucket
+from helpers import FROZEN_START
 
 from pytest_cloudhsm_kms import CloudHsmKms, VirtualClock
 
-T0 = 1_700_000_000.0
 # Total attempts when every attempt is throttled (docs/aws-behaviour.md §5.2, measured).
 MODES = [("legacy", 5), ("standard", 3), ("adaptive", 3)]
 # The most back-off can add up to over those attempts: legacy rand * 2**(n-1) with no cap,
 # standard rand * min(1 s * 2**(n-1), 20 s) for throttling errors.
 MAX_BACK_OFF = {"legacy": 1 + 2 + 4 + 8, "standard": 1 + 2}
-
-
-@pytest.fixture
-def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[CloudHsmKms]:
-    """An environment whose clock moves only when something advances it, in a process
-    where a real sleep fails the test."""
-
-    def no_real_sleep(seconds: float) -> None:
-        raise AssertionError(f"slept {seconds} s of wall time")
-
-    monkeypatch.setattr(time, "sleep", no_real_sleep)
-    with CloudHsmKms(clock=VirtualClock(T0, ticking=False)) as aws:
-        yield aws
 
 
 def client(aws: CloudHsmKms, mode: str) -> Any:
@@ -63,7 +49,7 @@ def test_throttling_exhausts_each_modes_attempts_on_the_virtual_clock(
     assert response["ResponseMetadata"]["RetryAttempts"] == total - 1
     assert response["ResponseMetadata"]["MaxAttemptsReached"] is True
     assert attempts(frozen) == [(400, "ThrottlingException")] * total
-    elapsed = frozen.clock.now() - T0
+    elapsed = frozen.clock.now() - FROZEN_START
     assert elapsed > 0  # the back-off went to the virtual clock (the clock is frozen otherwise)
     if mode in MAX_BACK_OFF:
         assert elapsed <= MAX_BACK_OFF[mode]
@@ -79,7 +65,7 @@ def test_a_call_throttled_fewer_times_than_the_attempts_succeeds_on_the_next_one
         response = kms.encrypt(KeyId=key_id, Plaintext=b"x")
     assert response["ResponseMetadata"]["RetryAttempts"] == times
     assert attempts(frozen) == [(400, "ThrottlingException")] * times + [(200, None)]
-    assert frozen.clock.now() > T0
+    assert frozen.clock.now() > FROZEN_START
 
 
 def test_standard_mode_gives_up_after_three_attempts_even_if_the_fourth_would_succeed(
@@ -105,7 +91,7 @@ def test_adaptive_mode_keeps_throttled_clients_waiting_on_the_virtual_clock(froz
     assert len(attempts(frozen)) == 30
     # Back-off alone adds at most 3 s per call (30 s); the limiter (its bucket refills at
     # 0.5 to a few tokens per second) made the client wait longer, on the virtual clock.
-    assert frozen.clock.now() - T0 > 30
+    assert frozen.clock.now() - FROZEN_START > 30
     for _ in range(5):
         kms.encrypt(KeyId=key_id, Plaintext=b"x")
 
@@ -114,7 +100,7 @@ def test_the_adaptive_token_bucket_waits_by_advancing_the_virtual_clock(frozen) 
     token_bucket = bucket.TokenBucket(max_rate=0.5, clock=bucket.Clock())  # empty at first
     for _ in range(3):
         token_bucket.acquire()
-    assert frozen.clock.now() - T0 == pytest.approx(6.0)  # 3 tokens at 0.5 per second
+    assert frozen.clock.now() - FROZEN_START == pytest.approx(6.0)  # 3 tokens at 0.5 per second
     with pytest.raises(CapacityNotAvailableError):
         token_bucket.acquire(block=False)
     frozen.clock.advance(2.0)
@@ -127,17 +113,17 @@ def test_an_adaptive_client_reused_in_a_later_environment_keeps_that_clock_still
     """A client made in one test and used in the next must not drag the next test's
     clock to the first one's virtual time."""
     monkeypatch.setattr(time, "sleep", lambda seconds: pytest.fail(f"slept {seconds} s"))
-    with CloudHsmKms(clock=VirtualClock(T0, ticking=False)) as first:
+    with CloudHsmKms(clock=VirtualClock(FROZEN_START, ticking=False)) as first:
         key_id = first.ready_key()["KeyId"]
         kms = client(first, "adaptive")
         with first.fault("throttled"), pytest.raises(ClientError):
             kms.encrypt(KeyId=key_id, Plaintext=b"x")
         first.clock.advance(30 * 86_400.0)
         kms.encrypt(KeyId=key_id, Plaintext=b"x")
-    with CloudHsmKms(clock=VirtualClock(T0, ticking=False)) as second:
+    with CloudHsmKms(clock=VirtualClock(FROZEN_START, ticking=False)) as second:
         key_id = second.ready_key()["KeyId"]
         kms.encrypt(KeyId=key_id, Plaintext=b"x")
-        assert second.clock.now() - T0 < 60
+        assert second.clock.now() - FROZEN_START < 60
 
 
 @pytest.mark.cloudhsm_throttled(times=2)
