@@ -7,6 +7,7 @@ from typing import Any
 from fidelity import assert_valid_output
 from helpers import DAY, error
 
+from pytest_cloudhsm_kms import CloudHsmKms, Settings
 from pytest_cloudhsm_kms.cloudhsm import CloudHsmService
 
 MISSING_BACKUP = "backup-aaaaaaaaaaa"
@@ -318,3 +319,30 @@ def test_without_a_peer_the_service_keeps_its_own_region_services(cloudhsm_kms) 
     assert result["DestinationBackup"]["SourceBackup"] == backup_id
     assert service.peer("eu-central-1") is service.peer("eu-central-1")
     assert len(service.peer("eu-central-1").backups) == 1
+
+
+# -- timings and limits come from the environment's Settings ---------------------------------
+
+
+def test_backup_period_retention_and_deletion_windows_come_from_the_settings() -> None:
+    settings = Settings(backup_interval=3600, backup_retention_days=10,
+                        backup_pending_deletion_days=1, deleted_cluster_visible=60)
+    with CloudHsmKms(settings=settings) as env:
+        client = env.client("cloudhsmv2")
+        ready = env.cloudhsm().create_ready_cluster()
+        entry = cluster_entry(client, ready.cluster_id)
+        assert entry["BackupRetentionPolicy"] == {"Type": "DAYS", "Value": "10"}
+        env.clock.advance(3600)
+        assert len(backups(client)) == 2  # activation, then one periodic backup an hour later
+        backup_id = backups(client)[0]["BackupId"]
+        deleted = client.delete_backup(BackupId=backup_id)["Backup"]
+        assert abs(deleted["DeleteTimestamp"].timestamp() - (env.clock.now() + DAY)) < 5
+        env.clock.advance(DAY)
+        assert backup_id not in [b["BackupId"] for b in backups(client)]
+        for hsm in ready.describe()["Hsms"]:
+            client.delete_hsm(ClusterId=ready.cluster_id, HsmId=hsm["HsmId"])
+        client.delete_cluster(ClusterId=ready.cluster_id)
+        assert cluster_entry(client, ready.cluster_id)["State"] == "DELETED"
+        env.clock.advance(60)
+        listed = client.describe_clusters(Filters={"clusterIds": [ready.cluster_id]})
+        assert listed["Clusters"] == []

@@ -70,7 +70,7 @@ def describe_backups(service: CloudHsmService, p: Params, context: RequestContex
     return result
 
 
-DELETE_BACKUP = Operation("DeleteBackup", backup_states=_READY)
+DELETE_BACKUP = Operation("DeleteBackup", backup_event="delete")
 
 
 @DELETE_BACKUP.handles
@@ -81,8 +81,7 @@ def delete_backup(service: CloudHsmService, p: Params, context: RequestContext) 
     return {"Backup": backup.describe()}
 
 
-RESTORE_BACKUP = Operation("RestoreBackup",
-                           backup_states=frozenset({BackupState.PENDING_DELETION}))
+RESTORE_BACKUP = Operation("RestoreBackup", backup_event="restore")
 
 
 @RESTORE_BACKUP.handles

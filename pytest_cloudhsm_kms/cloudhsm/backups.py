@@ -121,7 +121,7 @@ class BackupCatalog:
 
     def delete(self, backup: Backup, at: float | None = None) -> None:
         """``PENDING_DELETION`` for ``Settings.backup_pending_deletion_days``, then gone."""
-        backup.state = BackupState.PENDING_DELETION
+        backup.transition("delete")
         start = self.clock.now() if at is None else at
         when = start + self.settings.backup_pending_deletion_days * _DAY
         backup.delete_timestamp = when
@@ -129,12 +129,11 @@ class BackupCatalog:
 
     def restore(self, backup: Backup) -> None:
         """Take a backup out of ``PENDING_DELETION`` (RestoreBackup)."""
-        backup.state = BackupState.READY
+        backup.transition("restore")
         backup.delete_timestamp = None
 
     def _purge(self, backup: Backup, when: float) -> None:
-        if backup.state == BackupState.PENDING_DELETION and backup.delete_timestamp == when:
-            backup.state = BackupState.DELETED
+        if backup.delete_timestamp == when and backup.transition("purge"):
             self.backups.pop(backup.backup_id, None)
 
     # -- the schedule and retention -------------------------------------------------

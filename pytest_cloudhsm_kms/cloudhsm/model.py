@@ -23,6 +23,7 @@ from . import certificates
 from .vault import MAX_FAILED_LOGINS, CryptoUser, KeyObject, VaultError, VaultSnapshot
 
 __all__ = [
+    "BACKUP_TRANSITIONS",
     "CLUSTER_TRANSITIONS",
     "HSM_TRANSITIONS",
     "Backup",
@@ -100,6 +101,15 @@ HSM_TRANSITIONS: dict[tuple[str, str], str] = {
     (_H.DELETE_IN_PROGRESS, "deleted"): _H.DELETED,
 }
 """``(state, event) -> new state`` for HSMs."""
+
+_B = BackupState
+
+BACKUP_TRANSITIONS: dict[tuple[str, str], str] = {
+    (_B.READY, "delete"): _B.PENDING_DELETION,  # DeleteBackup, or past its retention
+    (_B.PENDING_DELETION, "restore"): _B.READY,  # RestoreBackup
+    (_B.PENDING_DELETION, "purge"): _B.DELETED,  # the pending deletion period is over
+}
+"""``(state, event) -> new state`` for backups (made READY: there is no CREATE_IN_PROGRESS)."""
 
 CLUSTER_STATE_MESSAGES = {
     _C.CREATE_IN_PROGRESS: "The cluster is being created.",
@@ -227,6 +237,14 @@ class Backup:
     source_cluster: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
     resource_policy: str | None = None
+
+    def transition(self, event: str) -> bool:
+        """Apply ``event`` if the state table allows it; return whether it did."""
+        new_state = BACKUP_TRANSITIONS.get((self.state, event))
+        if new_state is None:
+            return False
+        self.state = new_state
+        return True
 
     def describe(self) -> Result:
         """The ``Backup`` structure of the API."""

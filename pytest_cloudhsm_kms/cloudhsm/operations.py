@@ -3,9 +3,9 @@
 Each operation is one :class:`Operation`, declared next to its handler in its
 family's module (``cluster_operations``, ``backup_operations``,
 ``resource_operations``), with the facts the fake follows: the cluster states
-it runs in (given directly, or as the event of the cluster state table it
-starts) and the backup states it accepts, each with AWS's refusal. The
-service's dispatch table is made from those modules' ``OPERATIONS`` tuples.
+it runs in and the backup states it accepts (given directly, or as the event
+of the state table it starts), with AWS's refusal. The service's dispatch
+table is made from those modules' ``OPERATIONS`` tuples.
 
 A handler is ``handler(service, params, context)``: the
 :class:`~pytest_cloudhsm_kms.cloudhsm.service.CloudHsmService` of the account
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ServiceError
-from .model import CLUSTER_TRANSITIONS, Backup, Cluster, ClusterState
+from .model import BACKUP_TRANSITIONS, CLUSTER_TRANSITIONS, Backup, Cluster, ClusterState
 
 if TYPE_CHECKING:
     from ..context import RequestContext
@@ -74,22 +74,23 @@ class Operation:
     starts; the cluster states it runs in are those with that event.
     ``cluster_states``: the states, for an operation that changes no cluster
     state. ``cluster_refusal`` is the message when the cluster is in another
-    state (``{cluster}`` and ``{state}`` are filled in). ``backup_states``:
-    the states of the backup it acts on.
+    state (``{cluster}`` and ``{state}`` are filled in). ``backup_event`` and
+    ``backup_states`` say the same of the backup it acts on.
     """
 
     name: str
     cluster_event: str | None = None
     cluster_states: frozenset[str] = frozenset()
     cluster_refusal: str = ""
+    backup_event: str | None = None
     backup_states: frozenset[str] = frozenset()
     handler: Handler = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.cluster_event is not None:
-            self.cluster_states = frozenset(
-                state for state, event in CLUSTER_TRANSITIONS if event == self.cluster_event
-            )
+            self.cluster_states = _states_with(CLUSTER_TRANSITIONS, self.cluster_event)
+        if self.backup_event is not None:
+            self.backup_states = _states_with(BACKUP_TRANSITIONS, self.backup_event)
 
     def handles(self, handler: Handler) -> Handler:
         """Decorator: ``handler`` serves this operation."""
@@ -112,6 +113,10 @@ class Operation:
                 INVALID, f"Backup {backup.backup_id} is in state {backup.state}; {self.name} "
                          f"needs a backup in state {allowed}.",
             )
+
+
+def _states_with(table: dict[tuple[str, str], str], event: str) -> frozenset[str]:
+    return frozenset(state for state, on in table if on == event)
 
 
 # -- lookups -------------------------------------------------------------------------------
