@@ -7,6 +7,8 @@ Calling AWS through a boto3 client:
 * :func:`new_key` creates a KMS key and answers its ``KeyMetadata``;
   :func:`schedule_deletion` puts a key in ``PendingDeletion``; :func:`keypair` creates
   an asymmetric key and :func:`public_key` loads its public key with ``cryptography``.
+* :func:`key_state` is a key's ``KeyState``; :func:`store_entry` and :func:`store_state`
+  are a custom key store's DescribeCustomKeyStores entry and ``ConnectionState``.
 * :func:`delete_all_hsms` deletes every HSM of a CloudHSM cluster through the API.
 
 Calls that must fail (each asserts the AWS error code):
@@ -87,6 +89,23 @@ def public_key(client: Any, key_id: str) -> Any:
     """The public key of an asymmetric KMS key, loaded by ``cryptography``."""
     der = call(client, "GetPublicKey", KeyId=key_id)["PublicKey"]
     return serialization.load_der_public_key(der)
+
+
+def key_state(client: Any, key_id: str) -> str:
+    """The ``KeyState`` DescribeKey answers for a key."""
+    return str(call(client, "DescribeKey", KeyId=key_id)["KeyMetadata"]["KeyState"])
+
+
+def store_entry(client: Any, store_id: str) -> dict[str, Any]:
+    """The DescribeCustomKeyStores entry of one custom key store."""
+    (entry,) = call(client, "DescribeCustomKeyStores", CustomKeyStoreId=store_id)[
+        "CustomKeyStores"]
+    return dict(entry)
+
+
+def store_state(client: Any, store_id: str) -> str:
+    """The ``ConnectionState`` of one custom key store."""
+    return str(store_entry(client, store_id)["ConnectionState"])
 
 
 def delete_all_hsms(cloudhsmv2: Any, cluster_id: str) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from helpers import DAY, THROTTLING_MESSAGE, call, delete_all_hsms, rejects, snake
+from helpers import DAY, THROTTLING_MESSAGE, call, delete_all_hsms, key_state, rejects, snake
 
 from pytest_cloudhsm_kms import CloudHsmKms
 from pytest_cloudhsm_kms.kms.quota import COUNTED_OPERATIONS
@@ -23,10 +23,6 @@ CRYPTO = ["Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKey
 
 
 # -- clients and helpers ---------------------------------------------------------------------
-
-
-def key_state(kms: Any, key_id: str) -> str:
-    return str(call(kms, "DescribeKey", KeyId=key_id)["KeyMetadata"]["KeyState"])
 
 
 def cluster_of(env: CloudHsmKms, metadata: dict[str, Any]) -> Any:

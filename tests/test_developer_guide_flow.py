@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from fidelity import assert_valid_output
+from helpers import store_state
 
 SUBNETS = ["subnet-0f1e2d3c4b5a60001", "subnet-0f1e2d3c4b5a60002"]
 KMSUSER_PASSWORD = "kmsuserGuide7"
@@ -63,12 +64,6 @@ def cluster_entry(hsm: Any, cluster_id: str) -> dict[str, Any]:
         Filters={"clusterIds": [cluster_id]}), "DescribeClusters")
     (entry,) = response["Clusters"]
     return dict(entry)
-
-
-def store_state(kms: Any, store_id: str) -> str:
-    response = checked("kms", kms.describe_custom_key_stores(CustomKeyStoreId=store_id),
-                       "DescribeCustomKeyStores")
-    return str(response["CustomKeyStores"][0]["ConnectionState"])
 
 
 def wait_for_connection(cloudhsm_kms: Any, kms: Any, store_id: str) -> None:

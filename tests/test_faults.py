@@ -13,14 +13,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from fidelity import assert_valid_output
-from helpers import ONE_ATTEMPT, THROTTLING_MESSAGE, failure
+from helpers import ONE_ATTEMPT, THROTTLING_MESSAGE, failure, key_state
 
 from pytest_cloudhsm_kms.faults import Disconnected, MissingKeyMaterial, Throttled, make_fault
-
-
-def key_state(kms: Any, key: dict[str, Any]) -> str:
-    """The key's ``KeyState`` as DescribeKey shows it."""
-    return str(kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"])
 
 
 def encrypts(kms: Any, key: dict[str, Any]) -> bool:
@@ -97,10 +92,10 @@ def test_a_key_pending_deletion_stays_pending_deletion_while_disconnected(
 ) -> None:
     kms_no_retry.schedule_key_deletion(KeyId=cloudhsm_key["KeyId"], PendingWindowInDays=7)
     with cloudhsm_kms.fault("disconnected"):
-        assert key_state(kms_no_retry, cloudhsm_key) == "PendingDeletion"
+        assert key_state(kms_no_retry, cloudhsm_key["KeyId"]) == "PendingDeletion"
         kms_no_retry.cancel_key_deletion(KeyId=cloudhsm_key["KeyId"])
-        assert key_state(kms_no_retry, cloudhsm_key) == "Unavailable"
-    assert key_state(kms_no_retry, cloudhsm_key) == "Disabled"
+        assert key_state(kms_no_retry, cloudhsm_key["KeyId"]) == "Unavailable"
+    assert key_state(kms_no_retry, cloudhsm_key["KeyId"]) == "Disabled"
 
 
 def test_a_store_the_test_reconnects_during_the_fault_stays_connected(

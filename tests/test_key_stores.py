@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 import pytest
-from helpers import HOUR, call, delete_all_hsms, rejects
+from helpers import HOUR, call, delete_all_hsms, rejects, store_entry, store_state
 
 from pytest_cloudhsm_kms import CloudHsmKms
 from pytest_cloudhsm_kms.cloudhsm import KMSUSER_PASSWORD
@@ -25,16 +25,6 @@ MISSING_CLUSTER = "cluster-zzzzzzzzzzz"
 
 
 # -- clients and helpers ---------------------------------------------------------------------
-
-
-def store_entry(kms: Any, store_id: str) -> dict[str, Any]:
-    """The DescribeCustomKeyStores entry of one store."""
-    (entry,) = call(kms, "DescribeCustomKeyStores", CustomKeyStoreId=store_id)["CustomKeyStores"]
-    return dict(entry)
-
-
-def state_of(kms: Any, store_id: str) -> str:
-    return str(store_entry(kms, store_id)["ConnectionState"])
 
 
 def new_store(
@@ -323,11 +313,11 @@ def test_connect_returns_at_once_and_the_store_is_connecting_until_connected(
     cloudhsm_kms.kms().connect_delay = 600.0
 
     call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
-    assert state_of(kms, store_id) == "CONNECTING"
+    assert store_state(kms, store_id) == "CONNECTING"
     cloudhsm_kms.clock.advance(599.0)
-    assert state_of(kms, store_id) == "CONNECTING"
+    assert store_state(kms, store_id) == "CONNECTING"
     cloudhsm_kms.clock.advance(1.0)
-    assert state_of(kms, store_id) == "CONNECTED"
+    assert store_state(kms, store_id) == "CONNECTED"
 
 
 def test_connect_rotates_the_kmsuser_password_so_the_old_one_fails_but_kms_reconnects(
@@ -336,24 +326,24 @@ def test_connect_rotates_the_kmsuser_password_so_the_old_one_fails_but_kms_recon
     store_id = new_store(cloudhsm_kms, cluster=cloudhsm_cluster)
     cluster = cloudhsm_kms.cloudhsm().cluster(cloudhsm_cluster["ClusterId"])
     call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
-    assert state_of(kms, store_id) == "CONNECTED"
+    assert store_state(kms, store_id) == "CONNECTED"
 
     assert cluster.login("kmsuser", KMSUSER_PASSWORD) == "INVALID_CREDENTIALS"
     call(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
     call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
-    assert state_of(kms, store_id) == "CONNECTED"
+    assert store_state(kms, store_id) == "CONNECTED"
 
 
 def test_connect_on_a_connected_store_changes_nothing(cloudhsm_kms, kms, cloudhsm_cluster) -> None:
     store_id = new_store(cloudhsm_kms, cluster=cloudhsm_cluster)
     call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
-    assert state_of(kms, store_id) == "CONNECTED"
+    assert store_state(kms, store_id) == "CONNECTED"
     kmsuser = cloudhsm_kms.cloudhsm().cluster(cloudhsm_cluster["ClusterId"]).users["kmsuser"]
     password = kmsuser.password
     assert password != KMSUSER_PASSWORD
 
     call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
-    assert state_of(kms, store_id) == "CONNECTED"
+    assert store_state(kms, store_id) == "CONNECTED"
     assert kmsuser.password == password
 
 
@@ -413,7 +403,7 @@ def test_the_right_password_after_invalid_credentials_connects(cloudhsm_kms, kms
 
     call(kms, "UpdateCustomKeyStore", CustomKeyStoreId=store_id, KeyStorePassword=KMSUSER_PASSWORD)
     call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
-    assert state_of(kms, store_id) == "CONNECTED"
+    assert store_state(kms, store_id) == "CONNECTED"
 
 
 def test_connect_to_a_cluster_that_is_not_active_fails_at_once_and_stays_disconnected(
@@ -425,7 +415,7 @@ def test_connect_to_a_cluster_that_is_not_active_fails_at_once_and_stays_disconn
 
     rejects(kms, "ConnectCustomKeyStore", "CloudHsmClusterNotActiveException",
           CustomKeyStoreId=store_id)
-    assert state_of(kms, store_id) == "DISCONNECTED"
+    assert store_state(kms, store_id) == "DISCONNECTED"
 
 
 def test_a_connection_attempt_disconnected_midway_never_completes_a_later_one(
@@ -439,9 +429,9 @@ def test_a_connection_attempt_disconnected_midway_never_completes_a_later_one(
     call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
 
     cloudhsm_kms.clock.advance(55.0)  # the first attempt would have ended now
-    assert state_of(kms, store_id) == "CONNECTING"
+    assert store_state(kms, store_id) == "CONNECTING"
     cloudhsm_kms.clock.advance(5.0)
-    assert state_of(kms, store_id) == "CONNECTED"
+    assert store_state(kms, store_id) == "CONNECTED"
 
 
 def test_disconnect_goes_through_disconnecting_and_logs_kms_out_of_kmsuser(
@@ -454,10 +444,10 @@ def test_disconnect_goes_through_disconnecting_and_logs_kms_out_of_kmsuser(
     cloudhsm_kms.kms().disconnect_delay = 30.0
 
     call(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
-    assert state_of(kms, store_id) == "DISCONNECTING"
+    assert store_state(kms, store_id) == "DISCONNECTING"
     assert not kmsuser.kms_session
     cloudhsm_kms.clock.advance(30.0)
-    assert state_of(kms, store_id) == "DISCONNECTED"
+    assert store_state(kms, store_id) == "DISCONNECTED"
 
 
 # -- UpdateCustomKeyStore -------------------------------------------------------------------------
@@ -510,7 +500,7 @@ def test_a_store_moves_to_a_related_cluster_even_after_its_cluster_was_deleted(
 
     call(kms, "UpdateCustomKeyStore", CustomKeyStoreId=store_id, CloudHsmClusterId=restored)
     call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
-    assert state_of(kms, store_id) == "CONNECTED"
+    assert store_state(kms, store_id) == "CONNECTED"
 
 
 def test_a_store_cannot_move_to_an_unrelated_missing_or_undersized_cluster(

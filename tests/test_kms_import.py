@@ -19,7 +19,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
-from helpers import DAY, call, fails, new_key, schedule_deletion
+from helpers import DAY, call, fails, key_state, new_key, schedule_deletion
 
 NEVER = {"ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"}
 MATERIAL = bytes(range(32))
@@ -60,11 +60,6 @@ def import_material(client: Any, key_id: str, material: bytes = MATERIAL,
                 EncryptedKeyMaterial=wrap(given["PublicKey"], algorithm, material), **params)
 
 
-def state_of(client: Any, key_id: str) -> str:
-    state: str = client.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"]
-    return state
-
-
 def in_days(cloudhsm_kms: Any, days: float) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(cloudhsm_kms.clock.now() + days * DAY,
                                            tz=datetime.timezone.utc)
@@ -93,7 +88,7 @@ def test_enable_and_disable_leave_a_key_pending_import(
     kms_client.disable_key(KeyId=external_key["KeyId"])
     kms_client.enable_key(KeyId=external_key["KeyId"])
 
-    assert state_of(kms_client, external_key["KeyId"]) == "PendingImport"
+    assert key_state(kms_client, external_key["KeyId"]) == "PendingImport"
 
 
 def test_get_parameters_for_import_answers_an_rsa_wrapping_key_valid_for_24_hours(
@@ -151,11 +146,11 @@ def test_material_that_expires_is_deleted_at_valid_to_and_can_be_imported_again(
     blob = kms_client.encrypt(KeyId=external_key["KeyId"], Plaintext=b"kept")["CiphertextBlob"]
 
     cloudhsm_kms.clock.advance(11 * DAY)
-    assert state_of(kms_client, external_key["KeyId"]) == "PendingImport"
+    assert key_state(kms_client, external_key["KeyId"]) == "PendingImport"
     fails(kms_client, "Decrypt", "KMSInvalidStateException", CiphertextBlob=blob)
 
     import_material(kms_client, external_key["KeyId"], ValidTo=in_days(cloudhsm_kms, 30))
-    assert state_of(kms_client, external_key["KeyId"]) == "Enabled"
+    assert key_state(kms_client, external_key["KeyId"]) == "Enabled"
     assert kms_client.decrypt(CiphertextBlob=blob)["Plaintext"] == b"kept"
 
 
@@ -295,13 +290,13 @@ def test_deleting_imported_material_makes_the_key_pending_import(
 
     assert deleted == (
         {**deleted, "KeyId": external_key["Arn"], "KeyMaterialId": imported["KeyMaterialId"]})
-    assert state_of(kms_client, external_key["KeyId"]) == "PendingImport"
+    assert key_state(kms_client, external_key["KeyId"]) == "PendingImport"
     fails(kms_client, "DeleteImportedKeyMaterial", "KMSInvalidStateException",
           KeyId=external_key["KeyId"])
     fails(kms_client, "DeleteImportedKeyMaterial", "NotFoundException", KeyId=external_key["KeyId"],
           KeyMaterialId="f" * 64)
     import_material(kms_client, external_key["KeyId"])
-    assert state_of(kms_client, external_key["KeyId"]) == "Enabled"
+    assert key_state(kms_client, external_key["KeyId"]) == "Enabled"
 
 
 def test_deleting_material_pending_rotation_forgets_it(
@@ -314,7 +309,7 @@ def test_deleting_material_pending_rotation_forgets_it(
     call(kms_client, "DeleteImportedKeyMaterial", KeyId=external_key["KeyId"],
          KeyMaterialId=pending)
 
-    assert state_of(kms_client, external_key["KeyId"]) == "Enabled"
+    assert key_state(kms_client, external_key["KeyId"]) == "Enabled"
     assert len(call(kms_client, "ListKeyRotations", KeyId=external_key["KeyId"],
                     IncludeKeyMaterial="ALL_KEY_MATERIAL")["Rotations"]) == 1
 
@@ -327,7 +322,7 @@ def test_a_key_pending_deletion_stays_pending_deletion_when_its_material_is_dele
 
     call(kms_client, "DeleteImportedKeyMaterial", KeyId=external_key["KeyId"])
 
-    assert state_of(kms_client, external_key["KeyId"]) == "PendingDeletion"
+    assert key_state(kms_client, external_key["KeyId"]) == "PendingDeletion"
     fails(kms_client, "GetParametersForImport", "KMSInvalidStateException",
           KeyId=external_key["KeyId"],
           WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048")
