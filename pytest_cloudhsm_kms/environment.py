@@ -25,6 +25,7 @@ from .faults import FAULTS, Fault, make_fault
 from .kms.service import KmsService
 from .protocol import JsonCodec, WireResponse
 from .protocol.models import service_model
+from .protocol.raw import body_bytes, header_text
 from .settings import Settings
 
 __all__ = ["KMSUSER_PASSWORD", "Call", "CloudHsmKms"]
@@ -249,11 +250,14 @@ class CloudHsmKms:
     # -- the wire ---------------------------------------------------------------
 
     def handle(
-        self, service: str, region: str | None, target: str | None, body: bytes
+        self, service: str, region: str | None, target: str | bytes | None, body: object
     ) -> WireResponse:
-        """Answer one wire request; never raises."""
+        """Answer one wire request; never raises. ``target`` is the ``X-Amz-Target``
+        header (text or bytes), ``body`` bytes, text, a file or an iterable of chunks."""
         region = region or self.region
         codec = _codec(service)
+        text = header_text(target)
+        data = body_bytes(body)
         with self._lock:
             self._request_count += 1
             request_id = f"{self._request_id_prefix}{self._request_count:012x}"
@@ -263,7 +267,7 @@ class CloudHsmKms:
                 invoke = backend.call
                 if self.interceptors:
                     invoke = functools.partial(self._intercepted, service, invoke)
-                answer = codec.handle(target, body, request_id, invoke)
+                answer = codec.handle(text, data, request_id, invoke)
             except Exception as exc:  # a bug in the fake must not reach botocore
                 self.internal_errors.append(traceback.format_exc())
                 code = "KMSInternalException" if service == "kms" else (

@@ -23,7 +23,7 @@ __all__ = ["HEX", "Network"]
 
 HEX = "0123456789abcdef"
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-_AZ = re.compile(r"[a-z]{2}(-(gov))?-(east|west|north|south|central){1,2}-\d[a-z]")
+_ZONE_LETTER = re.compile(r"[a-z]")
 _SUBNET = re.compile(r"subnet-[0-9a-fA-F]{8,17}")
 _INVALID = "CloudHsmInvalidRequestException"
 
@@ -61,7 +61,9 @@ class Network:
         """
         if not _SUBNET.fullmatch(subnet_id):
             raise ValueError(f"{subnet_id!r} is not a subnet ID (subnet-<8-17 hex>)")
-        if not _AZ.fullmatch(availability_zone) or availability_zone[:-1] != self.region:
+        # A zone is its Region's name and a letter, in every partition (us-iso-east-1a too).
+        if availability_zone[:-1] != self.region or not _ZONE_LETTER.fullmatch(
+                availability_zone[-1:]):
             raise ValueError(f"{availability_zone!r} is not an Availability Zone of {self.region}")
         if cidr is None:
             cidr = self._free_block()

@@ -179,7 +179,7 @@ def check_policy(policy: str) -> None:
     """Refuse a resource policy that is not a JSON policy document."""
     try:
         document = json.loads(policy)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deep for any policy document
         document = None
     if not isinstance(document, dict) or "Statement" not in document:
         raise ServiceError(INVALID, "Policy is not a valid JSON policy document.")

@@ -17,6 +17,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 from botocore.credentials import Credentials
 from botocore.signers import RequestSigner
 
+from ..protocol.raw import body_bytes, header_text
 from .registry import current, region_of
 
 __all__ = ["SERVICE_IDS", "install"]
@@ -45,21 +46,10 @@ def before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSRe
         return None
     service = SERVICE_IDS[event_name.split(".", 2)[1]]
     headers = request.headers
-    body = request.body
-    if body is None:
-        body = b""
-    elif isinstance(body, str):
-        body = body.encode()
-    elif not isinstance(body, bytes):
-        body = body.read()
-    region = region_of(request.url, _text(headers.get("Authorization")))
-    target = _text(headers.get("X-Amz-Target"))
-    answer = environment.handle(service, region, target, body)
+    region = region_of(request.url, header_text(headers.get("Authorization")))
+    target = header_text(headers.get("X-Amz-Target"))
+    answer = environment.handle(service, region, target, body_bytes(request.body))
     return AWSResponse(request.url, answer.status, answer.headers, _Body(answer.body))
-
-
-def _text(value: str | bytes | None) -> str | None:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 def before_sign(request: AWSRequest, request_signer: RequestSigner, **_: Any) -> None:
