@@ -11,6 +11,8 @@
 * per test: the setup+teardown cost of each fixture over an empty test,
   measured by running generated test files in a pytest subprocess
   (budget: ``cloudhsm_key`` <= 3 ms);
+* memory: growth per 1,000 tests that use ``cloudhsm_kms`` (with and without
+  one ``requests`` call each), which should be flat;
 * retries: the wall time of a call that exhausts botocore's retries under
   throttling, per retry mode, against the back-off botocore waited (virtual).
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -266,6 +269,52 @@ def bench_fixtures(tests: int, repeats: int = 5) -> None:
             print(f"  {name:<16} {(seconds - best['empty']) / tests * 1e3:7.3f} ms")
 
 
+MEMORY_TESTS = {
+    "empty test": "def test_{i}():\n    pass\n",
+    "cloudhsm_kms": "def test_{i}(cloudhsm_kms):\n    pass\n",
+    "requests call": (
+        "def test_{i}(cloudhsm_kms):\n"
+        "    requests.post('https://kms.us-east-1.amazonaws.com/', data=b'{{}}', timeout=5,\n"
+        "                  headers={{'X-Amz-Target': 'TrentService.ListKeys'}})\n"
+    ),
+}
+MEMORY_CONFTEST = """
+import gc, json, os, tracemalloc
+import pytest
+samples = []
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_logfinish(nodeid, location):
+    count = int(nodeid.rsplit("_", 1)[1]) + 1
+    if count in (int(os.environ["WARM"]), int(os.environ["TESTS"])):
+        gc.collect()
+        samples.append(tracemalloc.get_traced_memory()[0])
+def pytest_sessionfinish(session):
+    print("RESULT", json.dumps(samples))
+"""
+
+
+def bench_memory(tests: int) -> None:
+    """Memory per 1,000 tests, flat or not: Python's allocations (tracemalloc) still held
+    after a test, sampled once the first fifth of the tests have run and at the end."""
+    warm = tests // 5
+    print(f"memory: growth per 1,000 tests (traced allocations, tests {warm} to {tests})")
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "conftest.py").write_text(MEMORY_CONFTEST)
+        for name, template in MEMORY_TESTS.items():
+            path = Path(tmp, "test_memory.py")
+            path.write_text("import requests\n" + "".join(template.format(i=i)
+                                                            for i in range(tests)))
+            out = subprocess.run(
+                [sys.executable, "-X", "tracemalloc", "-m", "pytest", "-q", "-s",
+                 "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:xdist", str(path)],
+                capture_output=True, text=True, cwd=tmp, check=True,
+                env={**os.environ, "WARM": str(warm), "TESTS": str(tests)},
+            ).stdout
+            first, last = json.loads(out.rsplit("RESULT", 1)[1].splitlines()[0])
+            per_thousand = (last - first) / (tests - warm) * 1000
+            print(f"  {name:<16} {per_thousand / 1024:+9.1f} KB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer calls, for a smoke run")
@@ -275,6 +324,7 @@ def main() -> None:
     bench_scale(calls, rounds, many)
     bench_fixtures(tests)
     bench_retries()
+    bench_memory(tests * 5)
 
 
 if __name__ == "__main__":

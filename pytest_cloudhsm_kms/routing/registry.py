@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .hosts import service_url
+
 if TYPE_CHECKING:
     from ..environment import CloudHsmKms
 
@@ -12,7 +14,6 @@ __all__ = ["active", "current", "pop", "push", "region_of"]
 
 _stack: list[CloudHsmKms] = []
 _SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([a-z0-9-]+)/")
-_HOST = re.compile(r"^https?://(?:kms|cloudhsmv2)(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com")
 
 
 def push(environment: CloudHsmKms) -> None:
@@ -42,5 +43,5 @@ def region_of(url: str, authorization: str | None) -> str | None:
         match = _SCOPE.search(authorization)
         if match:
             return match.group(1)
-    match = _HOST.match(url)
-    return match.group(1) if match else None
+    match = service_url().match(url)
+    return match.group("region").lower() if match else None
