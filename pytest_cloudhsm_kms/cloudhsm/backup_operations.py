@@ -21,7 +21,6 @@ from .operations import (
     Result,
     check_values,
     filters,
-    find_backup,
     new_tags,
     paginate,
 )
@@ -33,10 +32,14 @@ if TYPE_CHECKING:
 __all__ = ["OPERATIONS"]
 
 _READY = frozenset({BackupState.READY})
-_BACKUP_FILTERS = frozenset(
-    {"backupIds", "sourceBackupIds", "clusterIds", "states", "neverExpires"}
-)
-_BACKUP_STATES = frozenset(v for k, v in vars(BackupState).items() if k.isupper())
+_BACKUP_FILTERS: dict[str, frozenset[str] | None] = {
+    "backupIds": None,
+    "sourceBackupIds": None,
+    "clusterIds": None,
+    "states": frozenset(v for k, v in vars(BackupState).items() if k.isupper()),
+    "neverExpires": None,  # true or false in any case, checked below
+}
+"""DescribeBackups filters, with the values of those that have a set of values."""
 
 
 DESCRIBE_BACKUPS = Operation("DescribeBackups")
@@ -45,16 +48,13 @@ DESCRIBE_BACKUPS = Operation("DescribeBackups")
 @DESCRIBE_BACKUPS.handles
 def describe_backups(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
     given = filters(p.get("Filters"), _BACKUP_FILTERS)
-    states = given.get("states")
-    if states is not None:
-        check_values("states", states, _BACKUP_STATES)
     never = given.get("neverExpires")
     never_expires: set[bool] | None = None
     if never is not None:
         check_values("neverExpires", [v.lower() for v in never], frozenset({"true", "false"}))
         never_expires = {v.lower() == "true" for v in never}
     ids, sources = given.get("backupIds"), given.get("sourceBackupIds")
-    clusters = given.get("clusterIds")
+    clusters, states = given.get("clusterIds"), given.get("states")
     backups = [] if p.get("Shared") else [
         b for b in service.backups.values()
         if (ids is None or b.backup_id in ids)
@@ -75,8 +75,7 @@ DELETE_BACKUP = Operation("DeleteBackup", backup_event="delete")
 
 @DELETE_BACKUP.handles
 def delete_backup(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
-    backup = find_backup(service.backups, p["BackupId"])
-    DELETE_BACKUP.check_backup(backup)
+    backup = DELETE_BACKUP.find_backup(service.backups, p["BackupId"])
     service.catalog.delete(backup)
     return {"Backup": backup.describe()}
 
@@ -86,8 +85,7 @@ RESTORE_BACKUP = Operation("RestoreBackup", backup_event="restore")
 
 @RESTORE_BACKUP.handles
 def restore_backup(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
-    backup = find_backup(service.backups, p["BackupId"])
-    RESTORE_BACKUP.check_backup(backup)
+    backup = RESTORE_BACKUP.find_backup(service.backups, p["BackupId"])
     service.catalog.restore(backup)
     return {"Backup": backup.describe()}
 
@@ -99,8 +97,7 @@ MODIFY_BACKUP_ATTRIBUTES = Operation("ModifyBackupAttributes", backup_states=_RE
 def modify_backup_attributes(
     service: CloudHsmService, p: Params, context: RequestContext
 ) -> Result:
-    backup = find_backup(service.backups, p["BackupId"])
-    MODIFY_BACKUP_ATTRIBUTES.check_backup(backup)
+    backup = MODIFY_BACKUP_ATTRIBUTES.find_backup(service.backups, p["BackupId"])
     backup.never_expires = p["NeverExpires"]
     return {"Backup": backup.describe()}
 
@@ -110,8 +107,7 @@ COPY_BACKUP_TO_REGION = Operation("CopyBackupToRegion", backup_states=_READY)
 
 @COPY_BACKUP_TO_REGION.handles
 def copy_backup_to_region(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
-    backup = find_backup(service.backups, p["BackupId"])
-    COPY_BACKUP_TO_REGION.check_backup(backup)
+    backup = COPY_BACKUP_TO_REGION.find_backup(service.backups, p["BackupId"])
     destination = p["DestinationRegion"]
     if destination == service.region:
         raise ServiceError(

@@ -30,9 +30,7 @@ from .operations import (
     Operation,
     Params,
     Result,
-    check_values,
     filters,
-    find_backup,
     find_cluster,
     new_tags,
     paginate,
@@ -51,8 +49,12 @@ FIPS_ONLY_HSM_TYPES = frozenset({"hsm1.medium"})
 
 _SETTLED = frozenset({ClusterState.UNINITIALIZED, ClusterState.INITIALIZED,
                       ClusterState.ACTIVE, ClusterState.DEGRADED})
-_CLUSTER_FILTERS = frozenset({"clusterIds", "vpcIds", "states"})
-_CLUSTER_STATES = frozenset(v for k, v in vars(ClusterState).items() if k.isupper())
+_CLUSTER_FILTERS: dict[str, frozenset[str] | None] = {
+    "clusterIds": None,
+    "vpcIds": None,
+    "states": frozenset(v for k, v in vars(ClusterState).items() if k.isupper()),
+}
+"""DescribeClusters filters, with the values of those that have a set of values."""
 
 
 # -- clusters ------------------------------------------------------------------------------
@@ -103,9 +105,7 @@ def _source_backup(service: CloudHsmService, reference: str) -> Backup:
                          f"{service.region} with CopyBackupToRegion first.",
             )
         backup_id = match["id"]
-    backup = find_backup(service.backups, backup_id)
-    CREATE_CLUSTER.check_backup(backup)
-    return backup
+    return CREATE_CLUSTER.find_backup(service.backups, backup_id)
 
 
 DESCRIBE_CLUSTERS = Operation("DescribeClusters")
@@ -114,10 +114,7 @@ DESCRIBE_CLUSTERS = Operation("DescribeClusters")
 @DESCRIBE_CLUSTERS.handles
 def describe_clusters(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
     given = filters(p.get("Filters"), _CLUSTER_FILTERS)
-    states = given.get("states")
-    if states is not None:
-        check_values("states", states, _CLUSTER_STATES)
-    ids, vpcs = given.get("clusterIds"), given.get("vpcIds")
+    ids, vpcs, states = given.get("clusterIds"), given.get("vpcIds"), given.get("states")
     clusters = [
         c for c in service.clusters.values()
         if (ids is None or c.cluster_id in ids)

@@ -14,7 +14,7 @@ import functools
 import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidTag
 
@@ -140,6 +140,19 @@ PRE_CO_STATES = frozenset({_C.CREATE_IN_PROGRESS, _C.UNINITIALIZED, _C.INITIALIZ
 """States in which DescribeClusters shows the PRECO password (until activation)."""
 
 
+class _Stateful(Protocol):
+    state: str
+
+
+def _apply(table: dict[tuple[str, str], str], record: _Stateful, event: str) -> bool:
+    """Move ``record`` to the state ``table`` gives for ``event``, if any; return whether it did."""
+    new_state = table.get((record.state, event))
+    if new_state is None:
+        return False
+    record.state = new_state
+    return True
+
+
 @dataclass(frozen=True)
 class Subnet:
     """A VPC subnet as the fake's registry knows it (there is no EC2 here)."""
@@ -185,11 +198,7 @@ class Hsm:
 
     def transition(self, event: str) -> bool:
         """Apply ``event`` if the state table allows it; return whether it did."""
-        new_state = HSM_TRANSITIONS.get((self.state, event))
-        if new_state is None:
-            return False
-        self.state = new_state
-        return True
+        return _apply(HSM_TRANSITIONS, self, event)
 
     def describe(self) -> Result:
         """The ``Hsm`` structure of the API."""
@@ -240,11 +249,7 @@ class Backup:
 
     def transition(self, event: str) -> bool:
         """Apply ``event`` if the state table allows it; return whether it did."""
-        new_state = BACKUP_TRANSITIONS.get((self.state, event))
-        if new_state is None:
-            return False
-        self.state = new_state
-        return True
+        return _apply(BACKUP_TRANSITIONS, self, event)
 
     def describe(self) -> Result:
         """The ``Backup`` structure of the API."""
@@ -321,11 +326,7 @@ class Cluster:
 
     def transition(self, event: str) -> bool:
         """Apply ``event`` if the state table allows it; return whether it did."""
-        new_state = CLUSTER_TRANSITIONS.get((self.state, event))
-        if new_state is None:
-            return False
-        self.state = new_state
-        return True
+        return _apply(CLUSTER_TRANSITIONS, self, event)
 
     def active_hsms(self) -> list[Hsm]:
         """The HSMs in state ACTIVE: the only ones KMS counts."""

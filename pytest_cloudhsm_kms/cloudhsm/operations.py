@@ -105,6 +105,12 @@ class Operation:
                                                      state=cluster.state),
             )
 
+    def find_backup(self, backups: dict[str, Backup], backup_id: str) -> Backup:
+        """The backup the operation acts on: found, and in a state it accepts."""
+        backup = find_backup(backups, backup_id)
+        self.check_backup(backup)
+        return backup
+
     def check_backup(self, backup: Backup) -> None:
         """Refuse a backup in a state the operation does not accept."""
         if backup.state not in self.backup_states:
@@ -185,15 +191,21 @@ def check_policy(policy: str) -> None:
         raise ServiceError(INVALID, "Policy is not a valid JSON policy document.")
 
 
-def filters(given: dict[str, list[str]] | None, allowed: frozenset[str]) -> dict[str, list[str]]:
-    """The ``Filters`` of a Describe call, refusing unknown filter names."""
+def filters(
+    given: dict[str, list[str]] | None, allowed: dict[str, frozenset[str] | None]
+) -> dict[str, list[str]]:
+    """The ``Filters`` of a Describe call, refusing unknown filter names and, for a
+    filter with a set of values (``allowed[name]`` not ``None``), unknown values."""
     given = given or {}
-    unknown = sorted(set(given) - allowed)
+    unknown = sorted(set(given) - set(allowed))
     if unknown:
         raise ServiceError(
             INVALID,
             f"Invalid filter {unknown[0]}; valid filters are {', '.join(sorted(allowed))}.",
         )
+    for name, values in allowed.items():
+        if values is not None and name in given:
+            check_values(name, given[name], values)
     return given
 
 
