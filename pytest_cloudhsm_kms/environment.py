@@ -82,8 +82,7 @@ class CloudHsmKms:
         settings: Settings | None = None,
     ) -> None:
         self.region = region
-        self.settings = settings or Settings()
-        """Timings and limits of both services (see :class:`~.settings.Settings`)."""
+        self._settings = settings or Settings()
         self.account_id = account_id
         self.clock = clock or VirtualClock()
         self.entropy = Entropy(seed)
@@ -104,8 +103,26 @@ class CloudHsmKms:
 
     # -- the services ---------------------------------------------------------
 
+    @property
+    def settings(self) -> Settings:
+        """Timings and limits of both services (see :class:`~.settings.Settings`).
+
+        Assigning new settings (``env.settings = env.settings.replace(connect_delay=60)``)
+        applies them to the KMS of every Region from its next request on, and to
+        CloudHSM services made afterwards (those made before keep theirs).
+        """
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        self._settings = settings
+        for service in self.services("kms"):
+            service.settings = settings
+
     def kms(self, region: str | None = None) -> KmsService:
-        """The KMS of a Region (default: the environment's)."""
+        """The KMS of a Region (default: the environment's): its state (``keys``,
+        ``custom_key_stores``, ...) for inspection, and :meth:`KmsService.call` to run
+        an operation without a client, judged exactly as a client's request."""
         service: KmsService = self._service("kms", region or self.region)
         return service
 
@@ -126,6 +143,9 @@ class CloudHsmKms:
         return service
 
     # -- ready-made resources (what the fixtures use) ------------------------------
+    # Their KMS calls run the wire's handlers in a context with source="setup" and are
+    # judged by their own operation, as every call is (README: "Scenario helpers and
+    # calls without a client").
 
     def ready_cluster(self, *, hsm_count: int = 2, region: str | None = None) -> dict[str, Any]:
         """Build an ACTIVE, initialized cluster with ``hsm_count`` ACTIVE HSMs across AZs
@@ -147,13 +167,13 @@ class CloudHsmKms:
             raise LookupError(f"no cluster {cluster_id}")
         kms = self.kms(region)
         with self._lock:
-            store_id = kms.CreateCustomKeyStore({
+            store_id = self._setup(kms, "CreateCustomKeyStore", {
                 "CustomKeyStoreName": name or f"key-store-{len(kms.custom_key_stores) + 1}",
                 "CloudHsmClusterId": cluster_id,
                 "TrustAnchorCertificate": cluster.trust_anchor,
                 "KeyStorePassword": KMSUSER_PASSWORD,
             })["CustomKeyStoreId"]
-            kms.ConnectCustomKeyStore({"CustomKeyStoreId": store_id})
+            self._setup(kms, "ConnectCustomKeyStore", {"CustomKeyStoreId": store_id})
             store = kms.custom_key_store(store_id)
             kms.finish_connecting(store)
             return store.entry()
@@ -167,12 +187,21 @@ class CloudHsmKms:
         if custom_key_store_id is None:
             custom_key_store_id = self.ready_key_store(region=region)["CustomKeyStoreId"]
         with self._lock:
-            metadata: dict[str, Any] = self.kms(region).CreateKey({
+            metadata: dict[str, Any] = self._setup(self.kms(region), "CreateKey", {
                 "Origin": "AWS_CLOUDHSM",
                 "CustomKeyStoreId": custom_key_store_id,
                 "Description": description,
             })["KeyMetadata"]
         return metadata
+
+    def _setup(self, kms: KmsService, operation: str, document: dict[str, Any]
+               ) -> dict[str, Any]:
+        """Run a KMS operation for a scenario helper: the request members are checked
+        against the model as a client's would be, then the handler runs in a context
+        with ``source="setup"`` (see :meth:`KmsService.call`). Interceptors see only
+        requests from clients."""
+        params = _codec("kms").check_input(operation, document)
+        return kms.call(kms.context(operation, params, source="setup"), params)
 
     # -- faults and injected errors ---------------------------------------------------
 
@@ -407,8 +436,8 @@ def _codec(service: str) -> JsonCodec:
 
 _FACTORIES: dict[str, Callable[[CloudHsmKms, str], Service]] = {
     "kms": lambda env, region: KmsService(
-        env.account_id, region, env.clock, env.entropy, cloudhsm=env.cloudhsm(region),
-        peer=env.kms,
+        env.account_id, region, env.clock, env.entropy, settings=env.settings,
+        cloudhsm=env.cloudhsm(region), peer=env.kms,
     ),
     "cloudhsmv2": lambda env, region: CloudHsmService(
         env.account_id, region, env.clock, env.entropy, settings=env.settings, peer=env.cloudhsm

@@ -22,15 +22,17 @@ from numbers import Real
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import ServiceError
-from .kms.keystores import ClusterMaterial, ConnectionState
-from .kms.quota import COUNTED_OPERATIONS, Throttle
+from .kms.catalog import COUNTED_OPERATIONS
+from .kms.clusters import ClusterMaterial
+from .kms.keystores import ConnectionState
+from .kms.quota import Throttle
 
 if TYPE_CHECKING:
     from .cloudhsm.model import Cluster, Hsm
     from .cloudhsm.vault import KeyObject
     from .environment import CloudHsmKms
-    from .kms.keys import Key
     from .kms.keystores import CustomKeyStore
+    from .kms.model import Key
 
 __all__ = [
     "CONNECTION_ERROR_CODES",
@@ -219,10 +221,11 @@ class Throttled:
     """Requests the key store quota counts get ``ThrottlingException`` (HTTP 400).
 
     The message is AWS's: "You have exceeded the rate at which you may call
-    KMS. Reduce the frequency of your calls." Counted requests are the
-    cryptographic ones (Encrypt, Decrypt, ReEncrypt, GenerateDataKey,
-    GenerateDataKeyWithoutPlaintext, GenerateRandom with a key store, ...) on
-    keys of the stores; ``operations`` narrows them to some operations. Of those:
+    KMS. Reduce the frequency of your calls." Counted requests are those of the
+    operations whose declaration marks them counted by the quota
+    (``pytest_cloudhsm_kms.kms.catalog.COUNTED_OPERATIONS``) on keys of the
+    stores (GenerateRandom: with a key store); ``operations`` narrows them to
+    some of those operations. Of those:
 
     * all are throttled by default;
     * ``after=N`` lets the first N through;

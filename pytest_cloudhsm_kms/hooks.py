@@ -28,8 +28,9 @@ def pytest_cloudhsm_kms_setup(environment: CloudHsmKms) -> None:
     Runs once per ``cloudhsm_kms`` fixture, right after the environment
     starts, before the fixtures that depend on it and before any fault of a
     marker or of ``--cloudhsm-fault`` (faults then apply to what it made).
-    ``environment.ready_key()``, ``environment.kms().CreateAlias({...})`` and
-    boto3 clients all work here.
+    ``environment.ready_key()``, ``environment.kms().call("CreateAlias", {...})``
+    and boto3 clients all work here; each call is judged by its own operation
+    (see the README, "Scenario helpers and calls without a client").
     """
 
 

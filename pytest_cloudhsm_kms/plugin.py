@@ -21,6 +21,7 @@ from . import hooks
 from .environment import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, CloudHsmKms
 from .errors import ServiceError
 from .faults import FAULTS, Fault, make_fault
+from .kms.catalog import COUNTED_OPERATIONS
 from .protocol.json11 import as_client_parses
 from .settings import Settings
 
@@ -61,8 +62,9 @@ MARKER_HELP = {
     "KMSInvalidStateException. Fault 'missing_key_material': also --cloudhsm-fault "
     "missing_key_material, cloudhsm_kms.fault('missing_key_material', ...).",
     "cloudhsm_throttled": "cloudhsm_throttled(rate=None, after=0, times=None, operations=None, "
-    f"cluster_load=0.0): {_DURING}, requests the key store quota counts (Encrypt, Decrypt, "
-    "GenerateDataKey, ...; or only `operations`) get ThrottlingException (HTTP 400), which "
+    f"cluster_load=0.0): {_DURING}, requests the key store quota counts "
+    f"({', '.join(sorted(COUNTED_OPERATIONS))}; or only `operations`) get "
+    "ThrottlingException (HTTP 400), which "
     "botocore retries: all of them, or past the first `after`, or only `times` of them, or "
     "beyond `rate` per virtual second lowered by `cluster_load` (0.0-1.0). Fault 'throttled': "
     "also --cloudhsm-fault throttled, cloudhsm_kms.fault('throttled', ...).",

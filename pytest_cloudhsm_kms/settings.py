@@ -36,6 +36,16 @@ class Settings:
     """Custom key stores per account and Region."""
     key_store_request_rate: float = 1800.0
     """The request quota shared by every key of one CloudHSM key store, per second."""
+    replication_delay: float = 0.0
+    """ReplicateKey: the new replica is Creating, then Enabled (or PendingImport)."""
+    on_demand_rotation_delay: float = 0.0
+    """RotateKeyOnDemand: the rotation is in progress, then done."""
+    max_on_demand_rotations: int = 25
+    """On-demand rotations per key (LimitExceededException past it)."""
+    max_grants_per_key: int = 50_000
+    """Grants on one key."""
+    max_grants_per_grantee: int = 500
+    """Grants for one grantee principal on one key."""
 
     # -- CloudHSM v2 ----------------------------------------------------------
     create_cluster_delay: float = 0.0

@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from helpers import DAY, THROTTLING_MESSAGE, call, delete_all_hsms, key_state, rejects, snake
 
 from pytest_cloudhsm_kms import CloudHsmKms
-from pytest_cloudhsm_kms.kms.quota import COUNTED_OPERATIONS
+from pytest_cloudhsm_kms.kms.catalog import COUNTED_OPERATIONS
 
 CONTEXT = {"purpose": "cloudhsm-test"}
 CRYPTO = ["Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext"]
@@ -260,7 +260,7 @@ def test_keys_of_a_store_that_is_not_connected_are_unavailable_except_pending_de
     metadata = call(kms, "DescribeKey", KeyId=enabled["KeyId"])["KeyMetadata"]
     assert (metadata["KeyState"], metadata["Enabled"]) == ("Unavailable", False)
     assert key_state(kms, doomed["KeyId"]) == "PendingDeletion"
-    cloudhsm_kms.kms().connect_delay = 60.0
+    cloudhsm_kms.settings = cloudhsm_kms.settings.replace(connect_delay=60.0)
     kms.connect_custom_key_store(CustomKeyStoreId=store_id)
     assert key_state(kms, enabled["KeyId"]) == "Unavailable"  # still CONNECTING
     cloudhsm_kms.clock.advance(60.0)
@@ -464,3 +464,4 @@ def test_botocore_retries_a_throttled_request_and_the_quota_refills_during_the_b
     assert response["ResponseMetadata"]["RetryAttempts"] >= 1
     attempts = [served.error_code for served in frozen.calls if served.operation == "Encrypt"]
     assert attempts[0] == "ThrottlingException" and attempts[-1] is None
+

@@ -81,7 +81,8 @@ def test_the_developer_guide_walk_from_a_new_cluster_to_a_deleted_key_store(
     cloudhsm_kms, kms_client, cloudhsmv2_client
 ) -> None:
     kms, hsm = kms_client, cloudhsmv2_client
-    cloudhsm_kms.kms().connect_delay = 120.0  # KMS takes its time to connect
+    # KMS takes its time to connect.
+    cloudhsm_kms.settings = cloudhsm_kms.settings.replace(connect_delay=120.0)
 
     # Create a cluster, its HSMs in two Availability Zones, initialize and activate it.
     created = checked("cloudhsmv2", hsm.create_cluster(HsmType="hsm2m.medium",

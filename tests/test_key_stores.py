@@ -63,18 +63,18 @@ def create_args(env: CloudHsmKms, cluster_id: str, name: str = "store",
 
 def put_in_state(env: CloudHsmKms, store_id: str, state: str) -> None:
     """Drive a new DISCONNECTED store into ``state`` through the service (slow connections
-    and disconnections come from the KmsService delays)."""
+    and disconnections come from the environment's settings)."""
     service, store_ref = env.kms(), {"CustomKeyStoreId": store_id}
     if state == "DISCONNECTED":
         return
     if state == "FAILED":
         service.UpdateCustomKeyStore({**store_ref, "KeyStorePassword": WRONG_PASSWORD})
     if state == "CONNECTING":
-        service.connect_delay = HOUR
+        env.settings = env.settings.replace(connect_delay=HOUR)
     service.ConnectCustomKeyStore(store_ref)
     env.clock.run_due()
     if state == "DISCONNECTING":
-        service.disconnect_delay = HOUR
+        env.settings = env.settings.replace(disconnect_delay=HOUR)
         service.DisconnectCustomKeyStore(store_ref)
     assert service.custom_key_store(store_id).connection_state == state
 
@@ -310,7 +310,7 @@ def test_connect_returns_at_once_and_the_store_is_connecting_until_connected(
     cloudhsm_kms, kms
 ) -> None:
     store_id = new_store(cloudhsm_kms)
-    cloudhsm_kms.kms().connect_delay = 600.0
+    cloudhsm_kms.settings = cloudhsm_kms.settings.replace(connect_delay=600.0)
 
     call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
     assert store_state(kms, store_id) == "CONNECTING"
@@ -422,7 +422,7 @@ def test_a_connection_attempt_disconnected_midway_never_completes_a_later_one(
     cloudhsm_kms, kms
 ) -> None:
     store_id = new_store(cloudhsm_kms)
-    cloudhsm_kms.kms().connect_delay = 60.0
+    cloudhsm_kms.settings = cloudhsm_kms.settings.replace(connect_delay=60.0)
     call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
     call(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
     cloudhsm_kms.clock.advance(10.0)
@@ -441,7 +441,7 @@ def test_disconnect_goes_through_disconnecting_and_logs_kms_out_of_kmsuser(
     kmsuser = cloudhsm_kms.cloudhsm().cluster(cloudhsm_key_store["CloudHsmClusterId"]).users[
         "kmsuser"]
     assert kmsuser.kms_session
-    cloudhsm_kms.kms().disconnect_delay = 30.0
+    cloudhsm_kms.settings = cloudhsm_kms.settings.replace(disconnect_delay=30.0)
 
     call(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
     assert store_state(kms, store_id) == "DISCONNECTING"

@@ -24,7 +24,7 @@ from helpers import (
     schedule_deletion,
 )
 
-from pytest_cloudhsm_kms.kms.asymmetric import max_rsa_plaintext
+from pytest_cloudhsm_kms.kms.keypairs import max_rsa_plaintext
 
 
 def public_key_bytes(client: Any, key_id: str) -> bytes:

@@ -13,8 +13,6 @@ from typing import Any
 import pytest
 from helpers import ARN_PREFIX, call, fails, new_key, schedule_deletion
 
-from pytest_cloudhsm_kms.kms import grants as kms_grants
-
 ROLE = "arn:aws:iam::111122223333:role/app"
 OTHER_ROLE = "arn:aws:iam::111122223333:role/other"
 RETIRER = "arn:aws:iam::111122223333:role/retirer"
@@ -202,9 +200,9 @@ def test_an_unavailable_cloudhsm_key_takes_grants(
 
 
 def test_a_grantee_has_at_most_500_grants_on_a_key(
-    kms_client: Any, symmetric_key: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    monkeypatch.setattr(kms_grants, "MAX_GRANTS_PER_GRANTEE", 2)
+    cloudhsm_kms.settings = cloudhsm_kms.settings.replace(max_grants_per_grantee=2)
     grant(kms_client, symmetric_key["KeyId"])
     grant(kms_client, symmetric_key["KeyId"])
 

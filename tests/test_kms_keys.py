@@ -15,8 +15,6 @@ import pytest
 from botocore.exceptions import ClientError
 from helpers import ARN_PREFIX, DAY, call, error_of, snake
 
-from pytest_cloudhsm_kms.kms import service as kms_service
-
 
 def metadata_of(kms_client: Any, key_id: str) -> dict[str, Any]:
     result: dict[str, Any] = call(kms_client, "DescribeKey", KeyId=key_id)["KeyMetadata"]
@@ -109,9 +107,9 @@ def test_create_key_checks_the_key_spec_enum_on_the_server(raw_client: Any) -> N
 
 
 def test_the_key_quota_answers_limit_exceeded(
-    kms_client: Any, monkeypatch: pytest.MonkeyPatch
+    cloudhsm_kms: Any, kms_client: Any
 ) -> None:
-    monkeypatch.setattr(kms_service, "MAX_KEYS", 2)
+    cloudhsm_kms.settings = cloudhsm_kms.settings.replace(max_keys=2)
     kms_client.create_key()
     kms_client.create_key()
 

@@ -14,8 +14,6 @@ from typing import Any
 import pytest
 from helpers import ARN_PREFIX, DAY, call, fails, new_key, schedule_deletion
 
-from pytest_cloudhsm_kms.kms import service as kms_service
-
 WEST = "us-west-2"
 EUROPE = "eu-west-1"
 
@@ -111,7 +109,7 @@ def test_a_replica_takes_its_own_policy_description_and_state(
 def test_a_replica_is_creating_until_replication_ends(
     cloudhsm_kms: Any, kms_client: Any, west: Any, primary: dict[str, Any]
 ) -> None:
-    cloudhsm_kms.kms().replication_delay = 5.0
+    cloudhsm_kms.settings = cloudhsm_kms.settings.replace(replication_delay=5.0)
     replicate(kms_client, primary["KeyId"])
 
     message = fails(west, "Encrypt", "KMSInvalidStateException", KeyId=primary["KeyId"],
@@ -162,13 +160,13 @@ def test_replicate_key_needs_a_multi_region_primary_key(
 
 
 def test_replicate_key_checks_the_replica_policy_tags_and_key_quota(
-    kms_client: Any, primary: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    cloudhsm_kms: Any, kms_client: Any, primary: dict[str, Any]
 ) -> None:
     fails(kms_client, "ReplicateKey", "MalformedPolicyDocumentException",
           KeyId=primary["KeyId"], ReplicaRegion=WEST, Policy="not json")
     fails(kms_client, "ReplicateKey", "TagException", KeyId=primary["KeyId"],
           ReplicaRegion=WEST, Tags=[{"TagKey": "aws:x", "TagValue": "v"}])
-    monkeypatch.setattr(kms_service, "MAX_KEYS", 0)
+    cloudhsm_kms.settings = cloudhsm_kms.settings.replace(max_keys=0)
     fails(kms_client, "ReplicateKey", "LimitExceededException", KeyId=primary["KeyId"],
           ReplicaRegion=WEST)
 

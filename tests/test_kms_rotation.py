@@ -14,8 +14,6 @@ import pytest
 from botocore.config import Config
 from helpers import DAY, call, fails, new_key, schedule_deletion
 
-from pytest_cloudhsm_kms.kms import rotation as kms_rotation
-
 
 def status(client: Any, key_id: str) -> dict[str, Any]:
     return call(client, "GetKeyRotationStatus", KeyId=key_id)
@@ -253,7 +251,7 @@ def test_rotate_key_on_demand_rotates_and_keeps_the_automatic_schedule(
 def test_an_on_demand_rotation_in_progress_is_reported_and_conflicts_with_another(
     cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    cloudhsm_kms.kms().on_demand_rotation_delay = 60.0
+    cloudhsm_kms.settings = cloudhsm_kms.settings.replace(on_demand_rotation_delay=60.0)
     kms_client.rotate_key_on_demand(KeyId=symmetric_key["KeyId"])
 
     assert "OnDemandRotationStartDate" in status(kms_client, symmetric_key["KeyId"])
@@ -274,9 +272,9 @@ def test_on_demand_rotation_conflicts_with_an_automatic_rotation_about_to_begin(
 
 
 def test_a_key_rotates_on_demand_at_most_25_times(
-    kms_client: Any, symmetric_key: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    monkeypatch.setattr(kms_rotation, "MAX_ON_DEMAND_ROTATIONS", 2)
+    cloudhsm_kms.settings = cloudhsm_kms.settings.replace(max_on_demand_rotations=2)
     kms_client.rotate_key_on_demand(KeyId=symmetric_key["KeyId"])
     kms_client.rotate_key_on_demand(KeyId=symmetric_key["KeyId"])
 

@@ -1,5 +1,5 @@
 """RSA_4096 keys end to end. Kept apart because making an RSA_4096 key pair takes about a
-second (once per process: see the RSA pool in ``pytest_cloudhsm_kms.kms.asymmetric``)."""
+second (once per process: see the RSA pool in ``pytest_cloudhsm_kms.kms.keypairs``)."""
 
 from __future__ import annotations
 

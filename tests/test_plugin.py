@@ -172,7 +172,7 @@ def test_internal_errors_fail_the_test_loudly(pytester: pytest.Pytester) -> None
     pytester.makepyfile(
         """
         def test_bug(cloudhsm_kms, kms_client, monkeypatch):
-            def boom(params):
+            def boom(ctx, params):
                 raise RuntimeError("bug")
             monkeypatch.setitem(cloudhsm_kms.kms().handlers, "ListKeys", boom)
             error = None

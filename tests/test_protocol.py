@@ -198,7 +198,7 @@ def test_the_request_id_reaches_boto3(kms_client: Any) -> None:
 def test_fault_errors_are_5xx_and_botocore_retries_them(
     cloudhsm_kms: CloudHsmKms, kms_client: Any, monkeypatch: pytest.MonkeyPatch, code: str
 ) -> None:
-    def fault(params: dict[str, Any]) -> dict[str, Any]:
+    def fault(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
         raise ServiceError(code, "try again")
 
     monkeypatch.setitem(cloudhsm_kms.kms().handlers, "Encrypt", fault)
@@ -222,7 +222,7 @@ def test_client_errors_are_4xx(cloudhsm_kms: CloudHsmKms, key_id: str) -> None:
 def test_a_bug_in_the_fake_is_an_internal_exception_and_is_recorded(
     cloudhsm_kms: CloudHsmKms, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(params: dict[str, Any]) -> dict[str, Any]:
+    def broken(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
         raise RuntimeError("boom")
 
     monkeypatch.setitem(cloudhsm_kms.kms().handlers, "ListKeys", broken)

@@ -15,11 +15,14 @@ Only this fake reads it, as only KMS reads real KMS ciphertext.
 from __future__ import annotations
 
 import json
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import ServiceError
 
-__all__ = ["Envelope", "aad", "parse", "seal_header"]
+if TYPE_CHECKING:
+    from .model import Key
+
+__all__ = ["Envelope", "aad", "parse", "seal", "seal_header"]
 
 VERSION = b"\x01"
 MULTI_REGION_VERSION = b"\x02"
@@ -69,3 +72,10 @@ def parse(blob: bytes) -> Envelope:
         data=blob[_HEADER + _IV:],
         header=header,
     )
+
+
+def seal(key: Key, iv: bytes, plaintext: bytes, context: dict[str, str] | None) -> bytes:
+    """A new blob of ``plaintext`` under the key's current material."""
+    material = key.material
+    header = seal_header(key.key_id, material.current_material_id)
+    return header + iv + material.encrypt(iv, plaintext, aad(header, context))

@@ -29,38 +29,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..context import RequestContext
 from ..errors import ServiceError, constraint, validation_error
-from .base import OperationsBase, dry_run, paginate
-from .keys import Key, KeyState
+from .checks import KeyCheck, dry_run, paginate
+from .declaration import ALL_KINDS, TokenCheck, grant_operations, operation, states_except
+from .model import Key, KeyState
+from .registry import KeyRegistry, Scope
 
-__all__ = ["GRANT_OPERATIONS", "Grant", "GrantOperations"]
+__all__ = ["Grant", "Grants"]
 
-MAX_GRANTS_PER_KEY = 50_000
-MAX_GRANTS_PER_GRANTEE = 500
 _MAX_LIST_LIMIT = 100
 _MAX_CONTEXT_PAIRS = 8
 _MAX_CONTEXT_VALUE = 384
 _GRANT_ID = re.compile(r"[0-9a-f]{64}")
 _TOKEN_PREFIX = "AQpA"
-
-_ALWAYS = ("DescribeKey", "CreateGrant", "RetireGrant")
-_PUBLIC = ("GetPublicKey",)
-GRANT_OPERATIONS: dict[str, frozenset[str]] = {
-    "symmetric": frozenset({
-        *_ALWAYS, "Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey",
-        "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair",
-        "GenerateDataKeyPairWithoutPlaintext",
-    }),
-    "ENCRYPT_DECRYPT": frozenset({
-        *_ALWAYS, *_PUBLIC, "Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo",
-    }),
-    "SIGN_VERIFY": frozenset({*_ALWAYS, *_PUBLIC, "Sign", "Verify"}),
-    "GENERATE_VERIFY_MAC": frozenset({*_ALWAYS, "GenerateMac", "VerifyMac"}),
-    "KEY_AGREEMENT": frozenset({*_ALWAYS, *_PUBLIC, "DeriveSharedSecret"}),
-    "ENCAPSULATE_DECAPSULATE": frozenset({*_ALWAYS, *_PUBLIC, "Encapsulate", "Decapsulate"}),
-}
-"""The grant operations each kind of key supports (KMS Developer Guide, "Grant operations")."""
-
 
 @dataclass(eq=False)
 class Grant:
@@ -101,19 +83,22 @@ class Grant:
         return entry
 
 
-class GrantOperations(OperationsBase):
-    """The grant operations of :class:`~.service.KmsService` (a mixin)."""
+class Grants:
+    """The grants of one account and Region, and their operations."""
 
-    grants: dict[str, Grant]
-    grant_tokens: dict[str, str]
+    def __init__(self, scope: Scope, registry: KeyRegistry, check: KeyCheck) -> None:
+        self.scope = scope
+        self.registry = registry
+        self.check = check
+        self.grants: dict[str, Grant] = {}
+        self.grant_tokens: dict[str, str] = {}
+        """Every grant token issued, with the ID of its grant."""
 
-    def CreateGrant(self, p: dict[str, Any]) -> dict[str, Any]:
-        key = self.key_by_id_or_arn(p["KeyId"])
-        state = key.key_state
-        if state == KeyState.DISABLED:
-            raise ServiceError("DisabledException", f"{key.arn} is disabled.")
-        if state in (KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION):
-            raise ServiceError("KMSInvalidStateException", f"{key.arn} is pending deletion.")
+    @operation(key_states=states_except(KeyState.DISABLED, KeyState.PENDING_DELETION,
+                                        KeyState.PENDING_REPLICA_DELETION),
+               grant_tokens=TokenCheck.CHECKED, dry_run=True, grant_kinds=ALL_KINDS)
+    def CreateGrant(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         _check_principals(p)
         operations: list[str] = p["Operations"]
         constraints: dict[str, Any] | None = p.get("Constraints")
@@ -123,10 +108,11 @@ class GrantOperations(OperationsBase):
         request = {k: p.get(k) for k in _IDENTITY}
         name = p.get("Name")
         existing = next((g for g in mine if name is not None and g.request == request), None)
-        if existing is None and (len(mine) >= MAX_GRANTS_PER_KEY or sum(
+        settings = self.scope.settings
+        if existing is None and (len(mine) >= settings.max_grants_per_key or sum(
                 1 for g in mine
                 if (g.grantee_principal or g.grantee_service_principal) == grantee
-        ) >= MAX_GRANTS_PER_GRANTEE):
+        ) >= settings.max_grants_per_grantee):
             raise ServiceError(
                 "LimitExceededException",
                 f"The grant quota for {key.arn} (or for grantee {grantee} on it) "
@@ -135,11 +121,11 @@ class GrantOperations(OperationsBase):
         dry_run(p)
         if existing is None:
             existing = Grant(
-                grant_id=self.entropy.bytes(32).hex(),
+                grant_id=self.scope.entropy.bytes(32).hex(),
                 key_id=key.key_id,
                 key_arn=key.arn,
-                issuing_account=f"arn:aws:iam::{self.account_id}:root",
-                creation_date=self.clock.now(),
+                issuing_account=f"arn:aws:iam::{self.scope.account_id}:root",
+                creation_date=ctx.now(),
                 operations=list(operations),
                 name=name,
                 grantee_principal=p.get("GranteePrincipal"),
@@ -152,8 +138,9 @@ class GrantOperations(OperationsBase):
             self.grants[existing.grant_id] = existing
         return {"GrantToken": self._issue_token(existing), "GrantId": existing.grant_id}
 
-    def ListGrants(self, p: dict[str, Any]) -> dict[str, Any]:
-        key = self.key_by_id_or_arn(p["KeyId"])
+    @operation()
+    def ListGrants(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self.registry.key_by_id_or_arn(p["KeyId"])
         _check_list_limit(p)
         grantee, service = p.get("GranteePrincipal"), p.get("GranteeServicePrincipal")
         if grantee is not None and service is not None:
@@ -175,7 +162,8 @@ class GrantOperations(OperationsBase):
         result["Grants"] = [g.entry() for g in page]
         return result
 
-    def ListRetirableGrants(self, p: dict[str, Any]) -> dict[str, Any]:
+    @operation()
+    def ListRetirableGrants(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         _check_list_limit(p)
         principal, service = p.get("RetiringPrincipal"), p.get("RetiringServicePrincipal")
         if (principal is None) == (service is None):
@@ -185,7 +173,7 @@ class GrantOperations(OperationsBase):
             )
         grants = [
             g for g in self.grants.values()
-            if g.key_id in self.keys
+            if g.key_id in self.registry.keys
             and (g.retiring_principal if principal is not None
                  else g.retiring_service_principal) == (principal or service)
         ]
@@ -193,14 +181,15 @@ class GrantOperations(OperationsBase):
         result["Grants"] = [g.entry() for g in page]
         return result
 
-    def RetireGrant(self, p: dict[str, Any]) -> dict[str, Any]:
+    @operation(dry_run=True, grant_kinds=ALL_KINDS)
+    def RetireGrant(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         token, key_id, grant_id = p.get("GrantToken"), p.get("KeyId"), p.get("GrantId")
         if token is not None:
             issued = self.grant_tokens.get(token)
             if issued is None:
                 raise ServiceError("InvalidGrantTokenException", "Invalid grant token.")
             grant = self.grants.get(issued)
-            if grant is None or grant.key_id not in self.keys:
+            if grant is None or grant.key_id not in self.registry.keys:
                 raise ServiceError("NotFoundException", f"Grant ID {issued} not found.")
             if grant_id is not None and grant_id != grant.grant_id:
                 raise ServiceError(
@@ -213,13 +202,14 @@ class GrantOperations(OperationsBase):
                 "Specify a GrantToken, or both KeyId and GrantId.",
             )
         else:
-            grant = self._grant_of(self.key_by_id_or_arn(key_id), grant_id)
+            grant = self._grant_of(self.registry.key_by_id_or_arn(key_id), grant_id)
         dry_run(p)
         del self.grants[grant.grant_id]
         return {}
 
-    def RevokeGrant(self, p: dict[str, Any]) -> dict[str, Any]:
-        grant = self._grant_of(self.key_by_id_or_arn(p["KeyId"]), p["GrantId"])
+    @operation(dry_run=True)
+    def RevokeGrant(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        grant = self._grant_of(self.registry.key_by_id_or_arn(p["KeyId"]), p["GrantId"])
         dry_run(p)
         del self.grants[grant.grant_id]
         return {}
@@ -228,19 +218,17 @@ class GrantOperations(OperationsBase):
 
     def _issue_token(self, grant: Grant) -> str:
         """A new token for ``grant``: each CreateGrant answers a different one."""
-        raw = bytes.fromhex(grant.grant_id) + self.entropy.bytes(96)
+        raw = bytes.fromhex(grant.grant_id) + self.scope.entropy.bytes(96)
         token = _TOKEN_PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
         self.grant_tokens[token] = grant.grant_id
         return token
 
-    def _check_grant_tokens(self, operation: str, tokens: list[str]) -> None:
+    def check_tokens(self, tokens: list[str] | tuple[str, ...]) -> None:
         """``InvalidGrantTokenException`` for a token this fake did not issue.
 
-        DescribeKey takes grant tokens but the model lists no such error for it:
-        there the tokens are not checked (UNCONFIRMED).
+        Only for operations declared ``TokenCheck.CHECKED``: DescribeKey takes grant
+        tokens but the model lists no such error for it (UNCONFIRMED).
         """
-        if operation == "DescribeKey":
-            return
         for token in tokens:
             if token not in self.grant_tokens:
                 raise ServiceError("InvalidGrantTokenException", "Invalid grant token.")
@@ -291,7 +279,7 @@ def _check_operations(key: Key, operations: list[str], constraints: dict[str, An
             constraint("operations", "have length greater than or equal to 1", "[]")
         )
     kind = "symmetric" if key.key_spec == "SYMMETRIC_DEFAULT" else key.key_usage
-    allowed = GRANT_OPERATIONS[kind]
+    allowed = grant_operations(kind)
     invalid = [op for op in operations if op not in allowed]
     if invalid:
         raise ServiceError(

@@ -30,7 +30,7 @@ Choices where AWS documents nothing (UNCONFIRMED):
   ``KMSInvalidStateException``; of a ``KeyMaterialId`` the key does not have,
   ``NotFoundException``. Deleting material pending rotation forgets it and leaves
   the key state alone.
-* Wrapping key pairs come from the RSA pool of :mod:`.asymmetric`.
+* Wrapping key pairs come from the RSA pool of :mod:`.keypairs`.
 """
 
 from __future__ import annotations
@@ -43,12 +43,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap_with_padding
 
+from ..context import RequestContext
 from ..errors import ServiceError
-from .asymmetric import CURVES, ML_KEY_TYPES, new_key_pair, oaep, public_key_der
-from .base import OperationsBase
-from .keys import ImportedMaterial, Key, KeyPairMaterial, KeyState, MacMaterial, SymmetricMaterial
+from .checks import KeyCheck
+from .declaration import InCloudHsm, operation, states_except
+from .keypairs import CURVES, ML_KEY_TYPES, new_key_pair, oaep, public_key_der
+from .model import ImportedMaterial, Key, KeyPairMaterial, KeyState, MacMaterial, SymmetricMaterial
+from .registry import KeyRegistry, Scope
 
-__all__ = ["ImportOperations", "ImportParameters"]
+__all__ = ["ImportParameters", "Imports"]
 
 DAY = 86_400.0
 PARAMETERS_VALID_FOR = DAY
@@ -68,22 +71,34 @@ class ImportParameters:
     valid_to: float
 
 
-class ImportOperations(OperationsBase):
-    """The imported key material operations of :class:`~.service.KmsService` (a mixin)."""
+# Only keys with Origin EXTERNAL take imported material; not while pending deletion.
+_imports = operation(
+    key_states=states_except(KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION),
+    in_cloudhsm=InCloudHsm.UNSUPPORTED)
 
-    import_tokens: dict[bytes, ImportParameters]
 
-    def GetParametersForImport(self, p: dict[str, Any]) -> dict[str, Any]:
-        key = self._external_key(p)
+class Imports:
+    """The imported key material operations of one account and Region."""
+
+    def __init__(self, scope: Scope, registry: KeyRegistry, check: KeyCheck) -> None:
+        self.scope = scope
+        self.registry = registry
+        self.check = check
+        self.import_tokens: dict[bytes, ImportParameters] = {}
+        """Every import token issued, with what it binds together."""
+
+    @_imports
+    def GetParametersForImport(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self._external_key(ctx, p)
         algorithm, spec = p["WrappingAlgorithm"], p["WrappingKeySpec"]
         if algorithm in ("RSAES_PKCS1_V1_5", "SM2PKE") or spec == "SM2":
             raise ServiceError(
                 "UnsupportedOperationException",
                 f"Wrapping algorithm {algorithm} with wrapping key spec {spec} is not supported.",
             )
-        wrapping_key = new_key_pair(spec, self.entropy)
-        token = self.entropy.bytes(_TOKEN_BYTES)
-        valid_to = self.clock.now() + PARAMETERS_VALID_FOR
+        wrapping_key = new_key_pair(spec, self.scope.entropy)
+        token = self.scope.entropy.bytes(_TOKEN_BYTES)
+        valid_to = ctx.now() + PARAMETERS_VALID_FOR
         self.import_tokens[token] = ImportParameters(key.key_id, wrapping_key, algorithm, valid_to)
         return {
             "KeyId": key.arn,
@@ -92,9 +107,10 @@ class ImportOperations(OperationsBase):
             "ParametersValidTo": valid_to,
         }
 
-    def ImportKeyMaterial(self, p: dict[str, Any]) -> dict[str, Any]:
-        key = self._external_key(p)
-        now = self.clock.now()
+    @_imports
+    def ImportKeyMaterial(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self._external_key(ctx, p)
+        now = ctx.now()
         model, valid_to = _expiration(p, now)
         symmetric = key.key_spec == "SYMMETRIC_DEFAULT"
         if not symmetric and any(
@@ -145,14 +161,15 @@ class ImportOperations(OperationsBase):
             record.description = p["KeyMaterialDescription"]
         self._install(key, record, material, parsed)
         if valid_to is not None:
-            self.clock.call_at(valid_to, lambda: self._expire_material(key, record, valid_to))
+            self.scope.clock.call_at(valid_to, lambda: self._expire_material(key, record, valid_to))
         result: dict[str, Any] = {"KeyId": key.arn}
         if symmetric:
             result["KeyMaterialId"] = material_id.hex()
         return result
 
-    def DeleteImportedKeyMaterial(self, p: dict[str, Any]) -> dict[str, Any]:
-        key = self._external_key(p, deleting=True)
+    @operation(in_cloudhsm=InCloudHsm.UNSUPPORTED)
+    def DeleteImportedKeyMaterial(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self._external_key(ctx, p)
         wanted = p.get("KeyMaterialId")
         if wanted is not None:
             record = key.imports.get(bytes.fromhex(wanted))
@@ -177,18 +194,14 @@ class ImportOperations(OperationsBase):
 
     # -- internals --------------------------------------------------------------------
 
-    def _external_key(self, p: dict[str, Any], *, deleting: bool = False) -> Key:
-        key = self.key_by_id_or_arn(p["KeyId"])
-        self._refuse_cloudhsm_key(self._operation, p)
+    def _external_key(self, ctx: RequestContext, p: dict[str, Any]) -> Key:
+        key = self.check.in_cloudhsm(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         if key.origin != "EXTERNAL":
             raise ServiceError(
                 "UnsupportedOperationException",
                 f"{key.arn} origin is {key.origin} which is not valid for this operation.",
             )
-        if not deleting and key.key_state in (
-                KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION):
-            raise ServiceError("KMSInvalidStateException", f"{key.arn} is pending deletion.")
-        return key
+        return self.check.state(ctx, key)
 
     def _install(self, key: Key, record: ImportedMaterial, material: bytes, parsed: Any) -> None:
         """Give the key the unwrapped material, and make it Enabled once nothing is missing."""
@@ -224,7 +237,7 @@ class ImportOperations(OperationsBase):
 
     def _expire_material(self, key: Key, record: ImportedMaterial, valid_to: float) -> None:
         """At ``ValidTo``, KMS deletes the material (unless it was reimported since)."""
-        if self.keys.get(key.key_id) is not key or not record.imported or (
+        if self.registry.keys.get(key.key_id) is not key or not record.imported or (
                 record.valid_to != valid_to or key.imports.get(record.material_id) is not record):
             return
         self._remove(key, record)

@@ -1,316 +1,290 @@
-"""KMS keys, their states, their key material and the algorithms of each key spec."""
+"""KMS keys: CreateKey (every kind of key), DescribeKey, ListKeys, EnableKey, DisableKey,
+ScheduleKeyDeletion and CancelKeyDeletion.
+
+CreateKey makes, in one place, a symmetric ``AWS_KMS`` key, a key in a CloudHSM
+key store, an asymmetric or HMAC key, a key for imported material (``EXTERNAL``)
+and a multi-Region primary key.
+
+Choices where AWS documents nothing (UNCONFIRMED):
+
+* ``Origin=AWS_CLOUDHSM`` without a store, or a store with another origin, is
+  ``UnsupportedOperationException``, as are key types and multi-Region keys that
+  custom key stores do not support. A store's cluster that is gone or not ACTIVE
+  is ``CloudHsmClusterInvalidConfigurationException``
+  (:meth:`.clusters.ClusterAccess.cluster_for_new_key`).
+* Key specs and origins this fake does not model (see :mod:`.asymmetric`, and
+  ``EXTERNAL_KEY_STORE``) are ``UnsupportedOperationException`` naming what is missing.
+* ScheduleKeyDeletion takes 7-30 days although the model allows 1-365
+  (docs/aws-behaviour.md §2.5): botocore refuses less than 1 and the model check
+  answers more than 365; 2-6 and 31-365 are answered in the same form, naming the
+  service's bound.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+import functools
+import json
+from collections.abc import Callable
+from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-from ..errors import ServiceError
-
-if TYPE_CHECKING:
-    from .keystores import CustomKeyStore
-
-__all__ = [
-    "ALGORITHMS",
-    "ImportedMaterial",
-    "Key",
-    "KeyMaterial",
-    "KeyPairMaterial",
-    "KeyState",
-    "MacMaterial",
-    "Rotation",
-    "SymmetricMaterial",
-]
-
-
-class KeyState:
-    """The ``KeyState`` values of the KMS API."""
-
-    ENABLED = "Enabled"
-    DISABLED = "Disabled"
-    PENDING_DELETION = "PendingDeletion"
-    PENDING_IMPORT = "PendingImport"
-    PENDING_REPLICA_DELETION = "PendingReplicaDeletion"
-    UNAVAILABLE = "Unavailable"
-    CREATING = "Creating"
-    UPDATING = "Updating"
-
-
-_RSA_ENCRYPTION = ("RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256")
-_RSA_SIGNING = (
-    "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512",
-    "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512",
+from ..context import RequestContext
+from ..errors import ServiceError, constraint, validation_error
+from .checks import KeyCheck, paginate
+from .clusters import ClusterAccess, ClusterMaterial
+from .declaration import ALL_KINDS, TokenCheck, operation, states_except
+from .keypairs import new_key_pair, supported_key_pair_spec
+from .keystores import KMSUSER, CustomKeyStores, check_state
+from .macs import MAC_KEY_BYTES
+from .model import (
+    ALGORITHMS,
+    Key,
+    KeyMaterial,
+    KeyPairMaterial,
+    KeyState,
+    MacMaterial,
+    SymmetricMaterial,
 )
+from .multiregion import MultiRegionKeySet
+from .policies import check_policy, check_tags
+from .registry import KeyRegistry, Scope
 
-ALGORITHMS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
-    ("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT"): ("EncryptionAlgorithms", ("SYMMETRIC_DEFAULT",)),
-    **{(f"RSA_{bits}", "ENCRYPT_DECRYPT"): ("EncryptionAlgorithms", _RSA_ENCRYPTION)
-       for bits in (2048, 3072, 4096)},
-    **{(f"RSA_{bits}", "SIGN_VERIFY"): ("SigningAlgorithms", _RSA_SIGNING)
-       for bits in (2048, 3072, 4096)},
-    ("ECC_NIST_P256", "SIGN_VERIFY"): ("SigningAlgorithms", ("ECDSA_SHA_256",)),
-    ("ECC_NIST_P384", "SIGN_VERIFY"): ("SigningAlgorithms", ("ECDSA_SHA_384",)),
-    ("ECC_NIST_P521", "SIGN_VERIFY"): ("SigningAlgorithms", ("ECDSA_SHA_512",)),
-    ("ECC_SECG_P256K1", "SIGN_VERIFY"): ("SigningAlgorithms", ("ECDSA_SHA_256",)),
-    ("ECC_NIST_P256", "KEY_AGREEMENT"): ("KeyAgreementAlgorithms", ("ECDH",)),
-    ("ECC_NIST_P384", "KEY_AGREEMENT"): ("KeyAgreementAlgorithms", ("ECDH",)),
-    ("ECC_NIST_P521", "KEY_AGREEMENT"): ("KeyAgreementAlgorithms", ("ECDH",)),
-    ("ECC_NIST_EDWARDS25519", "SIGN_VERIFY"): (
-        "SigningAlgorithms", ("ED25519_SHA_512", "ED25519_PH_SHA_512")),
-    **{(f"HMAC_{bits}", "GENERATE_VERIFY_MAC"): ("MacAlgorithms", (f"HMAC_SHA_{bits}",))
-       for bits in (224, 256, 384, 512)},
-    **{(f"ML_DSA_{level}", "SIGN_VERIFY"): ("SigningAlgorithms", ("ML_DSA_SHAKE_256",))
-       for level in (44, 65, 87)},
-    **{(f"ML_KEM_{level}", "ENCAPSULATE_DECAPSULATE"): ("EncapsulationAlgorithms", ("ML_KEM",))
-       for level in (512, 768, 1024)},
-    ("SM2", "ENCRYPT_DECRYPT"): ("EncryptionAlgorithms", ("SM2PKE",)),
-    ("SM2", "SIGN_VERIFY"): ("SigningAlgorithms", ("SM2DSA",)),
-    ("SM2", "KEY_AGREEMENT"): ("KeyAgreementAlgorithms", ("ECDH",)),
-}
-"""(KeySpec, KeyUsage) pairs KMS accepts, with the KeyMetadata member listing their algorithms."""
+__all__ = ["Keys"]
 
-# The deprecated ``CustomerMasterKeySpec`` enum stops at SM2: newer specs are not reported in it.
-_LEGACY_SPECS = frozenset({
-    "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521",
-    "ECC_SECG_P256K1", "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512",
-    "SM2",
-})
+Params = dict[str, Any]
+Result = dict[str, Any]
+_DAY = 86_400.0
+_BOTH_SPECS = ("You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
+               "CustomerMasterKeySpec is deprecated.")
+_NOT_PENDING_DELETION = ("KMSInvalidStateException", "{arn} is not pending deletion.")
 
 
-class MultiRegionLink(Protocol):
-    """The multi-Region key set a key belongs to (see :mod:`.multiregion`)."""
+class Keys:
+    """The key operations of one account and Region."""
 
-    def configuration(self, key: Key) -> dict[str, Any]:
-        """The ``MultiRegionConfiguration`` of ``key``."""
+    def __init__(
+        self, scope: Scope, registry: KeyRegistry, check: KeyCheck, stores: CustomKeyStores,
+        clusters: ClusterAccess, registries: Callable[[str], KeyRegistry],
+    ) -> None:
+        self.scope = scope
+        self.registry = registry
+        self.check = check
+        self.stores = stores
+        self.clusters = clusters
+        self.registries = registries
+        """The key registry of another Region of the account (for multi-Region keys)."""
 
-    def is_primary(self, key: Key) -> bool:
-        """Whether ``key`` is the primary key of its set."""
+    # -- CreateKey ------------------------------------------------------------------
 
-    def primary(self) -> Key | None:
-        """The primary key of the set, if it exists."""
+    @operation()
+    def CreateKey(self, ctx: RequestContext, p: Params) -> Result:
+        spec = p.get("KeySpec")
+        legacy_spec = p.get("CustomerMasterKeySpec")
+        if spec and legacy_spec:
+            raise ServiceError("ValidationException", _BOTH_SPECS)
+        spec = spec or legacy_spec or "SYMMETRIC_DEFAULT"
+        usage = p.get("KeyUsage", "ENCRYPT_DECRYPT")
+        origin = p.get("Origin", "AWS_KMS")
+        if (spec, usage) not in ALGORITHMS:
+            raise ServiceError(
+                "ValidationException",
+                f"KeyUsage {usage} is not compatible with KeySpec {spec}",
+            )
+        store_id = p.get("CustomKeyStoreId")
+        if origin == "AWS_CLOUDHSM" or store_id is not None:
+            return self._create_cloudhsm_key(ctx, p, spec, origin, store_id)
+        if spec != "SYMMETRIC_DEFAULT" or origin != "AWS_KMS" or p.get("MultiRegion"):
+            return self._create_typed_key(ctx, p, spec, usage, origin)
+        key_id, arn, policy = self.new_identity(p)
+        entropy = self.scope.entropy
+        material = SymmetricMaterial(entropy.bytes(32), entropy.bytes(32))
+        key = self.add_key(ctx, p, key_id, arn, policy, material, origin=origin, usage=usage,
+                           spec=spec)
+        return {"KeyMetadata": key.metadata()}
 
+    def _create_cloudhsm_key(
+        self, ctx: RequestContext, p: Params, spec: str, origin: str, store_id: str | None
+    ) -> Result:
+        """CreateKey in a CloudHSM key store (docs/aws-behaviour.md §2.1)."""
+        if store_id is None or origin != "AWS_CLOUDHSM":
+            raise ServiceError(
+                "UnsupportedOperationException",
+                "Origin AWS_CLOUDHSM and a CustomKeyStoreId must be specified together.",
+            )
+        store = self.stores.custom_key_store(store_id)
+        if spec != "SYMMETRIC_DEFAULT" or p.get("MultiRegion"):
+            what = "MultiRegion keys are" if spec == "SYMMETRIC_DEFAULT" else f"KeySpec {spec} is"
+            raise ServiceError(
+                "UnsupportedOperationException",
+                f"{what} not supported in custom key stores.",
+            )
+        check_state(store, "CreateKey")
+        cluster = self.clusters.cluster_for_new_key(store)
+        key_id, arn, policy = self.new_identity(p)
+        handle = cluster.create_key(arn, KMSUSER)
+        material = ClusterMaterial(self.clusters, store, handle, arn)
+        key = self.add_key(ctx, p, key_id, arn, policy, material, origin=origin,
+                           usage="ENCRYPT_DECRYPT", spec=spec)
+        key.custom_key_store = store
+        store.keys[key_id] = key
+        return {"KeyMetadata": key.metadata()}
 
-class KeyMaterial(Protocol):
-    """Where a key's cryptography runs: in KMS itself, or in a CloudHSM cluster."""
+    def _create_typed_key(
+        self, ctx: RequestContext, p: Params, spec: str, usage: str, origin: str
+    ) -> Result:
+        """CreateKey of an asymmetric, HMAC, ``EXTERNAL`` or multi-Region key."""
+        if origin not in ("AWS_KMS", "EXTERNAL"):
+            raise ServiceError(
+                "UnsupportedOperationException",
+                f"Origin {origin} needs an external key store, which pytest-cloudhsm-kms does "
+                "not model.",
+            )
+        if spec not in MAC_KEY_BYTES and spec != "SYMMETRIC_DEFAULT" and (
+                not supported_key_pair_spec(spec) or spec == "ECC_NIST_EDWARDS25519"):
+            raise ServiceError(
+                "UnsupportedOperationException",
+                f"KeySpec {spec} is not supported by pytest-cloudhsm-kms.",
+            )
+        key_id, arn, policy = self.new_identity(p)
+        if p.get("MultiRegion"):
+            key_id = "mrk-" + key_id.replace("-", "")
+            arn = f"{self.registry.arn_prefix}key/{key_id}"
+        external = origin == "EXTERNAL"
+        entropy = self.scope.entropy
+        material: KeyMaterial
+        if spec == "SYMMETRIC_DEFAULT":
+            material = SymmetricMaterial() if external else SymmetricMaterial(
+                entropy.bytes(32), entropy.bytes(32))
+        elif spec in MAC_KEY_BYTES:
+            material = MacMaterial(spec, None if external else entropy.bytes(MAC_KEY_BYTES[spec]))
+        else:
+            material = KeyPairMaterial(spec, None if external else new_key_pair(spec, entropy))
+        key = self.add_key(ctx, p, key_id, arn, policy, material, origin=origin, usage=usage,
+                           spec=spec)
+        if external:
+            key.state = KeyState.PENDING_IMPORT
+        if p.get("MultiRegion"):
+            key.multi_region = MultiRegionKeySet(key, self.scope.region, self.registries)
+        return {"KeyMetadata": key.metadata()}
 
-    @property
-    def current_material_id(self) -> bytes | None:
-        """The 32-byte ID of the material new ciphertext uses (``None``: not reported)."""
+    def new_identity(self, p: Params) -> tuple[str, str, str]:
+        """A new key's ID, ARN and policy, once the key quota, ``Policy`` and ``Tags`` pass."""
+        limit = self.scope.settings.max_keys
+        if len(self.registry.keys) >= limit:
+            raise ServiceError(
+                "LimitExceededException",
+                f"Limit of {limit} KMS keys in {self.scope.region} has been exceeded.",
+            )
+        policy = p.get("Policy")
+        if policy is None:
+            policy = _default_policy(self.scope.account_id)
+        else:
+            check_policy(policy)
+        if "Tags" in p:
+            check_tags(p["Tags"])
+        key_id = self.scope.entropy.uuid4()
+        return key_id, f"{self.registry.arn_prefix}key/{key_id}", policy
 
-    def encrypt(self, iv: bytes, plaintext: bytes, aad: bytes) -> bytes:
-        """AES-256-GCM ``ciphertext || tag`` under the current material."""
+    def add_key(
+        self, ctx: RequestContext, p: Params, key_id: str, arn: str, policy: str,
+        material: Any, *, origin: str, usage: str, spec: str,
+    ) -> Key:
+        """Register a new key made from a CreateKey (or ReplicateKey) request."""
+        return self.registry.add(Key(
+            key_id=key_id,
+            arn=arn,
+            account_id=self.scope.account_id,
+            creation_date=ctx.now(),
+            material=material,
+            description=p.get("Description", ""),
+            key_usage=usage,
+            key_spec=spec,
+            origin=origin,
+            policy=policy,
+            tags={t["TagKey"]: t["TagValue"] for t in p.get("Tags", ())},
+        ))
 
-    def decrypt(self, material_id: bytes, iv: bytes, data: bytes, aad: bytes) -> bytes:
-        """The plaintext, or ``InvalidCiphertextException``."""
+    # -- the other key operations ----------------------------------------------------
 
+    @operation(grant_tokens=TokenCheck.ACCEPTED, grant_kinds=ALL_KINDS)
+    def DescribeKey(self, ctx: RequestContext, p: Params) -> Result:
+        return {"KeyMetadata": self.registry.key(p["KeyId"]).metadata()}
 
-class SymmetricMaterial:
-    """AES-256 material held by KMS (Origin ``AWS_KMS`` or ``EXTERNAL``), keeping every version.
+    @operation()
+    def ListKeys(self, ctx: RequestContext, p: Params) -> Result:
+        page, result = paginate(self.registry.keys.values(), p, default_limit=100)
+        result["Keys"] = [{"KeyId": k.key_id, "KeyArn": k.arn} for k in page]
+        return result
 
-    Rotation adds a version and makes it current; ciphertext names the version it
-    was sealed under, so older ciphertext keeps decrypting. A key with imported
-    material may hold none (``PendingImport``), or versions not yet current
-    (imported for a coming on-demand rotation).
-    """
+    @operation(key_states=states_except(KeyState.PENDING_DELETION))
+    def EnableKey(self, ctx: RequestContext, p: Params) -> Result:
+        key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
+        if key.state != KeyState.PENDING_IMPORT:
+            key.state = KeyState.ENABLED
+        return {}
 
-    def __init__(self, material_id: bytes | None = None, material: bytes | None = None) -> None:
-        self._versions: dict[bytes, AESGCM] = {}
-        self._current: bytes | None = None
-        if material_id is not None and material is not None:
-            self._versions[material_id] = AESGCM(material)
-            self._current = material_id
+    @operation(key_states=states_except(KeyState.PENDING_DELETION))
+    def DisableKey(self, ctx: RequestContext, p: Params) -> Result:
+        key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
+        if key.state != KeyState.PENDING_IMPORT:
+            key.state = KeyState.DISABLED
+        return {}
 
-    @property
-    def current_material_id(self) -> bytes | None:
-        return self._current
-
-    @property
-    def material_ids(self) -> list[bytes]:
-        """Every version held, oldest first."""
-        return list(self._versions)
-
-    def has(self, material_id: bytes) -> bool:
-        """Whether this version is held."""
-        return material_id in self._versions
-
-    def add(self, material_id: bytes, material: bytes) -> None:
-        """Hold a version without making it current."""
-        self._versions[material_id] = AESGCM(material)
-
-    def rotate(self, material_id: bytes, material: bytes | None = None) -> None:
-        """Make a version current (adding it first when ``material`` is given)."""
-        if material is not None:
-            self.add(material_id, material)
-        self._current = material_id
-
-    def remove(self, material_id: bytes) -> None:
-        """Forget a version (deleted imported material); the key may then have no current one."""
-        self._versions.pop(material_id, None)
-
-    def encrypt(self, iv: bytes, plaintext: bytes, aad: bytes) -> bytes:
-        return self._versions[self._current].encrypt(iv, plaintext, aad)  # type: ignore[index]
-
-    def decrypt(self, material_id: bytes, iv: bytes, data: bytes, aad: bytes) -> bytes:
-        aead = self._versions.get(material_id)
-        if aead is None:
-            raise ServiceError("InvalidCiphertextException", None)
-        try:
-            return aead.decrypt(iv, data, aad)
-        except InvalidTag:
-            raise ServiceError("InvalidCiphertextException", None) from None
-
-
-class _NotSymmetric:
-    """Material that cannot seal or open the fake's symmetric ciphertext blobs."""
-
-    current_material_id: bytes | None = None
-    spec = ""
-
-    def encrypt(self, iv: bytes, plaintext: bytes, aad: bytes) -> bytes:
-        raise ServiceError(
-            "InvalidKeyUsageException",
-            f"This operation requires a symmetric encryption KMS key; the key spec is "
-            f"{self.spec}.",
-        )
-
-    def decrypt(self, material_id: bytes, iv: bytes, data: bytes, aad: bytes) -> bytes:
-        raise ServiceError("InvalidCiphertextException", None)
-
-
-class KeyPairMaterial(_NotSymmetric):
-    """The private key of an asymmetric KMS key (``None`` until imported, for ``EXTERNAL``)."""
-
-    def __init__(self, spec: str, private_key: Any) -> None:
-        self.spec = spec
-        self.private_key = private_key
-
-
-class MacMaterial(_NotSymmetric):
-    """The secret of an HMAC KMS key (``None`` until imported, for ``EXTERNAL``)."""
-
-    def __init__(self, spec: str, secret: bytes | None) -> None:
-        self.spec = spec
-        self.secret = secret
-
-
-@dataclass
-class Rotation:
-    """One completed rotation: what ListKeyRotations reports of it."""
-
-    material_id: bytes
-    rotation_date: float
-    rotation_type: str  # AUTOMATIC | ON_DEMAND
-
-
-@dataclass
-class ImportedMaterial:
-    """One key material imported into an ``EXTERNAL`` key (or expected again after deletion)."""
-
-    material_id: bytes
-    imported: bool = True
-    expiration_model: str = "KEY_MATERIAL_DOES_NOT_EXPIRE"
-    valid_to: float | None = None
-    description: str | None = None
-    pending_rotation: bool = False
-
-
-@dataclass(eq=False)
-class Key:
-    """A KMS key. ``state`` is the state KMS keeps; :attr:`key_state` is the one it reports."""
-
-    key_id: str
-    arn: str
-    account_id: str
-    creation_date: float
-    material: KeyMaterial
-    description: str = ""
-    key_usage: str = "ENCRYPT_DECRYPT"
-    key_spec: str = "SYMMETRIC_DEFAULT"
-    origin: str = "AWS_KMS"
-    state: str = KeyState.ENABLED
-    policy: str = ""
-    tags: dict[str, str] = field(default_factory=dict)
-    deletion_date: float | None = None
-    custom_key_store: CustomKeyStore | None = None
-    # Automatic rotation: enabled while ``rotation_period_in_days`` is set.
-    rotation_period_in_days: int | None = None
-    next_rotation_date: float | None = None
-    on_demand_rotation_start: float | None = None
-    rotation_schedule: int = 0  # bumped whenever the automatic schedule changes
-    rotations: list[Rotation] = field(default_factory=list)
-    # Imported key material (Origin EXTERNAL), by material ID, in import order.
-    imports: dict[bytes, ImportedMaterial] = field(default_factory=dict)
-    multi_region: MultiRegionLink | None = None
-    pending_window_in_days: int | None = None
-    # The last successful cryptographic operation: (operation, time, sequence number).
-    last_usage: tuple[str, float, int] | None = None
-
-    @property
-    def key_state(self) -> str:
-        """``Unavailable`` while its custom key store is not connected, except pending deletion."""
-        store = self.custom_key_store
-        if (
-            store is not None
-            and not store.connected
-            and self.state != KeyState.PENDING_DELETION
-        ):
-            return KeyState.UNAVAILABLE
-        return self.state
-
-    @property
-    def current_import(self) -> ImportedMaterial | None:
-        """The imported material new cryptography uses (``EXTERNAL`` keys), if any."""
-        current = self.material.current_material_id
-        if current is None:
-            for record in self.imports.values():  # asymmetric and HMAC: a single material
-                return record if record.imported else None
-            return None
-        found = self.imports.get(current)
-        return found if found is not None and found.imported else None
-
-    def metadata(self) -> dict[str, Any]:
-        """The ``KeyMetadata`` structure of DescribeKey and CreateKey."""
-        state = self.key_state
-        spec = self.key_spec
-        meta: dict[str, Any] = {
-            "AWSAccountId": self.account_id,
-            "KeyId": self.key_id,
-            "Arn": self.arn,
-            "CreationDate": self.creation_date,
-            "Enabled": state == KeyState.ENABLED,
-            "Description": self.description,
-            "KeyUsage": self.key_usage,
-            "KeyState": state,
-            "Origin": self.origin,
-            "KeyManager": "CUSTOMER",
-            "KeySpec": spec,
-            "MultiRegion": self.multi_region is not None,
+    @operation(key_states=states_except(KeyState.PENDING_DELETION))
+    def ScheduleKeyDeletion(self, ctx: RequestContext, p: Params) -> Result:
+        days = p.get("PendingWindowInDays", 30)
+        if not 7 <= days <= 30:
+            rule = "greater than or equal to 7" if days < 7 else "less than or equal to 30"
+            raise validation_error(constraint("pendingWindowInDays", f"have value {rule}", days))
+        key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
+        key.state = KeyState.PENDING_DELETION
+        key.deletion_date = deletion_date = ctx.now() + days * _DAY
+        self.scope.clock.call_at(deletion_date, lambda: self._expire(key, deletion_date))
+        return {
+            "KeyId": key.arn,
+            "DeletionDate": deletion_date,
+            "KeyState": KeyState.PENDING_DELETION,
+            "PendingWindowInDays": days,
         }
-        if spec in _LEGACY_SPECS:
-            meta["CustomerMasterKeySpec"] = spec
-        member, algorithms = ALGORITHMS[(spec, self.key_usage)]
-        meta[member] = list(algorithms)
-        if self.deletion_date is not None and state == KeyState.PENDING_DELETION:
-            meta["DeletionDate"] = self.deletion_date
-        store = self.custom_key_store
-        if store is not None:
-            meta["CustomKeyStoreId"] = store.custom_key_store_id
-            meta["CloudHsmClusterId"] = store.cloud_hsm_cluster_id
-        material_id = self.material.current_material_id
-        if material_id is not None:
-            meta["CurrentKeyMaterialId"] = material_id.hex()
-        if self.origin == "EXTERNAL":
-            record = self.current_import
-            if record is not None:
-                meta["ExpirationModel"] = record.expiration_model
-                if record.valid_to is not None:
-                    meta["ValidTo"] = record.valid_to
-        if self.multi_region is not None:
-            meta["MultiRegionConfiguration"] = self.multi_region.configuration(self)
-        if self.pending_window_in_days is not None and (
-                state == KeyState.PENDING_REPLICA_DELETION):
-            meta["PendingDeletionWindowInDays"] = self.pending_window_in_days
-        return meta
+
+    @operation(key_states={KeyState.PENDING_DELETION}, state_error=_NOT_PENDING_DELETION)
+    def CancelKeyDeletion(self, ctx: RequestContext, p: Params) -> Result:
+        key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
+        key.state = KeyState.DISABLED
+        key.deletion_date = None
+        return {"KeyId": key.arn}
+
+    def _expire(self, key: Key, deletion_date: float) -> None:
+        """End of the waiting period: the key and its aliases are gone."""
+        if key.state != KeyState.PENDING_DELETION or key.deletion_date != deletion_date:
+            return  # cancelled, or rescheduled
+        registry = self.registry
+        del registry.keys[key.key_id]
+        registry.deleted_key_ids.add(key.key_id)
+        if key.custom_key_store is not None:
+            # Best effort: unreachable backing keys stay in the cluster as orphans.
+            key.custom_key_store.keys.pop(key.key_id, None)
+            if isinstance(key.material, ClusterMaterial):
+                key.material.delete_backing_key()
+        for name in [n for n, a in registry.aliases.items() if a.target_key_id == key.key_id]:
+            del registry.aliases[name]
+
+
+@functools.lru_cache(maxsize=16)
+def _default_policy(account_id: str) -> str:
+    """The default key policy KMS writes: the account's root may do everything."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Id": "key-default-1",
+            "Statement": [
+                {
+                    "Sid": "Enable IAM User Permissions",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                }
+            ],
+        },
+        indent=2,
+    )

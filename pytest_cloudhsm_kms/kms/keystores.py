@@ -10,11 +10,10 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §1):
   ``kmsuser`` login outcome (``USER_NOT_FOUND``, ``USER_LOCKED_OUT``,
   ``USER_LOGGED_IN``, ``INVALID_CREDENTIALS``). A failed login counts
   against ``kmsuser``: the fifth in a row locks it.
-* Connecting takes :attr:`CustomKeyStoreOperations.connect_delay` virtual
-  seconds (default 0: the store is CONNECTING in the call's own answer and
-  CONNECTED, or FAILED, from the next request on); disconnecting takes
-  :attr:`CustomKeyStoreOperations.disconnect_delay`. Connect on a CONNECTED
-  or CONNECTING store changes nothing. An attempt that was disconnected
+* Connecting takes ``Settings.connect_delay`` virtual seconds (default 0:
+  the store is CONNECTING in the call's own answer and CONNECTED, or FAILED,
+  from the next request on); disconnecting takes ``Settings.disconnect_delay``.
+  Connect on a CONNECTED or CONNECTING store changes nothing. An attempt that was disconnected
   before it finished never completes a later one.
 * Keys of a store that is not CONNECTED (CONNECTING and DISCONNECTING
   included) report ``Unavailable``, except those pending deletion.
@@ -47,25 +46,22 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §1):
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..cloudhsm.vault import VaultError
+from ..context import RequestContext
 from ..errors import ServiceError
-from .base import paginate
+from .checks import paginate
+from .clusters import ClusterAccess
+from .declaration import operation
 from .quota import RequestQuota
+from .registry import Scope
 
 if TYPE_CHECKING:
-    from ..clock import VirtualClock
-    from ..cloudhsm.model import Cluster
-    from ..cloudhsm.service import CloudHsmService
-    from ..entropy import Entropy
-    from .keys import Key
+    from .model import Key
 
-__all__ = ["ClusterMaterial", "ConnectionState", "CustomKeyStore", "CustomKeyStoreOperations"]
+__all__ = ["KMSUSER", "ConnectionState", "CustomKeyStore", "CustomKeyStores", "check_state"]
 
-MAX_CUSTOM_KEY_STORES = 10
 KMSUSER = "kmsuser"
 _PASSWORD_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
@@ -145,19 +141,16 @@ def check_state(store: CustomKeyStore, action: str) -> None:
         )
 
 
-class CustomKeyStoreOperations:
-    """The custom key store operations of :class:`~.service.KmsService` (a mixin)."""
+class CustomKeyStores:
+    """The custom key store operations, and the stores of one account and Region."""
 
-    account_id: str
-    clock: VirtualClock
-    entropy: Entropy
-    cloudhsm: CloudHsmService | None
-    custom_key_stores: dict[str, CustomKeyStore]
-    keys: dict[str, Key]
-    connect_delay: float = 0.0
-    disconnect_delay: float = 0.0
+    def __init__(self, scope: Scope, clusters: ClusterAccess) -> None:
+        self.scope = scope
+        self.clusters = clusters
+        self.custom_key_stores: dict[str, CustomKeyStore] = {}
 
-    def CreateCustomKeyStore(self, p: dict[str, Any]) -> dict[str, Any]:
+    @operation()
+    def CreateCustomKeyStore(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         if p.get("CustomKeyStoreType", "AWS_CLOUDHSM") != "AWS_CLOUDHSM":
             raise ServiceError(
                 "ValidationException",
@@ -179,12 +172,13 @@ class CustomKeyStoreOperations:
                     store.connection_state == ConnectionState.DISCONNECTED):
                 return {"CustomKeyStoreId": store.custom_key_store_id}
         self._check_name_free(name, None)
-        if len(self.custom_key_stores) >= MAX_CUSTOM_KEY_STORES:
+        limit = self.scope.settings.max_custom_key_stores
+        if len(self.custom_key_stores) >= limit:
             raise ServiceError(
                 "LimitExceededException",
-                f"The maximum of {MAX_CUSTOM_KEY_STORES} custom key stores has been reached.",
+                f"The maximum of {limit} custom key stores has been reached.",
             )
-        cluster = self._cluster(cluster_id)
+        cluster = self.clusters.cluster(cluster_id)
         for store in self.custom_key_stores.values():
             related = cluster.cluster_certificate is not None and (
                 store.cluster_certificate == cluster.cluster_certificate)
@@ -194,27 +188,28 @@ class CustomKeyStoreOperations:
                     f"Cluster {cluster_id} is already associated with custom key store "
                     f"{store.custom_key_store_id}, directly or through its backup history.",
                 )
-        self._check_cluster(cluster, hsms_needed=2)
+        self.clusters.check_cluster(cluster, hsms_needed=2)
         if _normalise_pem(anchor) != _normalise_pem(cluster.trust_anchor or ""):
             raise ServiceError(
                 "IncorrectTrustAnchorException",
                 f"The trust anchor certificate does not match the trust anchor of cluster "
                 f"{cluster_id}.",
             )
-        store_id = "cks-" + self.entropy.bytes(9).hex()[:17]
+        store_id = "cks-" + self.scope.entropy.bytes(9).hex()[:17]
         self.custom_key_stores[store_id] = CustomKeyStore(
             custom_key_store_id=store_id,
             custom_key_store_name=name,
             cloud_hsm_cluster_id=cluster_id,
             trust_anchor_certificate=anchor,
             key_store_password=password,
-            creation_date=self.clock.now(),
-            quota=RequestQuota(self.clock),
+            creation_date=ctx.now(),
+            quota=RequestQuota(self.scope.clock, self.scope.settings.key_store_request_rate),
             cluster_certificate=cluster.cluster_certificate,
         )
         return {"CustomKeyStoreId": store_id}
 
-    def DescribeCustomKeyStores(self, p: dict[str, Any]) -> dict[str, Any]:
+    @operation()
+    def DescribeCustomKeyStores(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         store_id, name = p.get("CustomKeyStoreId"), p.get("CustomKeyStoreName")
         if store_id is not None and name is not None:
             raise ServiceError(
@@ -234,12 +229,13 @@ class CustomKeyStoreOperations:
         result["CustomKeyStores"] = [s.entry() for s in page]
         return result
 
-    def ConnectCustomKeyStore(self, p: dict[str, Any]) -> dict[str, Any]:
+    @operation()
+    def ConnectCustomKeyStore(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         store = self.custom_key_store(p["CustomKeyStoreId"])
         check_state(store, "ConnectCustomKeyStore")
         if store.connection_state != ConnectionState.DISCONNECTED:
             return {}
-        cluster = self._cluster_or_none(store.cloud_hsm_cluster_id)
+        cluster = self.clusters.cluster_or_none(store.cloud_hsm_cluster_id)
         if cluster is not None and cluster.state not in (
                 "ACTIVE", "DELETE_IN_PROGRESS", "DELETED"):
             raise ServiceError(
@@ -250,21 +246,25 @@ class CustomKeyStoreOperations:
         store.connection_error_code = None
         store.connection_attempt += 1
         attempt = store.connection_attempt
-        self.clock.call_later(self.connect_delay, lambda: self.finish_connecting(store, attempt))
+        self.scope.clock.call_later(self.scope.settings.connect_delay,
+                                    lambda: self.finish_connecting(store, attempt))
         return {}
 
-    def DisconnectCustomKeyStore(self, p: dict[str, Any]) -> dict[str, Any]:
+    @operation()
+    def DisconnectCustomKeyStore(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         store = self.custom_key_store(p["CustomKeyStoreId"])
         check_state(store, "DisconnectCustomKeyStore")
         store.connection_state = ConnectionState.DISCONNECTING
         store.connection_error_code = None
-        cluster = self._cluster_or_none(store.cloud_hsm_cluster_id)
+        cluster = self.clusters.cluster_or_none(store.cloud_hsm_cluster_id)
         if cluster is not None:
             cluster.logout(KMSUSER)
-        self.clock.call_later(self.disconnect_delay, lambda: self._finish_disconnecting(store))
+        self.scope.clock.call_later(self.scope.settings.disconnect_delay,
+                                    lambda: self._finish_disconnecting(store))
         return {}
 
-    def UpdateCustomKeyStore(self, p: dict[str, Any]) -> dict[str, Any]:
+    @operation()
+    def UpdateCustomKeyStore(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         store = self.custom_key_store(p["CustomKeyStoreId"])
         new_name = p.get("NewCustomKeyStoreName")
         password, cluster_id = p.get("KeyStorePassword"), p.get("CloudHsmClusterId")
@@ -274,7 +274,7 @@ class CustomKeyStoreOperations:
         if new_name is not None:
             self._check_name_free(new_name, store)
         if cluster_id is not None and cluster_id != store.cloud_hsm_cluster_id:
-            cluster = self._cluster(cluster_id)
+            cluster = self.clusters.cluster(cluster_id)
             if cluster.cluster_certificate is None or (
                     cluster.cluster_certificate != store.cluster_certificate):
                 raise ServiceError(
@@ -282,7 +282,7 @@ class CustomKeyStoreOperations:
                     f"Cluster {cluster_id} does not share a backup history with cluster "
                     f"{store.cloud_hsm_cluster_id}.",
                 )
-            self._check_cluster(cluster, hsms_needed=2)
+            self.clusters.check_cluster(cluster, hsms_needed=2)
             store.cloud_hsm_cluster_id = cluster_id
         if new_name is not None:
             store.custom_key_store_name = new_name
@@ -290,7 +290,8 @@ class CustomKeyStoreOperations:
             store.key_store_password = password
         return {}
 
-    def DeleteCustomKeyStore(self, p: dict[str, Any]) -> dict[str, Any]:
+    @operation()
+    def DeleteCustomKeyStore(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         store = self.custom_key_store(p["CustomKeyStoreId"])
         check_state(store, "DeleteCustomKeyStore")
         if store.keys:
@@ -341,7 +342,7 @@ class CustomKeyStoreOperations:
             store.connection_error_code = error
 
     def _connection_error(self, store: CustomKeyStore) -> str | None:
-        cluster = self._cluster_or_none(store.cloud_hsm_cluster_id)
+        cluster = self.clusters.cluster_or_none(store.cloud_hsm_cluster_id)
         if cluster is None or cluster.state in ("DELETE_IN_PROGRESS", "DELETED"):
             return "CLUSTER_NOT_FOUND"
         if not cluster.active_hsms():
@@ -350,7 +351,7 @@ class CustomKeyStoreOperations:
         if outcome is not None:
             return outcome
         # KMS rotates the kmsuser password to one only it knows, and stays logged in.
-        rotated = self.entropy.token(_PASSWORD_ALPHABET, 32)
+        rotated = self.scope.entropy.token(_PASSWORD_ALPHABET, 32)
         cluster.set_password(KMSUSER, rotated)
         store.key_store_password = rotated
         return None
@@ -359,124 +360,20 @@ class CustomKeyStoreOperations:
         if store.connection_state == ConnectionState.DISCONNECTING:
             store.connection_state = ConnectionState.DISCONNECTED
 
-    def _cluster_or_none(self, cluster_id: str) -> Cluster | None:
-        if self.cloudhsm is None:
-            return None
-        return self.cloudhsm.cluster(cluster_id)
-
-    def _cluster(self, cluster_id: str) -> Cluster:
-        cluster = self._cluster_or_none(cluster_id)
-        if cluster is None or cluster.state in ("DELETE_IN_PROGRESS", "DELETED"):
+    def random(self, ctx: RequestContext, store: CustomKeyStore, count: int) -> bytes:
+        """GenerateRandom from the store's cluster. A connected store whose cluster has no
+        ACTIVE HSM is ``CustomKeyStoreInvalidStateException`` (UNCONFIRMED)."""
+        check_state(store, "GenerateRandom")
+        store.quota.consume(ctx.operation)
+        cluster = self.clusters.cluster_or_none(store.cloud_hsm_cluster_id)
+        if cluster is None or not cluster.active_hsms():
             raise ServiceError(
-                "CloudHsmClusterNotFoundException",
-                f"AWS CloudHSM cluster {cluster_id} was not found in this account and Region.",
+                "CustomKeyStoreInvalidStateException",
+                f"The AWS CloudHSM cluster of custom key store {store.custom_key_store_id} "
+                "has no active HSMs.",
             )
-        return cluster
-
-    @staticmethod
-    def _check_cluster(cluster: Cluster, *, hsms_needed: int) -> None:
-        """An ACTIVE cluster with enough ACTIVE HSMs, each in a different AZ.
-
-        docs/aws-behaviour.md §1.3.
-        """
-        if cluster.state != "ACTIVE":
-            raise ServiceError(
-                "CloudHsmClusterNotActiveException",
-                f"Cluster {cluster.cluster_id} is in the {cluster.state} state, not ACTIVE.",
-            )
-        zones = {hsm.availability_zone for hsm in cluster.active_hsms()}
-        if len(zones) < hsms_needed or len(cluster.subnet_mapping) < 2:
-            raise ServiceError(
-                "CloudHsmClusterInvalidConfigurationException",
-                f"Cluster {cluster.cluster_id} must have at least {hsms_needed} active HSMs, "
-                "each in a different Availability Zone.",
-            )
-
-    def cluster_for_new_key(self, store: CustomKeyStore) -> Cluster:
-        """The cluster a new KMS key of a CONNECTED store gets its backing key from.
-
-        It must be ACTIVE with two ACTIVE HSMs in two Availability Zones; anything
-        else (the cluster gone too) is ``CloudHsmClusterInvalidConfigurationException``,
-        the only cluster error CreateKey models (docs/aws-behaviour.md §2.1).
-        """
-        cluster = self._cluster_or_none(store.cloud_hsm_cluster_id)
-        try:
-            if cluster is None or cluster.state != "ACTIVE":
-                raise ServiceError("CloudHsmClusterNotActiveException")
-            self._check_cluster(cluster, hsms_needed=2)
-        except ServiceError:
-            raise ServiceError(
-                "CloudHsmClusterInvalidConfigurationException",
-                f"The AWS CloudHSM cluster {store.cloud_hsm_cluster_id} of custom key store "
-                f"{store.custom_key_store_id} must be ACTIVE with at least two active HSMs, "
-                "each in a different Availability Zone.",
-            ) from None
-        return cluster
-
-
-class ClusterMaterial:
-    """The key material of a KMS key in a CloudHSM key store: a backing key in the cluster.
-
-    Every operation asks the store's current cluster, so it fails the way AWS
-    does when the cluster has no ACTIVE HSM or no longer holds the key.
-    """
-
-    current_material_id = None
-
-    def __init__(self, service: CustomKeyStoreOperations, store: CustomKeyStore,
-                 handle: int, arn: str) -> None:
-        self._service = service
-        self._store = store
-        self.handle = handle
-        self._arn = arn
-
-    def encrypt(self, iv: bytes, plaintext: bytes, aad: bytes) -> bytes:
-        cluster = self._cluster()
-        return self._run(cluster, lambda: cluster.encrypt(self.handle, iv, plaintext, aad))
-
-    def decrypt(self, material_id: bytes, iv: bytes, data: bytes, aad: bytes) -> bytes:
-        cluster = self._cluster()
-        return self._run(cluster, lambda: cluster.decrypt(self.handle, iv, data, aad))
-
-    def delete_backing_key(self) -> bool:
-        """Best effort at the end of the waiting period: only a connected store reaches it."""
-        cluster = self._service._cluster_or_none(self._store.cloud_hsm_cluster_id)
-        if not self._store.connected or cluster is None or not cluster.active_hsms():
-            return False
-        if cluster.has_key(self.handle):
-            cluster.delete_key(self.handle)
-        return True
-
-    def cluster(self) -> Cluster | None:
-        """The cluster that holds the backing key now (the store's current cluster), if any."""
-        return self._service._cluster_or_none(self._store.cloud_hsm_cluster_id)
-
-    def _cluster(self) -> Cluster:
-        cluster = self.cluster()
-        if cluster is None:
-            raise self._invalid_state("KMS cannot communicate with your CloudHSM cluster")
-        return cluster
-
-    def _run(self, cluster: Cluster, action: Callable[[], bytes]) -> bytes:
-        try:
-            return action()
-        except VaultError as error:
-            if error.reason == "DECRYPT_FAILED":
-                raise ServiceError("InvalidCiphertextException", None) from None
-            if error.reason == "NO_ACTIVE_HSM":
-                raise self._invalid_state(
-                    f"AWS CloudHSM cluster {cluster.cluster_id} has no active HSMs"
-                ) from None
-            raise self._invalid_state(
-                f"its key material is not in AWS CloudHSM cluster {cluster.cluster_id}"
-            ) from None
-
-    def _invalid_state(self, cause: str) -> ServiceError:
-        return ServiceError(
-            "KMSInvalidStateException",
-            f"{self._arn} is unavailable: {cause} (custom key store "
-            f"{self._store.custom_key_store_id}).",
-        )
+        random: bytes = cluster.generate_random(count)
+        return random
 
 
 def _normalise_pem(pem: str) -> str:

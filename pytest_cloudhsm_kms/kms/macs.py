@@ -7,15 +7,19 @@ is ``KMSInvalidMacException``, never ``MacValid: false``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from typing import Any
 
+from ..context import RequestContext
 from ..errors import ServiceError
-from .base import OperationsBase, dry_run
-from .keys import Key, MacMaterial
+from .checks import KeyCheck, check_algorithm_of, dry_run
+from .declaration import CRYPTO_STATES, InCloudHsm, TokenCheck, operation
+from .model import Key, MacMaterial
+from .registry import KeyRegistry
 
-__all__ = ["MAC_KEY_BYTES", "MacOperations"]
+__all__ = ["MAC_KEY_BYTES", "Macs"]
 
 MAC_KEY_BYTES = {"HMAC_224": 28, "HMAC_256": 32, "HMAC_384": 48, "HMAC_512": 64}
 """The secret length of each HMAC key spec."""
@@ -25,27 +29,38 @@ _DIGESTS = {
     "HMAC_SHA_384": hashlib.sha384, "HMAC_SHA_512": hashlib.sha512,
 }
 
+_mac_operation = functools.partial(
+    operation, key_states=CRYPTO_STATES, counted=True, tracked=True, dry_run=True,
+    grant_tokens=TokenCheck.CHECKED, in_cloudhsm=InCloudHsm.WRONG_KEY_USAGE,
+    grant_kinds={"GENERATE_VERIFY_MAC"})
 
-class MacOperations(OperationsBase):
-    """The HMAC operations of :class:`~.service.KmsService` (a mixin)."""
 
-    def GenerateMac(self, p: dict[str, Any]) -> dict[str, Any]:
-        key, algorithm = self._mac_key(p)
+class Macs:
+    """The HMAC operations of one account and Region."""
+
+    def __init__(self, registry: KeyRegistry, check: KeyCheck) -> None:
+        self.registry = registry
+        self.check = check
+
+    @_mac_operation()
+    def GenerateMac(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key, algorithm = self._mac_key(ctx, p)
         dry_run(p)
         return {"Mac": _mac(key, algorithm, p["Message"]), "MacAlgorithm": algorithm,
                 "KeyId": key.arn}
 
-    def VerifyMac(self, p: dict[str, Any]) -> dict[str, Any]:
-        key, algorithm = self._mac_key(p)
+    @_mac_operation()
+    def VerifyMac(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key, algorithm = self._mac_key(ctx, p)
         dry_run(p)
         if not hmac.compare_digest(_mac(key, algorithm, p["Message"]), p["Mac"]):
             raise ServiceError("KMSInvalidMacException", None)
         return {"KeyId": key.arn, "MacValid": True, "MacAlgorithm": algorithm}
 
-    def _mac_key(self, p: dict[str, Any]) -> tuple[Key, str]:
-        key = self._crypto_key(p["KeyId"], "GENERATE_VERIFY_MAC")
+    def _mac_key(self, ctx: RequestContext, p: dict[str, Any]) -> tuple[Key, str]:
+        key = self.check.usable(ctx, self.registry.key(p["KeyId"]), "GENERATE_VERIFY_MAC")
         algorithm: str = p["MacAlgorithm"]
-        self._check_algorithm_of(key, algorithm, "MacAlgorithms")
+        check_algorithm_of(key, algorithm, "MacAlgorithms")
         return key, algorithm
 
 

@@ -1,14 +1,14 @@
 """Multi-Region keys: CreateKey with ``MultiRegion=True``, ReplicateKey and UpdatePrimaryRegion.
 
 A multi-Region key set is one :class:`MultiRegionKeySet` shared by the primary
-key and its replicas, each a :class:`~.keys.Key` in its own Region's
-:class:`~.service.KmsService` (reached through ``peer(region)``). They share the
+key and its replicas, each a :class:`~.model.Key` in its own Region's
+:class:`~.registry.KeyRegistry` (reached through ``registries(region)``). They share the
 key ID (``mrk-`` and 32 hex digits), the key spec, usage and origin, and, for
 ``AWS_KMS`` keys, the key material and its rotations: ciphertext made in one Region
 decrypts in every other. Policies, tags, aliases, descriptions and key states are
 their own.
 
-A new replica is ``Creating`` for :attr:`MultiRegionOperations.replication_delay`
+A new replica is ``Creating`` for ``Settings.replication_delay``
 virtual seconds (default 0: ``Creating`` in the ReplicateKey answer, then
 ``Enabled``, or ``PendingImport`` for imported material, from the next request on).
 
@@ -31,28 +31,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..context import RequestContext
 from ..errors import ServiceError
-from .base import OperationsBase
-from .keys import Key, KeyPairMaterial, KeyState, MacMaterial, SymmetricMaterial
+from .checks import KeyCheck
+from .declaration import InCloudHsm, operation, states_except
+from .model import Key, KeyPairMaterial, KeyState, MacMaterial, SymmetricMaterial
+from .registry import KeyRegistry, Scope
 
 if TYPE_CHECKING:
     from .service import KmsService
 
-__all__ = ["MultiRegionKeySet", "MultiRegionOperations"]
+__all__ = ["MultiRegion", "MultiRegionKeySet"]
 
 
 class MultiRegionKeySet:
     """The primary key and replicas of one multi-Region key, across Regions."""
 
-    def __init__(self, primary: Key, region: str, services: Callable[[str], KmsService]) -> None:
+    def __init__(self, primary: Key, region: str,
+                 registries: Callable[[str], KeyRegistry]) -> None:
         self.key_id = primary.key_id
         self.primary_region = region
         self.regions = [region]
-        self._services = services
+        self._registries = registries
 
     def key_in(self, region: str) -> Key | None:
         """The key of this set in ``region``, if it (still) exists."""
-        key = self._services(region).keys.get(self.key_id)
+        key = self._registries(region).keys.get(self.key_id)
         return key if key is not None and key.multi_region is self else None
 
     def is_primary(self, key: Key) -> bool:
@@ -76,61 +80,58 @@ class MultiRegionKeySet:
         return config
 
     def _arn(self, region: str) -> str:
-        service = self._services(region)
-        return f"arn:aws:kms:{region}:{service.account_id}:key/{self.key_id}"
+        return f"{self._registries(region).arn_prefix}key/{self.key_id}"
 
 
-class MultiRegionOperations(OperationsBase):
-    """The multi-Region key operations of :class:`~.service.KmsService` (a mixin)."""
+# Only a usable multi-Region primary key is replicated or promoted elsewhere.
+_of_a_primary_key = operation(
+    key_states=states_except(KeyState.DISABLED, KeyState.PENDING_DELETION,
+                             KeyState.PENDING_REPLICA_DELETION),
+    in_cloudhsm=InCloudHsm.UNSUPPORTED)
 
-    replication_delay: float = 0.0
 
-    if TYPE_CHECKING:
-        def peer(self, region: str) -> KmsService: ...
-        def _new_key_identity(self, p: dict[str, Any]) -> tuple[str, str, str]: ...
-        def _add_key(
-            self, p: dict[str, Any], key_id: str, arn: str, policy: str, material: Any, *,
-            origin: str, usage: str, spec: str,
-        ) -> Key: ...
+class MultiRegion:
+    """The multi-Region key operations of one account and Region."""
 
-    def _new_multi_region_key(self, key: Key) -> Key:
-        """Make ``key`` (just created with an ``mrk-`` ID) the primary key of a new set."""
-        key.multi_region = MultiRegionKeySet(key, self.region, self.peer)
-        return key
+    def __init__(self, scope: Scope, registry: KeyRegistry, check: KeyCheck,
+                 peers: Callable[[str], KmsService]) -> None:
+        self.scope = scope
+        self.registry = registry
+        self.check = check
+        self.peers = peers
+        """The KMS of another Region of the account."""
 
-    def _usable_primary(self, p: dict[str, Any]) -> tuple[Key, MultiRegionKeySet]:
+    def _usable_primary(self, ctx: RequestContext, p: dict[str, Any]
+                        ) -> tuple[Key, MultiRegionKeySet]:
         """The multi-Region primary key ``KeyId`` names, refused unless usable."""
-        primary = self.key_by_id_or_arn(p["KeyId"])
-        self._refuse_cloudhsm_key(self._operation, p)
+        primary = self.check.in_cloudhsm(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         mrk = primary.multi_region
         if not isinstance(mrk, MultiRegionKeySet) or not mrk.is_primary(primary):
             raise ServiceError(
                 "UnsupportedOperationException",
                 f"{primary.arn} is not a multi-Region primary key.",
             )
-        state = primary.key_state
-        if state == KeyState.DISABLED:
-            raise ServiceError("DisabledException", f"{primary.arn} is disabled.")
-        if state in (KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION):
-            raise ServiceError("KMSInvalidStateException", f"{primary.arn} is pending deletion.")
-        return primary, mrk
+        return self.check.state(ctx, primary), mrk
 
-    def ReplicateKey(self, p: dict[str, Any]) -> dict[str, Any]:
-        primary, mrk = self._usable_primary(p)
+    @_of_a_primary_key
+    def ReplicateKey(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        primary, mrk = self._usable_primary(ctx, p)
         region: str = p["ReplicaRegion"]
-        if region == self.region:
+        here = self.scope.region
+        if region == here:
             raise ServiceError(
                 "ValidationException",
-                f"The replica Region must differ from the primary key's Region {self.region}.",
+                f"The replica Region must differ from the primary key's Region {here}.",
             )
-        target = self.peer(region)
+        target = self.peers(region)
         if primary.key_id in target.keys:
             raise ServiceError(
                 "AlreadyExistsException",
                 f"{primary.key_id} already has a replica key in {region}.",
             )
-        _, _, policy = target._new_key_identity(p)
-        arn = f"arn:aws:kms:{region}:{target.account_id}:key/{primary.key_id}"
+        target_keys = target.families.keys
+        _, _, policy = target_keys.new_identity(p)
+        arn = f"{target.registry.arn_prefix}key/{primary.key_id}"
         material: Any = primary.material
         if primary.origin == "EXTERNAL":  # the replica waits for the same material
             if isinstance(material, SymmetricMaterial):
@@ -139,8 +140,8 @@ class MultiRegionOperations(OperationsBase):
                 material = MacMaterial(primary.key_spec, None)
             else:
                 material = KeyPairMaterial(primary.key_spec, None)
-        replica = target._add_key(
-            {"Description": p.get("Description", ""), "Tags": p.get("Tags", [])},
+        replica = target_keys.add_key(
+            ctx, {"Description": p.get("Description", ""), "Tags": p.get("Tags", [])},
             primary.key_id, arn, policy, material, origin=primary.origin,
             usage=primary.key_usage, spec=primary.key_spec,
         )
@@ -151,15 +152,17 @@ class MultiRegionOperations(OperationsBase):
             mrk.regions.append(region)
         ready = KeyState.PENDING_IMPORT if primary.origin == "EXTERNAL" else KeyState.ENABLED
         replica.state = KeyState.CREATING
-        self.clock.call_later(self.replication_delay, lambda: _finish_replica(replica, ready))
+        self.scope.clock.call_later(self.scope.settings.replication_delay,
+                                    lambda: _finish_replica(replica, ready))
         return {
             "ReplicaKeyMetadata": replica.metadata(),
             "ReplicaPolicy": policy,
             "ReplicaTags": [{"TagKey": k, "TagValue": v} for k, v in replica.tags.items()],
         }
 
-    def UpdatePrimaryRegion(self, p: dict[str, Any]) -> dict[str, Any]:
-        primary, mrk = self._usable_primary(p)
+    @_of_a_primary_key
+    def UpdatePrimaryRegion(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        primary, mrk = self._usable_primary(ctx, p)
         region: str = p["PrimaryRegion"]
         if region == mrk.primary_region:
             return {}
@@ -180,7 +183,8 @@ class MultiRegionOperations(OperationsBase):
         primary.rotation_period_in_days = primary.next_rotation_date = None
         primary.rotation_schedule += 1
         if new_primary.next_rotation_date is not None:
-            self.peer(region)._schedule_rotation(new_primary, new_primary.next_rotation_date)
+            self.peers(region).families.rotation.schedule(
+                new_primary, new_primary.next_rotation_date)
         return {}
 
 

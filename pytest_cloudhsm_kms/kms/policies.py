@@ -19,16 +19,16 @@ Choices where AWS documents nothing (UNCONFIRMED):
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..context import RequestContext
 from ..errors import ServiceError
-from .base import OperationsBase, paginate
-from .keys import KeyState
+from .checks import KeyCheck, paginate
+from .declaration import operation, states_except
+from .model import KeyState
+from .registry import KeyRegistry
 
-if TYPE_CHECKING:
-    from .keys import Key
-
-__all__ = ["MAX_POLICY_BYTES", "MAX_TAGS", "PolicyOperations", "check_policy", "check_tags"]
+__all__ = ["MAX_POLICY_BYTES", "MAX_TAGS", "Policies", "check_policy", "check_tags"]
 
 MAX_TAGS = 50
 MAX_POLICY_BYTES = 32_768
@@ -73,20 +73,31 @@ def check_tags(tags: list[dict[str, str]], existing: dict[str, str] | None = Non
         )
 
 
-class PolicyOperations(OperationsBase):
-    """GetKeyPolicy, PutKeyPolicy, ListKeyPolicies, the tag operations and UpdateKeyDescription
-    (a mixin of :class:`~.service.KmsService`)."""
+# docs/aws-behaviour.md §3 footnote 3: tags and the description of a key pending deletion
+# are frozen.
+_not_pending_deletion = operation(
+    key_states=states_except(KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION))
+
+
+class Policies:
+    """GetKeyPolicy, PutKeyPolicy, ListKeyPolicies, the tag operations and UpdateKeyDescription."""
+
+    def __init__(self, registry: KeyRegistry, check: KeyCheck) -> None:
+        self.registry = registry
+        self.check = check
 
     # -- key policies -----------------------------------------------------------------
 
-    def GetKeyPolicy(self, p: dict[str, Any]) -> dict[str, Any]:
-        key = self.key_by_id_or_arn(p["KeyId"])
+    @operation()
+    def GetKeyPolicy(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self.registry.key_by_id_or_arn(p["KeyId"])
         name = p.get("PolicyName", "default")
         _check_policy_name(name)
         return {"Policy": key.policy, "PolicyName": name}
 
-    def PutKeyPolicy(self, p: dict[str, Any]) -> dict[str, Any]:
-        key = self.key_by_id_or_arn(p["KeyId"])
+    @operation()
+    def PutKeyPolicy(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self.registry.key_by_id_or_arn(p["KeyId"])
         name = p.get("PolicyName", "default")
         if name == "AWS_RAM":
             raise ServiceError(
@@ -97,10 +108,11 @@ class PolicyOperations(OperationsBase):
         key.policy = p["Policy"]
         return {}
 
-    def ListKeyPolicies(self, p: dict[str, Any]) -> dict[str, Any]:
+    @operation()
+    def ListKeyPolicies(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         """A marker this fake did not issue is ``ValidationException``: the model lists no
         ``InvalidMarkerException`` for this operation."""
-        self.key_by_id_or_arn(p["KeyId"])
+        self.registry.key_by_id_or_arn(p["KeyId"])
         try:
             page, result = paginate(["default"], p, default_limit=100)
         except ServiceError as error:
@@ -110,16 +122,18 @@ class PolicyOperations(OperationsBase):
 
     # -- tags -------------------------------------------------------------------------
 
-    def TagResource(self, p: dict[str, Any]) -> dict[str, Any]:
-        key = _not_pending_deletion(self.key_by_id_or_arn(p["KeyId"]))
+    @_not_pending_deletion
+    def TagResource(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         tags: list[dict[str, str]] = p["Tags"]
         check_tags(tags, key.tags)
         for tag in tags:
             key.tags[tag["TagKey"]] = tag["TagValue"]
         return {}
 
-    def UntagResource(self, p: dict[str, Any]) -> dict[str, Any]:
-        key = _not_pending_deletion(self.key_by_id_or_arn(p["KeyId"]))
+    @_not_pending_deletion
+    def UntagResource(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         names: list[str] = p["TagKeys"]
         for name in names:
             if name[:len(_RESERVED_TAG_PREFIX)].lower() == _RESERVED_TAG_PREFIX:
@@ -130,9 +144,10 @@ class PolicyOperations(OperationsBase):
             key.tags.pop(name, None)
         return {}
 
-    def ListResourceTags(self, p: dict[str, Any]) -> dict[str, Any]:
+    @operation()
+    def ListResourceTags(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         """Tags in the order they were first added. ``Limit`` above 50 lists at most 50."""
-        key = self.key_by_id_or_arn(p["KeyId"])
+        key = self.registry.key_by_id_or_arn(p["KeyId"])
         tags = [{"TagKey": k, "TagValue": v} for k, v in key.tags.items()]
         limit = min(p.get("Limit", MAX_TAGS), MAX_TAGS)
         page, result = paginate(tags, {**p, "Limit": limit}, default_limit=MAX_TAGS)
@@ -141,8 +156,9 @@ class PolicyOperations(OperationsBase):
 
     # -- description ------------------------------------------------------------------
 
-    def UpdateKeyDescription(self, p: dict[str, Any]) -> dict[str, Any]:
-        key = _not_pending_deletion(self.key_by_id_or_arn(p["KeyId"]))
+    @_not_pending_deletion
+    def UpdateKeyDescription(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         key.description = p["Description"]
         return {}
 
@@ -150,13 +166,3 @@ class PolicyOperations(OperationsBase):
 def _check_policy_name(name: str) -> None:
     if name != "default":
         raise ServiceError("NotFoundException", "No such policy exists")
-
-
-def _not_pending_deletion(key: Key) -> Key:
-    """Tags and the description of a key pending deletion are frozen.
-
-    docs/aws-behaviour.md §3, footnote 3.
-    """
-    if key.key_state in (KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION):
-        raise ServiceError("KMSInvalidStateException", f"{key.arn} is pending deletion.")
-    return key

@@ -1,8 +1,9 @@
 """The request quota of a custom key store, on the virtual clock (docs/aws-behaviour.md §5.1).
 
 Every KMS key of one CloudHSM key store shares one request quota (1,800
-requests per second in 2023, not adjustable) for the cryptographic
-operations in :data:`COUNTED_OPERATIONS`. Past it, KMS answers
+requests per second in 2023, not adjustable; ``Settings.key_store_request_rate``)
+for the cryptographic operations whose declaration says ``counted``
+(:data:`.catalog.COUNTED_OPERATIONS`). Past it, KMS answers
 ``ThrottlingException`` at HTTP 400, which botocore retries in every retry
 mode. A :class:`Throttle` (the ``throttled`` fault) lays a stricter rule over
 the quota for a while.
@@ -16,16 +17,10 @@ from dataclasses import dataclass, field
 from ..clock import VirtualClock
 from ..errors import ServiceError
 
-__all__ = ["COUNTED_OPERATIONS", "DEFAULT_RATE", "THROTTLING_MESSAGE", "RequestQuota", "Throttle"]
+__all__ = ["THROTTLING_MESSAGE", "RequestQuota", "Throttle"]
 
-# The CloudHSM key store request quota: shared by every key in one store, not adjustable.
-DEFAULT_RATE = 1800.0
-COUNTED_OPERATIONS = frozenset({
-    "Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
-    "GenerateMac", "GenerateRandom", "ReEncrypt", "VerifyMac",
-})
-# No separate message for the key store quota is documented, so the generic one
-# (docs/aws-behaviour.md §5.1).
+# docs/aws-behaviour.md §5.1: no separate message for the key store quota is documented,
+# so the generic one.
 THROTTLING_MESSAGE = (
     "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls."
 )
@@ -94,7 +89,7 @@ class RequestQuota:
     """The request quota of one custom key store: ``rate`` requests per virtual second."""
 
     clock: VirtualClock
-    rate: float = DEFAULT_RATE
+    rate: float = 1800.0
     throttle: Throttle | None = None
     counted: int = 0
     _bucket: _Bucket = field(default_factory=_Bucket, repr=False)
@@ -104,9 +99,8 @@ class RequestQuota:
     _throttle_of_bucket: Throttle | None = field(default=None, repr=False)
 
     def consume(self, operation: str) -> None:
-        """Count one request, or answer ``ThrottlingException`` (HTTP 400) as KMS does."""
-        if operation not in COUNTED_OPERATIONS:
-            return
+        """Count one request of ``operation`` (one the quota counts), or answer
+        ``ThrottlingException`` (HTTP 400) as KMS does."""
         self.counted += 1
         throttle = self.throttle
         if throttle is not None and self._throttled_by(throttle, operation):

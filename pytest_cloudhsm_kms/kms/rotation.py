@@ -18,7 +18,7 @@ Choices where AWS documents nothing (UNCONFIRMED):
 * Asymmetric and HMAC keys answer ``UnsupportedOperationException`` to every rotation
   operation, as do keys with imported material to Enable/DisableKeyRotation; keys with
   imported material report ``KeyRotationEnabled`` false.
-* An on-demand rotation takes :attr:`RotationOperations.on_demand_rotation_delay`
+* An on-demand rotation takes ``Settings.on_demand_rotation_delay``
   virtual seconds (default 0: done before the next request). While one is in
   progress, or within 20 minutes of an automatic rotation, RotateKeyOnDemand is
   ``ConflictException``. A key with imported material and nothing imported for a
@@ -31,50 +31,65 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..context import RequestContext
 from ..errors import ServiceError
-from .base import OperationsBase, paginate
-from .keys import Key, KeyState, Rotation, SymmetricMaterial
+from .checks import KeyCheck, paginate
+from .declaration import InCloudHsm, operation, states_except
+from .model import Key, KeyState, Rotation, SymmetricMaterial
+from .registry import KeyRegistry, Scope
 
-__all__ = ["MAX_ON_DEMAND_ROTATIONS", "RotationOperations"]
+__all__ = ["Rotations"]
 
 DAY = 86_400.0
 DEFAULT_ROTATION_PERIOD_IN_DAYS = 365
-MAX_ON_DEMAND_ROTATIONS = 25
 _CONFLICT_WINDOW = 20 * 60.0
 
+# A key rotates while it may be used: not disabled, pending deletion or pending import.
+_changes_rotation = operation(
+    key_states=states_except(KeyState.DISABLED, KeyState.PENDING_DELETION,
+                             KeyState.PENDING_REPLICA_DELETION, KeyState.PENDING_IMPORT),
+    in_cloudhsm=InCloudHsm.UNSUPPORTED)
+_reads_rotation = operation(in_cloudhsm=InCloudHsm.UNSUPPORTED)
 
-class RotationOperations(OperationsBase):
-    """The key rotation operations of :class:`~.service.KmsService` (a mixin)."""
 
-    on_demand_rotation_delay: float = 0.0
+class Rotations:
+    """The key rotation operations of one account and Region, and the rotation schedule."""
 
-    def EnableKeyRotation(self, p: dict[str, Any]) -> dict[str, Any]:
-        key = self._rotation_key(p, automatic=True)
+    def __init__(self, scope: Scope, registry: KeyRegistry, check: KeyCheck) -> None:
+        self.scope = scope
+        self.registry = registry
+        self.check = check
+
+    @_changes_rotation
+    def EnableKeyRotation(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self._rotation_key(ctx, p, automatic=True)
         period: int = p.get("RotationPeriodInDays", DEFAULT_ROTATION_PERIOD_IN_DAYS)
-        now = self.clock.now()
+        now = ctx.now()
         if key.rotation_period_in_days is None or key.next_rotation_date is None:
             due = now + period * DAY
         else:
             anchor = key.next_rotation_date - key.rotation_period_in_days * DAY
             due = max(anchor + period * DAY, now)
         key.rotation_period_in_days = period
-        self._schedule_rotation(key, due)
+        self.schedule(key, due)
         return {}
 
-    def DisableKeyRotation(self, p: dict[str, Any]) -> dict[str, Any]:
-        key = self._rotation_key(p, automatic=True)
+    @_changes_rotation
+    def DisableKeyRotation(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self._rotation_key(ctx, p, automatic=True)
         key.rotation_period_in_days = None
         key.next_rotation_date = None
         key.rotation_schedule += 1
         return {}
 
-    def GetKeyRotationStatus(self, p: dict[str, Any]) -> dict[str, Any]:
+    @_reads_rotation
+    def GetKeyRotationStatus(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         """A key pending deletion reports rotation disabled; cancelling restores it.
 
         A multi-Region replica reports the rotation status of its primary key, which
         KMS keeps in sync across the set.
         """
-        key = self._rotation_key(p, automatic=False, check_state=False)
+        key = self._rotation_key(ctx, p, automatic=False)
         schedule = key
         if key.multi_region is not None:
             schedule = key.multi_region.primary() or key
@@ -88,9 +103,10 @@ class RotationOperations(OperationsBase):
             result["OnDemandRotationStartDate"] = key.on_demand_rotation_start
         return result
 
-    def RotateKeyOnDemand(self, p: dict[str, Any]) -> dict[str, Any]:
-        key = self._rotation_key(p, automatic=False)
-        now = self.clock.now()
+    @_changes_rotation
+    def RotateKeyOnDemand(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self._rotation_key(ctx, p, automatic=False)
+        now = ctx.now()
         due = key.next_rotation_date
         if key.on_demand_rotation_start is not None or (
                 due is not None and due - now < _CONFLICT_WINDOW):
@@ -98,12 +114,11 @@ class RotationOperations(OperationsBase):
                 "ConflictException",
                 f"A rotation of {key.arn} is in progress or about to begin.",
             )
-        if sum(1 for r in key.rotations if r.rotation_type == "ON_DEMAND") >= (
-                MAX_ON_DEMAND_ROTATIONS):
+        limit = self.scope.settings.max_on_demand_rotations
+        if sum(1 for r in key.rotations if r.rotation_type == "ON_DEMAND") >= limit:
             raise ServiceError(
                 "LimitExceededException",
-                f"{key.arn} has reached the limit of {MAX_ON_DEMAND_ROTATIONS} on-demand "
-                "rotations.",
+                f"{key.arn} has reached the limit of {limit} on-demand rotations.",
             )
         pending = None
         if key.origin == "EXTERNAL":
@@ -115,13 +130,15 @@ class RotationOperations(OperationsBase):
                 )
         key.on_demand_rotation_start = now
         material_id = pending.material_id if pending is not None else None
-        self.clock.call_later(
-            self.on_demand_rotation_delay, lambda: self._finish_on_demand(key, material_id)
+        self.scope.clock.call_later(
+            self.scope.settings.on_demand_rotation_delay,
+            lambda: self._finish_on_demand(key, material_id),
         )
         return {"KeyId": key.key_id}
 
-    def ListKeyRotations(self, p: dict[str, Any]) -> dict[str, Any]:
-        key = self._rotation_key(p, automatic=False, check_state=False)
+    @_reads_rotation
+    def ListKeyRotations(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self._rotation_key(ctx, p, automatic=False)
         material = key.material
         assert isinstance(material, SymmetricMaterial)
         current = material.current_material_id
@@ -144,10 +161,9 @@ class RotationOperations(OperationsBase):
 
     # -- internals --------------------------------------------------------------------
 
-    def _rotation_key(self, p: dict[str, Any], *, automatic: bool, check_state: bool = True) -> Key:
+    def _rotation_key(self, ctx: RequestContext, p: dict[str, Any], *, automatic: bool) -> Key:
         """The key of a rotation operation, refused as AWS refuses keys that cannot rotate."""
-        key = self.key_by_id_or_arn(p["KeyId"])
-        self._refuse_cloudhsm_key(self._operation, p)
+        key = self.check.in_cloudhsm(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         if key.key_spec != "SYMMETRIC_DEFAULT":
             raise ServiceError(
                 "UnsupportedOperationException",
@@ -160,46 +176,39 @@ class RotationOperations(OperationsBase):
                 f"{key.arn} origin is EXTERNAL which is not valid for this operation.",
             )
         mrk = key.multi_region
-        if mrk is not None and not mrk.is_primary(key) and self._operation not in (
+        if mrk is not None and not mrk.is_primary(key) and ctx.operation not in (
                 "GetKeyRotationStatus", "ListKeyRotations"):
             raise ServiceError(
                 "UnsupportedOperationException",
                 f"{key.arn} is a multi-Region replica key: manage its rotation on the primary "
                 "key.",
             )
-        if check_state:
-            state = key.key_state
-            if state == KeyState.DISABLED:
-                raise ServiceError("DisabledException", f"{key.arn} is disabled.")
-            if state in (KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION):
-                raise ServiceError("KMSInvalidStateException", f"{key.arn} is pending deletion.")
-            if state == KeyState.PENDING_IMPORT:
-                raise ServiceError("KMSInvalidStateException", f"{key.arn} is pending import.")
-        return key
+        return self.check.state(ctx, key)
 
-    def _schedule_rotation(self, key: Key, due: float) -> None:
+    def schedule(self, key: Key, due: float) -> None:
+        """Rotate ``key`` automatically at ``due`` (replacing any earlier schedule)."""
         key.next_rotation_date = due
         key.rotation_schedule += 1
         schedule = key.rotation_schedule
-        self.clock.call_at(due, lambda: self._rotate_when_due(key, schedule, due))
+        self.scope.clock.call_at(due, lambda: self._rotate_when_due(key, schedule, due))
 
     def _rotate_when_due(self, key: Key, schedule: int, at: float) -> None:
         """The automatic rotation of ``schedule``, tried at virtual time ``at``."""
-        if self.keys.get(key.key_id) is not key or key.rotation_schedule != schedule:
+        if self.registry.keys.get(key.key_id) is not key or key.rotation_schedule != schedule:
             return  # deleted, disabled, or rescheduled
         if key.state != KeyState.ENABLED:
             later = at + DAY
-            self.clock.call_at(later, lambda: self._rotate_when_due(key, schedule, later))
+            self.scope.clock.call_at(later, lambda: self._rotate_when_due(key, schedule, later))
             return
         self._add_rotation(key, at, "AUTOMATIC")
         period = key.rotation_period_in_days or DEFAULT_ROTATION_PERIOD_IN_DAYS
-        self._schedule_rotation(key, at + period * DAY)
+        self.schedule(key, at + period * DAY)
 
     def _finish_on_demand(self, key: Key, material_id: bytes | None) -> None:
         key.on_demand_rotation_start = None
-        if self.keys.get(key.key_id) is not key:
+        if self.registry.keys.get(key.key_id) is not key:
             return
-        self._add_rotation(key, self.clock.now(), "ON_DEMAND", material_id)
+        self._add_rotation(key, self.scope.clock.now(), "ON_DEMAND", material_id)
 
     def _add_rotation(
         self, key: Key, when: float, kind: str, material_id: bytes | None = None
@@ -208,8 +217,8 @@ class RotationOperations(OperationsBase):
         material = key.material
         assert isinstance(material, SymmetricMaterial)
         if material_id is None:
-            material_id = self.entropy.bytes(32)
-            material.rotate(material_id, self.entropy.bytes(32))
+            material_id = self.scope.entropy.bytes(32)
+            material.rotate(material_id, self.scope.entropy.bytes(32))
         else:
             material.rotate(material_id)
             key.imports[material_id].pending_rotation = False

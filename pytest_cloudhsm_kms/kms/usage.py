@@ -1,7 +1,7 @@
 """GetKeyLastUsage: the last successful cryptographic operation of each key.
 
-:meth:`~.service.KmsService.call` records, after each successful operation of
-:data:`TRACKED_OPERATIONS`, the operation and virtual time on the key the answer
+:meth:`~.service.KmsService.call` records, after each successful operation whose
+declaration says ``tracked``, the operation and virtual time on the key the answer
 names (``KeyId``, and for ReEncrypt ``SourceKeyId`` too). Tracking starts when
 the key is created, so ``TrackingStartDate`` is its creation date.
 
@@ -18,25 +18,23 @@ import hashlib
 import uuid
 from typing import Any
 
-from .base import OperationsBase
+from ..context import RequestContext
+from .declaration import operation
+from .registry import KeyRegistry
 
-__all__ = ["TRACKED_OPERATIONS", "UsageOperations"]
-
-TRACKED_OPERATIONS = frozenset({
-    "Decrypt", "DeriveSharedSecret", "Encrypt", "GenerateDataKey", "GenerateDataKeyPair",
-    "GenerateDataKeyPairWithoutPlaintext", "GenerateDataKeyWithoutPlaintext", "GenerateMac",
-    "ReEncrypt", "Sign", "Verify", "VerifyMac", "Encapsulate", "Decapsulate",
-})
-"""The operations GetKeyLastUsage reports (the ``KeyLastUsageData.Operation`` enum)."""
+__all__ = ["Usage"]
 
 
-class UsageOperations(OperationsBase):
-    """GetKeyLastUsage and the bookkeeping behind it (a mixin of :class:`~.service.KmsService`)."""
+class Usage:
+    """GetKeyLastUsage, and the record of each key's last cryptographic operation."""
 
-    _usage_count: int = 0
+    def __init__(self, registry: KeyRegistry) -> None:
+        self.registry = registry
+        self._usage_count = 0
 
-    def GetKeyLastUsage(self, p: dict[str, Any]) -> dict[str, Any]:
-        key = self.key_by_id_or_arn(p["KeyId"])
+    @operation()
+    def GetKeyLastUsage(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self.registry.key_by_id_or_arn(p["KeyId"])
         usage: dict[str, Any] = {}
         last = key.last_usage
         if last is not None:
@@ -54,19 +52,19 @@ class UsageOperations(OperationsBase):
             "KeyCreationDate": key.creation_date,
         }
 
-    def _record_usage(self, operation: str, result: dict[str, Any]) -> None:
+    def record(self, ctx: RequestContext, result: dict[str, Any]) -> None:
         """Note a successful cryptographic operation on the key(s) its answer names.
 
         Every tracked answer names its key by ARN in ``KeyId``; ReEncrypt also in
         ``SourceKeyId``. This runs on every cryptographic call, so it stays small.
         """
-        offset = len(self._arn_prefix) + 4  # "<prefix>key/<key id>"
-        key = self.keys.get(result["KeyId"][offset:])
+        registry = self.registry
+        key = registry.key_of_arn(result["KeyId"])
         self._usage_count += 1
-        usage = (operation, self.clock.now(), self._usage_count)
+        usage = (ctx.operation, ctx.now(), self._usage_count)
         if key is not None:
             key.last_usage = usage
-        if operation == "ReEncrypt":
-            source = self.keys.get(result["SourceKeyId"][offset:])
+        if ctx.operation == "ReEncrypt":
+            source = registry.key_of_arn(result["SourceKeyId"])
             if source is not None:
                 source.last_usage = usage

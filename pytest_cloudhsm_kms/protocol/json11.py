@@ -133,6 +133,11 @@ class JsonCodec:
             raise ServiceError("UnknownOperationException", f"Unknown operation {target}")
         return operation
 
+    def check_input(self, operation: str, document: dict[str, Any]) -> dict[str, Any]:
+        """The request members of a JSON document (blobs in base64), checked against the
+        operation's input shape as a request body would be (``ValidationException``)."""
+        return self._checkers[operation](document)
+
     def _params(self, operation: str, body: bytes) -> dict[str, Any]:
         if not body.strip():
             document: Any = {}

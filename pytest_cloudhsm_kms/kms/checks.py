@@ -1,0 +1,159 @@
+"""The checks every operation family shares: a key's state, its CloudHSM key store rule and
+quota (all driven by the operation's declaration), DryRun, algorithms and pagination."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable
+from itertools import islice
+from typing import Any
+
+from ..context import RequestContext
+from ..errors import ServiceError
+from .declaration import DECLARED, InCloudHsm
+from .model import ALGORITHMS, Key, KeyState
+
+__all__ = [
+    "KeyCheck",
+    "check_algorithm_of",
+    "dry_run",
+    "dry_run_error",
+    "paginate",
+    "state_error",
+]
+
+Params = dict[str, Any]
+Result = dict[str, Any]
+_MARKER_DIGITS = 9  # positions past any real listing are not markers this fake issued
+
+# docs/aws-behaviour.md §3: a disabled key is DisabledException; every other state an
+# operation refuses is KMSInvalidStateException.
+_STATE_ERRORS = {
+    KeyState.DISABLED: ("DisabledException", "is disabled."),
+    KeyState.PENDING_DELETION: ("KMSInvalidStateException", "is pending deletion."),
+    KeyState.PENDING_REPLICA_DELETION: ("KMSInvalidStateException", "is pending deletion."),
+    KeyState.PENDING_IMPORT: ("KMSInvalidStateException", "is pending import."),
+    KeyState.UNAVAILABLE: ("KMSInvalidStateException", "is unavailable."),
+    KeyState.CREATING: ("KMSInvalidStateException", "is creating."),
+    KeyState.ENABLED: ("KMSInvalidStateException", "is enabled."),
+    KeyState.UPDATING: ("KMSInvalidStateException", "is updating."),
+}
+
+
+def state_error(key: Key, state: str | None = None) -> ServiceError:
+    """The error for an operation that refuses the key in its (reported) state."""
+    code, text = _STATE_ERRORS[state or key.key_state]
+    return ServiceError(code, f"{key.arn} {text}")
+
+
+class KeyCheck:
+    """Whether a key may serve the request's operation now, as its declaration says.
+
+    One instance per service; it holds no state, so any family may share it.
+    """
+
+    def in_cloudhsm(self, ctx: RequestContext, key: Key) -> Key:
+        """The answer AWS gives a CloudHSM key store key for an operation it cannot run."""
+        rule = DECLARED[ctx.operation].in_cloudhsm
+        if rule == InCloudHsm.ALLOWED or key.origin != "AWS_CLOUDHSM":
+            return key
+        if rule == InCloudHsm.UNSUPPORTED:
+            raise ServiceError(
+                "UnsupportedOperationException",
+                f"{key.arn} origin is AWS_CLOUDHSM which is not valid for this operation.",
+            )
+        raise ServiceError(
+            "InvalidKeyUsageException",
+            f"{key.arn} key usage is {key.key_usage} which is not valid for {ctx.operation}.",
+        )
+
+    def admit(self, ctx: RequestContext, key: Key) -> Key:
+        """Count the request against the key's custom key store quota (may throttle).
+
+        A request refused afterwards (for the key's state, say) has still been counted.
+        """
+        store = key.custom_key_store
+        if store is not None and DECLARED[ctx.operation].counted:
+            store.quota.consume(ctx.operation)
+        return key
+
+    def state(self, ctx: RequestContext, key: Key) -> Key:
+        """The key, unless its state is one the operation refuses."""
+        declared = DECLARED[ctx.operation]
+        state = key.key_state
+        if state in declared.key_states:
+            return key
+        if declared.state_error is not None:
+            code, message = declared.state_error
+            raise ServiceError(code, message.format(arn=key.arn))
+        raise state_error(key, state)
+
+    def usable(self, ctx: RequestContext, key: Key, usage: str, *,
+               usage_message: str | None = None) -> Key:
+        """A key that may run a cryptographic operation of ``usage`` now.
+
+        In this order: the CloudHSM key store rule, the store's quota, the key state,
+        the key usage (docs/aws-behaviour.md §2.4, §3, §5.1). ``usage_message`` names
+        what the usage is not valid for (default: the operation).
+        """
+        self.in_cloudhsm(ctx, key)
+        self.admit(ctx, key)
+        self.state(ctx, key)
+        if key.key_usage != usage:
+            raise ServiceError(
+                "InvalidKeyUsageException",
+                f"{key.arn} key usage is {key.key_usage} which is not valid for "
+                f"{usage_message or ctx.operation}.",
+            )
+        return key
+
+
+def check_algorithm_of(key: Key, algorithm: str, member: str) -> None:
+    """``InvalidKeyUsageException`` unless the key spec supports ``algorithm``."""
+    _, algorithms = ALGORITHMS[(key.key_spec, key.key_usage)]
+    if algorithm not in algorithms:
+        raise ServiceError(
+            "InvalidKeyUsageException",
+            f"Algorithm {algorithm} is incompatible with key spec {key.key_spec}. "
+            f"Valid {member}: {', '.join(algorithms)}.",
+        )
+
+
+def dry_run_error() -> ServiceError:
+    """A DryRun call that would have succeeded (message UNCONFIRMED)."""
+    return ServiceError(
+        "DryRunOperationException",
+        "The request would have succeeded, but the DryRun option is set.",
+    )
+
+
+def dry_run(p: Params) -> None:
+    """Answer ``DryRunOperationException`` now if the request is a dry run."""
+    if p.get("DryRun"):
+        raise dry_run_error()
+
+
+def paginate(items: Iterable[Any], p: Params, *, default_limit: int) -> tuple[list[Any], Result]:
+    """One page of ``items`` after ``Marker``, with ``Truncated`` and ``NextMarker``.
+
+    A marker is the base64 of the next item's position; anything else is
+    ``InvalidMarkerException``.
+    """
+    start = 0
+    marker = p.get("Marker")
+    if marker is not None:
+        try:
+            raw = base64.b64decode(marker, validate=True)
+        except (binascii.Error, ValueError):
+            raw = b""
+        if not raw.isdigit() or len(raw) > _MARKER_DIGITS:
+            raise ServiceError("InvalidMarkerException", "Invalid marker.")
+        start = int(raw)
+    limit: int = p.get("Limit", default_limit)
+    page = list(islice(items, start, start + limit + 1))
+    result: Result = {"Truncated": len(page) > limit}
+    if result["Truncated"]:
+        del page[limit:]
+        result["NextMarker"] = base64.b64encode(str(start + limit).encode()).decode()
+    return page, result
