@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 from helpers import DAY, THROTTLING_MESSAGE, call, delete_all_hsms, key_state, rejects, snake
 
 from pytest_cloudhsm_kms import CloudHsmKms
+from pytest_cloudhsm_kms.errors import ServiceError
 from pytest_cloudhsm_kms.kms.catalog import COUNTED_OPERATIONS
 
 CONTEXT = {"purpose": "cloudhsm-test"}
@@ -465,3 +466,50 @@ def test_botocore_retries_a_throttled_request_and_the_quota_refills_during_the_b
     attempts = [served.error_code for served in frozen.calls if served.operation == "Encrypt"]
     assert attempts[0] == "ThrottlingException" and attempts[-1] is None
 
+
+# -- calls without a client: every call is judged by its own operation ----------------------------
+
+
+def test_a_direct_call_after_a_wire_request_is_throttled_and_tracked_as_its_own_operation(
+    cloudhsm_kms, kms, cloudhsm_key
+) -> None:
+    key_id = cloudhsm_key["KeyId"]
+    service = cloudhsm_kms.kms()
+    with cloudhsm_kms.fault("throttled"):
+        call(kms, "DescribeKey", KeyId=key_id)  # the request before: one the quota ignores
+        with pytest.raises(ServiceError) as raised:
+            service.Encrypt({"KeyId": key_id, "Plaintext": b"x"})
+        assert raised.value.code == "ThrottlingException"
+        assert raised.value.message == THROTTLING_MESSAGE
+
+    call(kms, "DescribeKey", KeyId=key_id)
+    service.Encrypt({"KeyId": key_id, "Plaintext": b"x"})
+    usage = call(kms, "GetKeyLastUsage", KeyId=key_id)["KeyLastUsage"]
+    assert usage["Operation"] == "Encrypt"
+
+
+def test_a_direct_call_gets_the_answer_of_its_own_operation_for_a_cloudhsm_key(
+    cloudhsm_kms, kms, cloudhsm_key
+) -> None:
+    key_id = cloudhsm_key["KeyId"]
+    call(kms, "DescribeKey", KeyId=key_id)
+
+    with pytest.raises(ServiceError) as raised:
+        cloudhsm_kms.kms().Sign({"KeyId": key_id, "Message": b"m",
+                                  "SigningAlgorithm": "ECDSA_SHA_256"})
+
+    assert raised.value.code == "InvalidKeyUsageException"
+    assert (raised.value.message or "").endswith("which is not valid for Sign.")
+
+
+def test_scenario_helpers_check_their_requests_as_a_client_request_is_checked(
+    cloudhsm_kms, cloudhsm_key_store
+) -> None:
+    store_id = cloudhsm_key_store["CustomKeyStoreId"]
+
+    with pytest.raises(ServiceError) as raised:
+        cloudhsm_kms.ready_key(custom_key_store_id=store_id, description="d" * 8193)
+
+    assert raised.value.code == "ValidationException"
+    with cloudhsm_kms.fault("throttled"):  # CreateKey is not counted by the store quota
+        assert cloudhsm_kms.ready_key(custom_key_store_id=store_id)["KeyState"] == "Enabled"
