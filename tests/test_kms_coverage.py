@@ -1,6 +1,7 @@
 """Coverage of the KMS API: every operation of the installed botocore model is answered by the
-fake (not with the generic "not supported by pytest-cloudhsm-kms yet"), and
-``docs/coverage.md`` says which of each operation's modeled errors the tests see.
+fake (not with the generic "not supported by pytest-cloudhsm-kms yet"), each operation's
+declaration agrees with the model, and ``docs/coverage.md`` says where each operation is
+declared, its declared facts, and which of its modeled errors the tests see.
 
 The page is generated from the model and a static scan of the tests (calls such as
 ``fails(client, "Sign", "DisabledException", ...)`` and ``pytest.raises(
@@ -25,6 +26,14 @@ from helpers import new_key, snake
 
 from pytest_cloudhsm_kms.clock import VirtualClock
 from pytest_cloudhsm_kms.entropy import Entropy
+from pytest_cloudhsm_kms.kms.catalog import (
+    DRY_RUN_OPERATIONS,
+    GRANT_TOKEN_OPERATIONS,
+    OPERATIONS,
+    RECIPIENT_OPERATIONS,
+    TRACKED_OPERATIONS,
+)
+from pytest_cloudhsm_kms.kms.declaration import ANY_STATE, InCloudHsm, Operation, TokenCheck
 from pytest_cloudhsm_kms.kms.service import KmsService
 from pytest_cloudhsm_kms.protocol.models import service_model
 
@@ -126,6 +135,35 @@ def test_every_operation_has_a_handler_except_the_known_missing_ones() -> None:
     assert set(service.handlers) <= set(operations()), "a handler that is no KMS operation"
 
 
+def _with_member(member: str) -> frozenset[str]:
+    model = service_model("kms")
+    return frozenset(
+        op for op in model.operation_names
+        if (shape := model.operation_model(op).input_shape) is not None and member in shape.members
+    )
+
+
+def test_the_declarations_take_the_members_the_model_gives_each_operation() -> None:
+    assert set(OPERATIONS) == set(operations())
+    assert _with_member("DryRun") == DRY_RUN_OPERATIONS
+    assert _with_member("GrantTokens") == GRANT_TOKEN_OPERATIONS
+    assert _with_member("Recipient") == RECIPIENT_OPERATIONS
+
+
+def test_last_usage_tracks_exactly_the_operations_its_model_enum_names() -> None:
+    output = service_model("kms").operation_model("GetKeyLastUsage").output_shape
+    assert set(output.members["KeyLastUsage"].members["Operation"].enum) == TRACKED_OPERATIONS
+
+
+def test_each_declared_family_handles_its_operation() -> None:
+    service = KmsService("111122223333", "us-east-1", VirtualClock(), Entropy())
+
+    for name, declared in OPERATIONS.items():
+        handler = service.handlers[name]
+        assert handler.__name__ == name
+        assert type(handler.__self__).__module__.endswith(f".kms.{declared.family}")
+
+
 @pytest.mark.parametrize("operation", operations())
 def test_each_operation_is_answered_through_boto3(kms_client: Any, operation: str) -> None:
     key_id = new_key(kms_client)["KeyId"]
@@ -184,9 +222,8 @@ def render() -> str:
         "...) are not listed.",
         "",
         "Where AWS documents no behaviour, the choice this fake makes is written in the",
-        "docstring of the module that answers the operation (`pytest_cloudhsm_kms/kms/`:",
-        "`policies.py`, `grants.py`, `rotation.py`, `asymmetric.py`, `macs.py`,",
-        "`imports.py`, `multiregion.py`, `usage.py`, `keystores.py`, `service.py`).",
+        "docstring of the module that answers the operation",
+        "(`pytest_cloudhsm_kms/kms/<module>.py`, the Module column below).",
         "",
         "| Operation | Answered | Model errors seen in tests | Model errors not seen |",
         "| --- | --- | --- | --- |",
@@ -200,7 +237,44 @@ def render() -> str:
             f"{', '.join(f'`{e}`' for e in tested) or '-'} | "
             f"{', '.join(f'`{e}`' for e in other) or '-'} |"
         )
+    lines += [
+        "",
+        "## Declared facts",
+        "",
+        "Each operation is declared once, above its handler in `pytest_cloudhsm_kms/kms/"
+        "<module>.py`",
+        "(`@operation(...)`); this table and every list of operations in the package are "
+        "derived from",
+        "those declarations. Key states: the states of the key the operation accepts (others "
+        "get",
+        "`DisabledException` or `KMSInvalidStateException`). Quota: counted by the CloudHSM key "
+        "store",
+        "request quota. Last usage: recorded for GetKeyLastUsage. CloudHSM key: the answer for "
+        "a key",
+        "in a CloudHSM key store.",
+        "",
+        "| Operation | Module | Key states | Quota | Last usage | Grant tokens | CloudHSM key "
+        "| DryRun | Recipient |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    lines += [_facts(op) for op in OPERATIONS.values()]
     return "\n".join(lines) + "\n"
+
+
+def _facts(op: Operation) -> str:
+    refused = sorted(ANY_STATE - op.key_states)
+    if not refused:
+        states = "any"
+    elif len(op.key_states) <= len(refused):
+        states = ", ".join(sorted(op.key_states))
+    else:
+        states = "all but " + ", ".join(refused)
+    tokens = {TokenCheck.NONE: "-", TokenCheck.CHECKED: "checked",
+              TokenCheck.ACCEPTED: "accepted, not checked"}[op.grant_tokens]
+    in_cloudhsm = "allowed" if op.in_cloudhsm == InCloudHsm.ALLOWED else f"`{op.in_cloudhsm}`"
+    yes = {True: "yes", False: "-"}
+    return (f"| {op.name} | `{op.family}` | {states} | {yes[op.counted]} | {yes[op.tracked]} | "
+            f"{tokens} | {in_cloudhsm} | {yes[op.dry_run]} | {yes[op.recipient]} |")
 
 
 def errors_seen_in_tests() -> set[tuple[str, str]]:
