@@ -4,7 +4,7 @@ An alias names one key of its account and Region; any ``KeyId`` member takes it
 (see :mod:`.registry`). It cannot point at another alias or at a key pending
 deletion, and goes with its key when the key's waiting period ends.
 
-Choices where AWS documents nothing (UNCONFIRMED): ListAliases' ``KeyId`` takes a
+Choices where AWS documents nothing (docs/aws-behaviour.md §11.1): ListAliases' ``KeyId`` takes a
 key ID or key ARN, not an alias, as EnableKey does.
 """
 

@@ -8,7 +8,7 @@ CreateKey: ``SM2`` (China Regions only), ``ECC_NIST_EDWARDS25519`` (its
 ``ML_KEM_512``, and the ML-DSA and ML-KEM specs when the installed
 ``cryptography`` lacks them.
 
-Choices where AWS documents nothing (UNCONFIRMED):
+Choices where AWS documents nothing (docs/aws-behaviour.md §11.2):
 
 * A plaintext longer than the RSA key and OAEP hash allow (214/190 bytes for
   RSA_2048 with SHA-1/SHA-256, 342/318 for RSA_3072, 470/446 for RSA_4096) and an

@@ -121,7 +121,7 @@ def check_algorithm_of(key: Key, algorithm: str, member: str) -> None:
 
 
 def dry_run_error() -> ServiceError:
-    """A DryRun call that would have succeeded (message UNCONFIRMED)."""
+    """A DryRun call that would have succeeded (a chosen message: docs/aws-behaviour.md §4.6)."""
     return ServiceError(
         "DryRunOperationException",
         "The request would have succeeded, but the DryRun option is set.",

@@ -1,7 +1,7 @@
 """Encryption: Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext) and
 GenerateRandom, with symmetric keys (the blob of :mod:`.ciphertext`) and RSA keys (RSAES-OAEP).
 
-Choices where AWS documents nothing (UNCONFIRMED):
+Choices where AWS documents nothing (docs/aws-behaviour.md §4.2, §4.7):
 
 * Decrypt's ``KeyId`` is optional: the blob names its key. A DryRun decrypts before it
   answers. With ``DryRunModifiers=["IGNORE_CIPHERTEXT"]`` the blob is not checked: the
@@ -52,7 +52,7 @@ _data_key = functools.partial(_encryption, grant_kinds={"symmetric"})
 
 
 def recipient_unsupported() -> ServiceError:
-    """The answer to a request with ``Recipient`` (UNCONFIRMED choice of code)."""
+    """The answer to a request with ``Recipient`` (a choice of code: docs/aws-behaviour.md §4.7)."""
     return ServiceError("ValidationException", _RECIPIENT)
 
 

@@ -5,7 +5,7 @@ record: it is listed, retired and revoked as AWS does, and its grant tokens are
 accepted in ``GrantTokens`` of every operation that takes them. Grant
 constraints are stored and listed, not enforced.
 
-Choices where AWS documents nothing (UNCONFIRMED):
+Choices where AWS documents nothing (docs/aws-behaviour.md §11.3):
 
 * A grant ID is 64 lowercase hex digits, as AWS's are. A ``GrantId`` of any other
   form is ``InvalidGrantIdException``; a well-formed one that names no grant of the
@@ -227,7 +227,7 @@ class Grants:
         """``InvalidGrantTokenException`` for a token this fake did not issue.
 
         Only for operations declared ``TokenCheck.CHECKED``: DescribeKey takes grant
-        tokens but the model lists no such error for it (UNCONFIRMED).
+        tokens but the model lists no such error for it (a choice: docs/aws-behaviour.md §4).
         """
         for token in tokens:
             if token not in self.grant_tokens:

@@ -14,7 +14,7 @@ material"), so reimporting the same material finds the same ID. Importing new
 material into a key that has some (``ImportType=NEW_KEY_MATERIAL``) makes it
 ``PENDING_ROTATION`` until RotateKeyOnDemand makes it current.
 
-Choices where AWS documents nothing (UNCONFIRMED):
+Choices where AWS documents nothing (docs/aws-behaviour.md §11.6):
 
 * Material of the wrong size or kind for the key spec (symmetric keys take 32
   bytes; ``HMAC_224`` 28-64, ``HMAC_256`` 32-64, ``HMAC_384`` 48-128, ``HMAC_512``

@@ -5,7 +5,7 @@ CreateKey makes, in one place, a symmetric ``AWS_KMS`` key, a key in a CloudHSM
 key store, an asymmetric or HMAC key, a key for imported material (``EXTERNAL``)
 and a multi-Region primary key.
 
-Choices where AWS documents nothing (UNCONFIRMED):
+Choices where AWS documents nothing (docs/aws-behaviour.md §2.1, §2.5, §11.2):
 
 * ``Origin=AWS_CLOUDHSM`` without a store, or a store with another origin, is
   ``UnsupportedOperationException``, as are key types and multi-Region keys that

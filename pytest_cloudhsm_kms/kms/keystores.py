@@ -362,7 +362,8 @@ class CustomKeyStores:
 
     def random(self, ctx: RequestContext, store: CustomKeyStore, count: int) -> bytes:
         """GenerateRandom from the store's cluster. A connected store whose cluster has no
-        ACTIVE HSM is ``CustomKeyStoreInvalidStateException`` (UNCONFIRMED)."""
+        ACTIVE HSM is ``CustomKeyStoreInvalidStateException`` (a choice: docs/aws-behaviour.md
+        §4.5)."""
         check_state(store, "GenerateRandom")
         store.quota.consume(ctx.operation)
         cluster = self.clusters.cluster_or_none(store.cloud_hsm_cluster_id)

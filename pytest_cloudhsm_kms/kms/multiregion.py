@@ -12,7 +12,7 @@ A new replica is ``Creating`` for ``Settings.replication_delay``
 virtual seconds (default 0: ``Creating`` in the ReplicateKey answer, then
 ``Enabled``, or ``PendingImport`` for imported material, from the next request on).
 
-Choices where AWS documents nothing (UNCONFIRMED):
+Choices where AWS documents nothing (docs/aws-behaviour.md §11.7):
 
 * ReplicateKey and UpdatePrimaryRegion of a key that is not multi-Region, or of a
   replica, are ``UnsupportedOperationException``; a replica Region equal to the

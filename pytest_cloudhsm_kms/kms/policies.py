@@ -1,6 +1,6 @@
 """Key policies, tags and descriptions: the KMS operations that manage a key's metadata.
 
-Choices where AWS documents nothing (UNCONFIRMED):
+Choices where AWS documents nothing (docs/aws-behaviour.md §11.4):
 
 * A policy name other than ``default`` is ``NotFoundException`` ("No such policy
   exists") for GetKeyPolicy and PutKeyPolicy, except that PutKeyPolicy of

@@ -11,7 +11,7 @@ it does not rotate; once it is enabled again a rotation that fell due is made
 within a virtual day, and the schedule continues from it (the KMS guide: "If the
 key material ... hasn't been rotated in one year, KMS rotates it immediately").
 
-Choices where AWS documents nothing (UNCONFIRMED):
+Choices where AWS documents nothing (docs/aws-behaviour.md §11.5):
 
 * Rotation responses name the key by key ID (``KeyId`` in GetKeyRotationStatus,
   RotateKeyOnDemand and ListKeyRotations entries), as the AWS CLI examples show.

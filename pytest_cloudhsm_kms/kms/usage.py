@@ -5,7 +5,7 @@ declaration says ``tracked``, the operation and virtual time on the key the answ
 names (``KeyId``, and for ReEncrypt ``SourceKeyId`` too). Tracking starts when
 the key is created, so ``TrackingStartDate`` is its creation date.
 
-Choices where AWS documents nothing (UNCONFIRMED): ``KeyId`` in the answer is the
+Choices where AWS documents nothing (docs/aws-behaviour.md §11.8): ``KeyId`` in the answer is the
 key ID; ``CloudTrailEventId`` is a UUID derived from the key and the count of
 operations recorded (this fake keeps no CloudTrail, and drawing it from the
 environment's entropy would change every seeded ID after it); ``KmsRequestId`` is
