@@ -1,15 +1,28 @@
 """Named faults: the failures CloudHSM key stores really have.
 
-A fault changes the fake's world the way the real event would, so every API
-reports it consistently, and lifting it restores that world exactly. The
+Every API reports a fault consistently, as AWS reports the real event. The
 same names and options serve the markers, ``--cloudhsm-fault`` and
 :meth:`CloudHsmKms.fault <pytest_cloudhsm_kms.CloudHsmKms.fault>`.
 
 A fault applies to everything that exists when it is applied: every custom
 key store, cluster and CloudHSM-backed key of every Region the environment
-has served. What the test itself changes while the fault holds (it
-reconnects a store, say) stays changed when the fault is lifted; only what
-the fault did is undone.
+has served. The rules every fault follows (docs/aws-behaviour.md §12):
+
+* A fault changes what the world shows and answers, not the world's own
+  progress. A store connecting or disconnecting, an HSM being created or
+  deleted, a cluster being deleted, daily backups and key deletion all
+  complete on time beneath it; lifting it shows the state the world reached.
+* The test's own calls while a fault holds are judged by what the fault
+  shows, as AWS judges what it sees, and change the real world: a store
+  the test connects or disconnects is no longer hidden (lifting leaves it
+  as the test left it); CreateHsm under ``empty_cluster`` makes a real HSM,
+  cloned from the cluster's hidden ones as AWS clones a new HSM from an
+  active one; DeleteCluster under ``empty_cluster`` deletes the hidden HSMs
+  with the cluster; an IP address a hidden HSM holds stays taken.
+* Backups hold the real key material, faults or not.
+* A request that crosses the fault gets the fault's answer, and keeps it:
+  a connection attempt that completes under ``empty_cluster`` ends FAILED
+  (``INSUFFICIENT_CLOUDHSM_HSMS``) and stays FAILED after the lift.
 """
 
 from __future__ import annotations
@@ -28,8 +41,7 @@ from .kms.keystores import ConnectionState
 from .kms.quota import Throttle
 
 if TYPE_CHECKING:
-    from .cloudhsm.model import Cluster, Hsm
-    from .cloudhsm.vault import KeyObject
+    from .cloudhsm.model import Cluster
     from .environment import CloudHsmKms
     from .kms.keystores import CustomKeyStore
     from .kms.model import Key
@@ -100,8 +112,8 @@ class Disconnected:
     """
 
     error_code: str | None = None
-    # (store, state, error code, connection attempt) as they were before the fault
-    _saved: list[tuple[CustomKeyStore, str, str | None, int]] = field(
+    # (store, the state shown before the fault, whether another fault hid it already)
+    _saved: list[tuple[CustomKeyStore, tuple[str, str | None], bool]] = field(
         default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
@@ -118,47 +130,60 @@ class Disconnected:
         return ConnectionState.FAILED, self.error_code
 
     def apply(self, environment: CloudHsmKms) -> None:
-        state, code = self._state
         for store in _stores(environment):
-            self._saved.append((store, store.connection_state, store.connection_error_code,
-                                store.connection_attempt))
-            store.connection_state, store.connection_error_code = state, code
+            shown = (store.connection_state, store.connection_error_code)
+            self._saved.append((store, shown, store.hidden_state is not None))
+            if store.hidden_state is None:
+                store.hidden_state = shown
+            store.connection_state, store.connection_error_code = self._state
 
     def lift(self, environment: CloudHsmKms) -> None:
-        for store, state, code, attempt in reversed(self._saved):
-            # A store the test connected or disconnected meanwhile keeps the state it chose
-            # (connected, then disconnected again, it is back in the fault's state).
-            if (store.connection_state, store.connection_error_code) == self._state and (
-                    store.connection_attempt == attempt):
-                store.connection_state, store.connection_error_code = state, code
+        for store, shown, under_another in reversed(self._saved):
+            _show_again(store, shown, under_another)
         self._saved.clear()
+
+
+def _show_again(store: CustomKeyStore, shown: tuple[str, str | None],
+                under_another: bool) -> None:
+    """Undo what a disconnected fault shows of one store.
+
+    A store the test connected or disconnected meanwhile is no longer hidden and
+    keeps the state it reached. Under another fault, the store shows that fault's
+    state again; otherwise the state it reached beneath the fault.
+    """
+    if store.hidden_state is None:
+        return
+    if under_another:
+        store.connection_state, store.connection_error_code = shown
+    else:
+        store.connection_state, store.connection_error_code = store.hidden_state
+        store.hidden_state = None
 
 
 @dataclass
 class EmptyCluster:
-    """The clusters have no HSM: every HSM has been deleted.
+    """The clusters show no HSM, as if every HSM had been deleted.
 
     DescribeClusters lists no HSM (the cluster stays ACTIVE); cryptography with
     CloudHSM keys fails with ``KMSInvalidStateException``; a connection attempt
     ends FAILED with ``INSUFFICIENT_CLOUDHSM_HSMS``. Stores stay CONNECTED, as
-    KMS reports a broken cluster behind a connected store (docs/aws-behaviour.md §1.4).
+    KMS reports a broken cluster behind a connected store (docs/aws-behaviour.md
+    §1.4). The hidden HSMs still complete their creation or deletion, and an
+    HSM the test creates meanwhile is shown (module docstring).
     """
 
-    _saved: list[tuple[Cluster, dict[str, Hsm]]] = field(default_factory=list, repr=False)
+    _saved: list[tuple[Cluster, set[str]]] = field(default_factory=list, repr=False)
 
     def apply(self, environment: CloudHsmKms) -> None:
         for cloudhsm in environment.services("cloudhsmv2"):
             for cluster in cloudhsm.clusters.values():
-                self._saved.append((cluster, dict(cluster.hsms)))
-                cluster.hsms.clear()
+                hidden = set(cluster.hsms) - cluster.hidden_hsms
+                cluster.hidden_hsms |= hidden
+                self._saved.append((cluster, hidden))
 
     def lift(self, environment: CloudHsmKms) -> None:
-        for cluster, hsms in reversed(self._saved):
-            # The hidden HSMs come back in their order, before any the test created meanwhile.
-            added = dict(cluster.hsms)
-            cluster.hsms.clear()
-            cluster.hsms.update(hsms)
-            cluster.hsms.update(added)
+        for cluster, hidden in reversed(self._saved):
+            cluster.hidden_hsms -= hidden
         self._saved.clear()
 
 
@@ -169,11 +194,13 @@ class MissingKeyMaterial:
     All of them, or only those of ``key_ids`` (key IDs, key ARNs, alias names
     or alias ARNs). The keys' state is unchanged (``Enabled`` stays
     ``Enabled``), but their cryptography fails with ``KMSInvalidStateException``,
-    as after an HSM was restored from a backup older than the key (docs/aws-behaviour.md §2.6).
+    as after an HSM was restored from a backup older than the key
+    (docs/aws-behaviour.md §2.6). The cluster still holds the key objects:
+    backups taken meanwhile include them.
     """
 
     key_ids: Collection[str] | None = None
-    _saved: list[tuple[Cluster, int, KeyObject]] = field(default_factory=list, repr=False)
+    _saved: list[tuple[Cluster, int]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self.key_ids = _names("key_ids", self.key_ids)
@@ -189,13 +216,15 @@ class MissingKeyMaterial:
                 if wanted is not None and key.key_id not in wanted:
                     continue
                 cluster = material.cluster()
-                if cluster is not None and material.handle in cluster.keys:
-                    self._saved.append((cluster, material.handle,
-                                        cluster.keys.pop(material.handle)))
+                handle = material.handle
+                if cluster is not None and handle in cluster.keys and (
+                        handle not in cluster.hidden_keys):
+                    cluster.hidden_keys.add(handle)
+                    self._saved.append((cluster, handle))
 
     def lift(self, environment: CloudHsmKms) -> None:
-        for cluster, handle, key_object in reversed(self._saved):
-            cluster.keys.setdefault(handle, key_object)
+        for cluster, handle in reversed(self._saved):
+            cluster.hidden_keys.discard(handle)
         self._saved.clear()
 
 

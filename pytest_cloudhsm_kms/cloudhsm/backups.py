@@ -151,8 +151,8 @@ class BackupCatalog:
     def _periodic(self, when: float) -> None:
         """Periodic backups of active clusters, then retention, stamped with the planned time."""
         for cluster in list(self.clusters.values()):
-            if cluster.state == ClusterState.ACTIVE and cluster.active_hsms():
-                self.take(cluster, at=when)
+            if cluster.state == ClusterState.ACTIVE and cluster.active_hsms(hidden=True):
+                self.take(cluster, at=when)  # of the real material, faults or not
         self.apply_retention(when)
         self._schedule(when + self.settings.backup_interval)
 

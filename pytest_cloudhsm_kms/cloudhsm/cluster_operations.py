@@ -214,14 +214,16 @@ DELETE_CLUSTER = Operation(
 @DELETE_CLUSTER.handles
 def delete_cluster(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
     cluster = find_cluster(service.clusters, p["ClusterId"])
-    if cluster.hsms:
+    hsms = cluster.visible_hsms()
+    if hsms:
         raise ServiceError(
             INVALID,
-            f"Cluster {cluster.cluster_id} still has {len(cluster.hsms)} HSM(s); "
+            f"Cluster {cluster.cluster_id} still has {len(hsms)} HSM(s); "
             f"delete all HSMs before deleting the cluster.",
         )
     DELETE_CLUSTER.check_cluster(cluster)
     cluster.transition("delete")
+    service.lifecycle.delete_hidden_hsms(cluster)
     service.lifecycle.after(service.settings.delete_cluster_delay, cluster, "deleted")
     return {"Cluster": cluster.describe()}
 
@@ -270,7 +272,7 @@ def delete_hsm(service: CloudHsmService, p: Params, context: RequestContext) -> 
         raise ServiceError(INVALID, "Specify exactly one of HsmId, EniId and EniIp.")
     member = given[0]
     attribute = _HSM_IDENTIFIERS[member]
-    hsm = next((h for h in cluster.hsms.values() if getattr(h, attribute) == p[member]), None)
+    hsm = next((h for h in cluster.visible_hsms() if getattr(h, attribute) == p[member]), None)
     if hsm is None:
         raise ServiceError(
             NOT_FOUND, f"No HSM with {member} {p[member]} in cluster {cluster.cluster_id}."
@@ -278,7 +280,7 @@ def delete_hsm(service: CloudHsmService, p: Params, context: RequestContext) -> 
     DELETE_HSM.check_cluster(cluster)
     if not hsm.can("delete"):
         raise ServiceError(INVALID, f"HSM {hsm.hsm_id} cannot be deleted in state {hsm.state}.")
-    if cluster.state == ClusterState.ACTIVE and cluster.active_hsms():
+    if cluster.state == ClusterState.ACTIVE and cluster.active_hsms(hidden=True):
         service.catalog.take(cluster)  # removing an HSM from an active cluster
     hsm.transition("delete")
     service.lifecycle.after_hsm(service.settings.delete_hsm_delay, cluster, hsm, "deleted")

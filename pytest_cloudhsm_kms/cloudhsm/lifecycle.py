@@ -185,6 +185,15 @@ class Lifecycle:
         """End the HSM's in-progress state now with ``event`` (its timer then does nothing)."""
         self._complete_hsm(cluster, hsm, hsm.state, event)
 
+    def delete_hidden_hsms(self, cluster: Cluster) -> None:
+        """DeleteCluster of a cluster that shows no HSM deletes those a fault hides with it:
+        lifting the fault never brings them back (docs/aws-behaviour.md §12)."""
+        for hsm_id in cluster.hidden_hsms:
+            hsm = cluster.hsms.pop(hsm_id, None)
+            if hsm is not None:
+                hsm.state = HsmState.DELETED
+        cluster.hidden_hsms.clear()
+
     def _complete_hsm(self, cluster: Cluster, hsm: Hsm, expected: str, event: str) -> None:
         if hsm.state != expected or cluster.hsms.get(hsm.hsm_id) is not hsm:
             return
@@ -196,7 +205,7 @@ class Lifecycle:
 
     def _hsm_created(self, cluster: Cluster, hsm: Hsm) -> None:
         """A new HSM is ACTIVE: cloned from an ACTIVE HSM, or restored from the latest backup."""
-        alone = not cluster.active_hsms()
+        alone = not cluster.active_hsms(hidden=True)  # a fault hides HSMs, it does not delete them
         hsm.transition("created")
         if alone:
             snapshot = self.catalog.restore_point(cluster)

@@ -3,9 +3,12 @@
 ``Cluster`` also carries the vault API that KMS uses: key objects, AES-256-GCM
 with them, random bytes, and the users' logins. All of it needs an ACTIVE HSM.
 
-Fault injection: ``Cluster.hsms`` and ``Cluster.keys`` are plain dicts whose
-values are never rebuilt and that nothing else indexes. Popping entries hides
-HSMs or key objects; putting the same objects back restores the exact state.
+Faults change what a cluster shows and answers, not what it holds
+(docs/aws-behaviour.md §12): ``Cluster.hsms`` and ``Cluster.keys`` are always
+the real HSMs and key objects, and ``hidden_hsms`` / ``hidden_keys`` name those
+a fault hides. What a user sees (``describe``, ``active_hsms()``, cryptography)
+leaves the hidden ones out; the cluster's own progress (HSMs completing,
+cloning, backups) works on everything.
 """
 
 from __future__ import annotations
@@ -310,6 +313,10 @@ class Cluster:
     source_snapshot: VaultSnapshot | None = field(default=None, repr=False)
     keys: dict[int, KeyObject] = field(default_factory=dict, repr=False)
     users: dict[str, CryptoUser] = field(default_factory=dict, repr=False)
+    hidden_hsms: set[str] = field(default_factory=set, repr=False)
+    """IDs of HSMs a fault hides: not shown, not used for cryptography."""
+    hidden_keys: set[int] = field(default_factory=set, repr=False)
+    """Handles of key objects a fault hides: the HSMs answer as though they were gone."""
 
     @property
     def cluster_csr(self) -> str | None:
@@ -328,9 +335,18 @@ class Cluster:
         """Apply ``event`` if the state table allows it; return whether it did."""
         return _apply(CLUSTER_TRANSITIONS, self, event)
 
-    def active_hsms(self) -> list[Hsm]:
-        """The HSMs in state ACTIVE: the only ones KMS counts."""
-        return [hsm for hsm in self.hsms.values() if hsm.state == HsmState.ACTIVE]
+    def visible_hsms(self) -> list[Hsm]:
+        """The HSMs no fault hides: what DescribeClusters lists and requests find."""
+        hidden = self.hidden_hsms
+        return [hsm for hsm in self.hsms.values() if hsm.hsm_id not in hidden]
+
+    def active_hsms(self, *, hidden: bool = False) -> list[Hsm]:
+        """The visible HSMs in state ACTIVE: the only ones KMS counts.
+
+        ``hidden=True`` counts those a fault hides too: the cluster's own view.
+        """
+        hsms = self.hsms.values() if hidden or not self.hidden_hsms else self.visible_hsms()
+        return [hsm for hsm in hsms if hsm.state == HsmState.ACTIVE]
 
     def describe(self) -> Result:
         """The ``Cluster`` structure of DescribeClusters."""
@@ -339,7 +355,7 @@ class Cluster:
             "BackupRetentionPolicy": {"Type": "DAYS", "Value": str(self.backup_retention_days)},
             "ClusterId": self.cluster_id,
             "CreateTimestamp": self.create_timestamp,
-            "Hsms": [hsm.describe() for hsm in self.hsms.values()],
+            "Hsms": [hsm.describe() for hsm in self.visible_hsms()],
             "HsmType": self.hsm_type,
             "SecurityGroup": self.security_group,
             "State": self.state,
@@ -376,18 +392,20 @@ class Cluster:
     # -- key objects ---------------------------------------------------------------
 
     def _require_active_hsm(self) -> None:
-        for hsm in self.hsms.values():
-            if hsm.state == HsmState.ACTIVE:
-                return
-        raise VaultError("NO_ACTIVE_HSM", f"Cluster {self.cluster_id} has no ACTIVE HSM.")
+        if not self._has_active_hsm():
+            raise VaultError("NO_ACTIVE_HSM", f"Cluster {self.cluster_id} has no ACTIVE HSM.")
 
     def _has_active_hsm(self) -> bool:
-        return any(hsm.state == HsmState.ACTIVE for hsm in self.hsms.values())
+        hidden = self.hidden_hsms
+        for hsm in self.hsms.values():
+            if hsm.state == HsmState.ACTIVE and hsm.hsm_id not in hidden:
+                return True
+        return False
 
     def _key(self, handle: int) -> KeyObject:
         self._require_active_hsm()
         key = self.keys.get(handle)
-        if key is None:
+        if key is None or handle in self.hidden_keys:
             raise VaultError("KEY_NOT_FOUND", f"No key with handle {handle} in {self.cluster_id}.")
         return key
 
@@ -404,13 +422,14 @@ class Cluster:
 
     def has_key(self, handle: int) -> bool:
         """Whether an ACTIVE HSM holds the key object (``False`` with no ACTIVE HSM)."""
-        return handle in self.keys and self._has_active_hsm()
+        return handle in self.keys and handle not in self.hidden_keys and self._has_active_hsm()
 
     def find_keys(self, label: str) -> list[int]:
         """Handles of the key objects with this label (a scan; none without an ACTIVE HSM)."""
         if not self._has_active_hsm():
             return []
-        return [handle for handle, key in self.keys.items() if key.label == label]
+        return [handle for handle, key in self.keys.items()
+                if key.label == label and handle not in self.hidden_keys]
 
     def delete_key(self, handle: int) -> None:
         """Delete a key object (it stays in the backups taken before)."""

@@ -94,12 +94,32 @@ class CustomKeyStore:
     cluster_certificate: str | None = field(default=None, repr=False)
     """The lineage of its cluster: related clusters have the same cluster certificate."""
     connection_attempt: int = field(default=0, repr=False)
-    """Counts ConnectCustomKeyStore attempts, so a stale one never completes a later one."""
+    """Counts Connect and Disconnect requests, so a stale completion never ends a later one."""
+    hidden_state: tuple[str, str | None] | None = field(default=None, repr=False)
+    """While a fault shows another connection state: the real (state, error code)."""
 
     @property
     def connected(self) -> bool:
         """Whether its keys are available."""
         return self.connection_state == ConnectionState.CONNECTED
+
+    @property
+    def real_state(self) -> str:
+        """The connection state the store has reached, whatever a fault shows."""
+        return self.connection_state if self.hidden_state is None else self.hidden_state[0]
+
+    def set_state(self, state: str, code: str | None = None) -> None:
+        """A request changes the state it sees; the change is real (no fault hides it)."""
+        self.connection_state, self.connection_error_code = state, code
+        self.hidden_state = None
+
+    def reach(self, state: str, code: str | None = None) -> None:
+        """The store's own progress: beneath a fault that shows another state, if one does
+        (docs/aws-behaviour.md §12)."""
+        if self.hidden_state is None:
+            self.connection_state, self.connection_error_code = state, code
+        else:
+            self.hidden_state = (state, code)
 
     def entry(self) -> dict[str, Any]:
         """The ``CustomKeyStoresListEntry`` of DescribeCustomKeyStores."""
@@ -242,8 +262,7 @@ class CustomKeyStores:
                 "CloudHsmClusterNotActiveException",
                 f"Cluster {cluster.cluster_id} is in the {cluster.state} state, not ACTIVE.",
             )
-        store.connection_state = ConnectionState.CONNECTING
-        store.connection_error_code = None
+        store.set_state(ConnectionState.CONNECTING)
         store.connection_attempt += 1
         attempt = store.connection_attempt
         self.scope.clock.call_later(self.scope.settings.connect_delay,
@@ -254,13 +273,14 @@ class CustomKeyStores:
     def DisconnectCustomKeyStore(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         store = self.custom_key_store(p["CustomKeyStoreId"])
         check_state(store, "DisconnectCustomKeyStore")
-        store.connection_state = ConnectionState.DISCONNECTING
-        store.connection_error_code = None
+        store.set_state(ConnectionState.DISCONNECTING)
+        store.connection_attempt += 1
+        attempt = store.connection_attempt
         cluster = self.clusters.cluster_or_none(store.cloud_hsm_cluster_id)
         if cluster is not None:
             cluster.logout(KMSUSER)
         self.scope.clock.call_later(self.scope.settings.disconnect_delay,
-                                    lambda: self._finish_disconnecting(store))
+                                    lambda: self._finish_disconnecting(store, attempt))
         return {}
 
     @operation()
@@ -330,16 +350,15 @@ class CustomKeyStores:
         ``attempt`` (the store's ``connection_attempt`` when it started) makes a
         stale attempt a no-op; ``None`` ends whichever attempt is under way.
         """
-        if store.connection_state != ConnectionState.CONNECTING:
+        if store.real_state != ConnectionState.CONNECTING:
             return
         if attempt is not None and attempt != store.connection_attempt:
             return
         error = self._connection_error(store)
         if error is None:
-            store.connection_state = ConnectionState.CONNECTED
+            store.reach(ConnectionState.CONNECTED)
         else:
-            store.connection_state = ConnectionState.FAILED
-            store.connection_error_code = error
+            store.reach(ConnectionState.FAILED, error)
 
     def _connection_error(self, store: CustomKeyStore) -> str | None:
         cluster = self.clusters.cluster_or_none(store.cloud_hsm_cluster_id)
@@ -356,9 +375,10 @@ class CustomKeyStores:
         store.key_store_password = rotated
         return None
 
-    def _finish_disconnecting(self, store: CustomKeyStore) -> None:
-        if store.connection_state == ConnectionState.DISCONNECTING:
-            store.connection_state = ConnectionState.DISCONNECTED
+    def _finish_disconnecting(self, store: CustomKeyStore, attempt: int) -> None:
+        if store.real_state == ConnectionState.DISCONNECTING and (
+                attempt == store.connection_attempt):
+            store.reach(ConnectionState.DISCONNECTED)
 
     def random(self, ctx: RequestContext, store: CustomKeyStore, count: int) -> bytes:
         """GenerateRandom from the store's cluster. A connected store whose cluster has no
