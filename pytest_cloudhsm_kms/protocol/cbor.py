@@ -1,0 +1,238 @@
+"""Smithy RPC v2 CBOR: ``POST /service/<Service>/operation/<Operation>``, CBOR bodies.
+
+The second wire format of CloudHSM v2 (its model lists ``smithy-rpc-v2-cbor``
+before ``json``), sent by SDKs that prefer CBOR (docs/aws-behaviour.md §7.3).
+Requests carry ``smithy-protocol: rpc-v2-cbor``; the operation comes from the
+path, the input is a CBOR map. Blobs are byte strings and timestamps tag 1
+(epoch seconds), both ways; the conversion follows the operation's input and
+output shapes, so a byte string where the model wants a string is a
+``SerializationException`` as in JSON. Responses carry the same
+``smithy-protocol`` header; errors are a CBOR map of ``__type`` (the error's
+shape ID) and the error's members. Status codes are those of JSON 1.1.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+import cbor2
+from botocore.model import OperationModel, ServiceModel, Shape
+
+from ..errors import ServiceError
+from .json11 import WireResponse
+from .models import fault_codes
+from .shapes import input_checker
+
+__all__ = ["CONTENT_TYPE", "PROTOCOL", "CborCodec"]
+
+CONTENT_TYPE = "application/cbor"
+PROTOCOL = "rpc-v2-cbor"
+"""The value of the ``smithy-protocol`` header on requests and responses."""
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+Convert = Callable[[Any], Any]
+
+
+class _Malformed(Exception):
+    """A CBOR value no JSON document could carry (an unknown tag, ``undefined``)."""
+
+
+def _epoch(value: datetime.datetime) -> float:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return (value - _EPOCH).total_seconds()
+
+
+def _plain(value: Any) -> Any:
+    """Leave a value as its JSON twin would decode; refuse CBOR-only values."""
+    if isinstance(value, (cbor2.CBORTag, cbor2.CBORSimpleValue)) or value is cbor2.undefined:
+        raise _Malformed(f"unexpected CBOR value {value!r}")
+    if isinstance(value, datetime.datetime):  # tag 0/1 outside a timestamp member
+        raise _Malformed("unexpected timestamp")
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _input_converter(shape: Shape | None) -> Convert:
+    """CBOR values -> the JSON 1.1 values the shared input checker reads (base64
+    blobs, epoch-second timestamps); what does not fit is left for it to reject."""
+    if shape is None:
+        return _plain
+    kind = shape.type_name
+    if kind == "blob":
+        return lambda v: base64.b64encode(v).decode("ascii") if isinstance(v, bytes) else _plain(v)
+    if kind == "timestamp":
+        return lambda v: _epoch(v) if isinstance(v, datetime.datetime) else _plain(v)
+    if kind == "structure":
+        members: dict[str, Convert] = {}
+
+        def structure(value: Any) -> Any:
+            if not isinstance(value, dict):
+                return _plain(value)
+            if not members:  # compiled lazily: shapes may be recursive
+                members.update({n: _input_converter(s) for n, s in shape.members.items()})
+            return {k: members.get(k, _plain)(v) for k, v in value.items()}
+
+        return structure
+    if kind == "list":
+        item: list[Convert] = []
+
+        def listing(value: Any) -> Any:
+            if not isinstance(value, list):
+                return _plain(value)
+            if not item:
+                item.append(_input_converter(shape.member))
+            return [item[0](v) for v in value]
+
+        return listing
+    if kind == "map":
+        entry: list[Convert] = []
+
+        def mapping(value: Any) -> Any:
+            if not isinstance(value, dict):
+                return _plain(value)
+            if not entry:
+                entry.append(_input_converter(shape.value))
+            return {_plain(k): entry[0](v) for k, v in value.items()}
+
+        return mapping
+    return _plain
+
+
+def _timestamp(value: Any) -> cbor2.CBORTag:
+    seconds = _epoch(value) if isinstance(value, datetime.datetime) else value
+    if isinstance(seconds, float) and seconds.is_integer():
+        seconds = int(seconds)
+    return cbor2.CBORTag(1, seconds)
+
+
+def _output_converter(shape: Shape | None) -> Convert:
+    """Service results -> CBOR values: timestamps become tag 1, the rest stays."""
+    if shape is None:
+        return lambda v: v
+    kind = shape.type_name
+    if kind == "timestamp":
+        return _timestamp
+    if kind == "structure":
+        members: dict[str, Convert] = {}
+
+        def structure(value: Any) -> Any:
+            if not members:
+                members.update({n: _output_converter(s) for n, s in shape.members.items()})
+            return {k: members[k](v) if k in members else v
+                    for k, v in value.items() if v is not None}
+
+        return structure
+    if kind == "list":
+        item: list[Convert] = []
+
+        def listing(value: Any) -> Any:
+            if not item:
+                item.append(_output_converter(shape.member))
+            return [item[0](v) for v in value]
+
+        return listing
+    if kind == "map":
+        entry: list[Convert] = []
+
+        def mapping(value: Any) -> Any:
+            if not entry:
+                entry.append(_output_converter(shape.value))
+            return {k: entry[0](v) for k, v in value.items()}
+
+        return mapping
+    return lambda v: v
+
+
+class CborCodec:
+    """The RPC v2 CBOR wire format of one service model."""
+
+    def __init__(self, model: ServiceModel, *, message_member: str = "message") -> None:
+        self.model = model
+        self.service_name = model.metadata["targetPrefix"]
+        """``<Service>`` in the request path (botocore fills it with the targetPrefix)."""
+        self.message_member = message_member
+        self._namespace = f"com.amazonaws.{model.endpoint_prefix}#"
+        self._modeled = frozenset(shape for shape in model.shape_names
+                                  if model.shape_for(shape).metadata.get("exception"))
+        self._faults = fault_codes(model.service_name)
+        self._operations: dict[str, OperationModel] = {
+            name: model.operation_model(name) for name in model.operation_names
+        }
+        self._checkers = {name: input_checker(op) for name, op in self._operations.items()}
+        self._inputs = {name: _input_converter(op.input_shape)
+                        for name, op in self._operations.items()}
+        self._outputs = {name: _output_converter(op.output_shape)
+                         for name, op in self._operations.items()}
+
+    def handle(
+        self,
+        operation_name: str | None,
+        body: bytes,
+        request_id: str,
+        invoke: Callable[[str, dict[str, Any]], dict[str, Any]],
+    ) -> WireResponse:
+        """Decode a request for ``operation_name`` (from the path), run
+        ``invoke(operation, params)``, encode what it gives or raises."""
+        operation = params = None
+        try:
+            operation = self._operation(operation_name)
+            params = self._params(operation.name, body)
+            result = invoke(operation.name, params)
+        except ServiceError as error:
+            return self.error(error, request_id, operation, params)
+        payload = cbor2.dumps(self._outputs[operation.name](result))
+        return WireResponse(200, self._headers(request_id, payload), payload,
+                            operation.name, params, None)
+
+    def error(
+        self,
+        error: ServiceError,
+        request_id: str,
+        operation: OperationModel | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> WireResponse:
+        """Encode an AWS error: ``__type`` is the shape ID for a modeled error."""
+        code = error.code
+        document: dict[str, str] = {
+            "__type": self._namespace + code if code in self._modeled else code
+        }
+        if error.message is not None:
+            document[self.message_member] = error.message
+        status = error.status or (500 if code in self._faults else 400)
+        payload = cbor2.dumps(document)
+        return WireResponse(status, self._headers(request_id, payload), payload,
+                            operation.name if operation else None, params, code)
+
+    def _operation(self, name: str | None) -> OperationModel:
+        operation = self._operations.get(name) if name else None
+        if operation is None:
+            raise ServiceError("UnknownOperationException",
+                               f"Unknown operation {self.service_name}.{name or ''}")
+        return operation
+
+    def _params(self, operation: str, body: bytes) -> dict[str, Any]:
+        if not body:
+            document: Any = {}
+        else:
+            try:
+                document = self._inputs[operation](cbor2.loads(body))
+            except (_Malformed, ValueError, TypeError, OverflowError, RecursionError,
+                    cbor2.CBORDecodeError):
+                raise ServiceError("SerializationException", "Malformed CBOR body") from None
+        return self._checkers[operation](document)
+
+    @staticmethod
+    def _headers(request_id: str, payload: bytes) -> dict[str, str]:
+        return {
+            "x-amzn-RequestId": request_id,
+            "smithy-protocol": PROTOCOL,
+            "Content-Type": CONTENT_TYPE,
+            "Content-Length": str(len(payload)),
+        }
