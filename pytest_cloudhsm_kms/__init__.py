@@ -2,7 +2,7 @@
 
 from .clock import VirtualClock
 from .context import RequestContext
-from .environment import KMSUSER_PASSWORD, Call, CloudHsmKms
+from .environment import KMSUSER_PASSWORD, Call, CloudHsmKms, Endpoint
 from .errors import ServiceError
 from .settings import Settings
 
@@ -10,6 +10,7 @@ __all__ = [
     "KMSUSER_PASSWORD",
     "Call",
     "CloudHsmKms",
+    "Endpoint",
     "RequestContext",
     "ServiceError",
     "Settings",

@@ -23,12 +23,13 @@ from .entropy import Entropy
 from .errors import ServiceError
 from .faults import FAULTS, Fault, make_fault
 from .kms.service import KmsService
-from .protocol import JsonCodec, WireResponse
-from .protocol.models import service_model
+from .protocol import WireResponse
+from .protocol.codecs import codec as _codec
 from .protocol.raw import body_bytes, header_text
+from .routing.endpoint import Endpoint
 from .settings import Settings
 
-__all__ = ["KMSUSER_PASSWORD", "Call", "CloudHsmKms"]
+__all__ = ["KMSUSER_PASSWORD", "Call", "CloudHsmKms", "Endpoint"]
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "111122223333"
@@ -279,12 +280,18 @@ class CloudHsmKms:
     # -- the wire ---------------------------------------------------------------
 
     def handle(
-        self, service: str, region: str | None, target: str | bytes | None, body: object
+        self, service: str, region: str | None, target: str | bytes | None, body: object,
+        *, protocol: str = "json",
     ) -> WireResponse:
-        """Answer one wire request; never raises. ``target`` is the ``X-Amz-Target``
-        header (text or bytes), ``body`` bytes, text, a file or an iterable of chunks."""
+        """Answer one wire request; never raises.
+
+        ``protocol`` is ``json`` (AWS JSON 1.1; ``target`` is the ``X-Amz-Target``
+        header) or ``rpc-v2-cbor`` (Smithy RPC v2 CBOR, CloudHSM v2 only; ``target``
+        is the operation name from the request path). ``target`` is text or bytes,
+        ``body`` bytes, text, a file or an iterable of chunks.
+        """
         region = region or self.region
-        codec = _codec(service)
+        codec = _codec(service, protocol)
         text = header_text(target)
         data = body_bytes(body)
         with self._lock:
@@ -335,6 +342,20 @@ class CloudHsmKms:
         session = _client_session()
         make = getattr(session, "client", None) or session.create_client
         return make(service, region_name=region or self.region, **kwargs)
+
+    # -- the local endpoint ------------------------------------------------------
+
+    @contextlib.contextmanager
+    def endpoint(self) -> Iterator[Endpoint]:
+        """Serve this environment over HTTP on 127.0.0.1 for the ``with`` block.
+
+        The :class:`~.routing.endpoint.Endpoint` gives ``url`` and ``environ``
+        (for ``subprocess.run(..., env={**os.environ, **endpoint.environ})``).
+        Requests arriving there are answered like in-process ones: same state,
+        clock, faults, injected errors and call log.
+        """
+        with Endpoint(self) as endpoint:
+            yield endpoint
 
     # -- activation -------------------------------------------------------------
 
@@ -421,17 +442,6 @@ def _client_session() -> Any:
 
         return botocore.session.get_session()
     return boto3.session.Session()
-
-
-_CODECS: dict[str, JsonCodec] = {}
-
-
-def _codec(service: str) -> JsonCodec:
-    codec = _CODECS.get(service)
-    if codec is None:
-        message = "Message" if service == "cloudhsmv2" else "message"
-        codec = _CODECS[service] = JsonCodec(service_model(service), message_member=message)
-    return codec
 
 
 _FACTORIES: dict[str, Callable[[CloudHsmKms, str], Service]] = {

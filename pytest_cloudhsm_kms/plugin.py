@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from . import hooks
-from .environment import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, CloudHsmKms
+from .environment import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, CloudHsmKms, Endpoint
 from .errors import ServiceError
 from .faults import FAULTS, Fault, make_fault
 from .kms.catalog import COUNTED_OPERATIONS
@@ -31,6 +31,7 @@ __all__ = [
     "cloudhsm_key",
     "cloudhsm_key_store",
     "cloudhsm_kms",
+    "cloudhsm_kms_endpoint",
     "cloudhsm_kms_settings",
     "cloudhsmv2_client",
     "kms_client",
@@ -421,6 +422,20 @@ class _HookInterceptor:
 def kms_client(cloudhsm_kms: CloudHsmKms) -> Any:
     """A KMS client (boto3 when installed, else botocore) answered by ``cloudhsm_kms``."""
     return cloudhsm_kms.client("kms")
+
+
+@pytest.fixture
+def cloudhsm_kms_endpoint(cloudhsm_kms: CloudHsmKms) -> Iterator[Endpoint]:
+    """``cloudhsm_kms`` served over HTTP on 127.0.0.1 (a free port), for subprocesses
+    and other SDKs: ``.url``, and ``.environ`` to run a program against it with
+    ``subprocess.run(..., env={**os.environ, **cloudhsm_kms_endpoint.environ})``.
+
+    Same state, virtual clock, faults (markers, ``--cloudhsm-fault``, context
+    managers), injected errors and call log as in-process clients. Stopped when
+    the test ends; nothing listens afterwards.
+    """
+    with cloudhsm_kms.endpoint() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from botocore.credentials import Credentials
 from botocore.signers import RequestSigner
 
 from ..protocol.raw import body_bytes, header_text
-from .registry import current, region_of
+from .registry import current, is_endpoint, region_of
 
 __all__ = ["SERVICE_IDS", "install"]
 
@@ -42,7 +42,7 @@ class _Body:
 def before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSResponse | None:
     """Answer the request when an environment is active; else let botocore send it."""
     environment = current()
-    if environment is None:
+    if environment is None or is_endpoint(request.url):  # a local endpoint answers it
         return None
     service = SERVICE_IDS[event_name.split(".", 2)[1]]
     headers = request.headers

@@ -10,9 +10,13 @@ from .hosts import service_url
 if TYPE_CHECKING:
     from ..environment import CloudHsmKms
 
-__all__ = ["active", "current", "pop", "push", "region_of"]
+__all__ = [
+    "active", "add_endpoint", "current", "is_endpoint", "pop", "push", "region_of",
+    "remove_endpoint",
+]
 
 _stack: list[CloudHsmKms] = []
+_endpoints: set[str] = set()  # base URLs of the local endpoints serving now
 _SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([a-z0-9-]+)/")
 
 
@@ -45,3 +49,18 @@ def region_of(url: str, authorization: str | None) -> str | None:
             return match.group(1)
     match = service_url().match(url)
     return match.group("region").lower() if match else None
+
+
+def add_endpoint(url: str) -> None:
+    """A local endpoint serves at ``url``: in-process clients pointed at it go over HTTP."""
+    _endpoints.add(url.rstrip("/") + "/")
+
+
+def remove_endpoint(url: str) -> None:
+    """The endpoint at ``url`` stopped."""
+    _endpoints.discard(url.rstrip("/") + "/")
+
+
+def is_endpoint(url: str) -> bool:
+    """Whether ``url`` is on a local endpoint that is serving now."""
+    return bool(_endpoints) and any(url.startswith(base) for base in _endpoints)
