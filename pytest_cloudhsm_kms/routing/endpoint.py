@@ -320,6 +320,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         payload = json.dumps({"__type": "SerializationException",
                               "message": message or "Malformed HTTP request"}).encode()
         self.close_connection = True
+        self.request_version = self.protocol_version  # a status line even for no version
         with contextlib.suppress(OSError):
             self.send_response(code)
             self.send_header("Content-Type", "application/x-amz-json-1.1")
