@@ -14,7 +14,11 @@
 * memory: growth per 1,000 tests that use ``cloudhsm_kms`` (with and without
   one ``requests`` call each), which should be flat;
 * retries: the wall time of a call that exhausts botocore's retries under
-  throttling, per retry mode, against the back-off botocore waited (virtual).
+  throttling, per retry mode, against the back-off botocore waited (virtual);
+* endpoint: the same calls through a boto3 client pointed at the local
+  endpoint (``endpoint_url``, over HTTP on 127.0.0.1) against the in-process
+  client; the ``cloudhsm_kms_endpoint`` fixture's per-test cost is in the
+  per-test table (budget: 20 ms).
 
 Not a test: it asserts nothing, it prints numbers.
 """
@@ -197,6 +201,7 @@ FIXTURE_TESTS = {
     "cloudhsm_cluster": "def test_{i}(cloudhsm_cluster):\n    pass\n",
     "cloudhsm_key": "def test_{i}(cloudhsm_key):\n    pass\n",
     "kms_client": "def test_{i}(kms_client):\n    pass\n",
+    "cloudhsm_kms_endpoint": "def test_{i}(cloudhsm_kms_endpoint):\n    pass\n",
 }
 
 
@@ -267,6 +272,34 @@ def bench_fixtures(tests: int, repeats: int = 5) -> None:
     for name, seconds in best.items():
         if name != "empty":
             print(f"  {name:<16} {(seconds - best['empty']) / tests * 1e3:7.3f} ms")
+    extra = (best["cloudhsm_kms_endpoint"] - best["cloudhsm_kms"]) / tests * 1e3
+    print(f"  (cloudhsm_kms_endpoint over cloudhsm_kms: {extra:.3f} ms: the endpoint's start "
+          "and stop)")
+
+
+def bench_endpoint(calls: int, rounds: int) -> None:
+    """Per call over the local endpoint (HTTP on 127.0.0.1) against in-process, ABBA rounds."""
+    samples: dict[tuple[str, str], list[float]] = {}
+    with CloudHsmKms() as env, env.endpoint() as endpoint:
+        key_id = env.ready_key()["KeyId"]
+        sides = {
+            "in-process": _calls(env.client("kms"), key_id),
+            "endpoint": _calls(boto3.client("kms", region_name=env.region,
+                                            endpoint_url=endpoint.url), key_id),
+        }
+        for round_ in range(rounds):
+            for op in OPERATIONS:
+                for side in (("in-process", "endpoint") if round_ % 2 == 0
+                             else ("endpoint", "in-process")):
+                    env.calls.clear()
+                    samples.setdefault((side, op), []).append(_per_call(sides[side][op], calls))
+    print("endpoint: per call through a boto3 client with endpoint_url against in-process")
+    print(f"  {'operation':<16} {'in-process µs':>13} {'endpoint µs':>11} {'ratio':>6}")
+    for op in OPERATIONS:
+        near, far = samples[("in-process", op)], samples[("endpoint", op)]
+        ratio = statistics.median(b / a for a, b in zip(near, far, strict=True))
+        print(f"  {op:<16} {statistics.median(near) * 1e6:13.1f} "
+              f"{statistics.median(far) * 1e6:11.1f} {ratio:6.2f}")
 
 
 MEMORY_TESTS = {
@@ -325,6 +358,7 @@ def main() -> None:
     bench_fixtures(tests)
     bench_retries()
     bench_memory(tests * 5)
+    bench_endpoint(calls, rounds)
 
 
 if __name__ == "__main__":
