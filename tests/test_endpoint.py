@@ -217,8 +217,8 @@ def test_timestamps_are_tag_1_epoch_seconds(endpoint, cloudhsm_cluster):
     assert status == 200
     seen: list[Any] = []
     cbor2.loads(payload, tag_hook=lambda decoder, tag: seen.append(tag) or tag)
-    created = cloudhsm_cluster["CreateTimestamp"]
-    created = created.timestamp() if hasattr(created, "timestamp") else created
+    _, _, from_json = json_call(endpoint, "BaldrApiService.DescribeClusters", {})
+    created = from_json["Clusters"][0]["CreateTimestamp"]  # epoch seconds, a float
     # tag 1 is decoded natively; the raw bytes show it: 0xc1 then the epoch seconds
     assert b"\xc1" + cbor2.dumps(created) in payload
     assert seen == []  # no other tag
