@@ -210,6 +210,11 @@ class CborCodec:
         return WireResponse(status, self._headers(request_id, payload), payload,
                             operation.name if operation else None, params, code)
 
+    def check_input(self, operation: str, document: dict[str, Any]) -> dict[str, Any]:
+        """The request members of a JSON-style document (blobs in base64), checked
+        against the operation's input shape as :meth:`JsonCodec.check_input` does."""
+        return self._checkers[operation](document)
+
     def _operation(self, name: str | None) -> OperationModel:
         operation = self._operations.get(name) if name else None
         if operation is None:
