@@ -1,0 +1,1 @@
+"""Real AWS KMS answers, recorded by LocalStack's AWS-validated parity tests, as checks."""
