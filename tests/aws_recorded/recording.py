@@ -136,7 +136,10 @@ class World:
             "111111111111": environment.account_id,
         }
         self.arns: dict[str, str] = {}
-        self._clients: dict[tuple[str | None, bool], Any] = {(None, False): kms}
+        self.blobs: dict[str, bytes] = {}
+        """Bytes a case's calls answered: ``<blob:name>`` in a request or answer, also
+        ``<blob:name>[64:]`` (all but the first 64 bytes) and ``<blob:name>+text``."""
+        self._clients: dict[tuple[str | None, bool], Any] = {(None, True): kms}
 
     def client(self, region: str | None = None, *, validate: bool = True) -> Any:
         """A KMS client of ``region`` (default: the environment's)."""
@@ -169,6 +172,14 @@ class World:
 
     def sub(self, value: Any) -> Any:
         """``value`` with this run's IDs and ARNs for the recording's placeholders."""
+        if isinstance(value, str) and value.startswith("<blob:"):
+            name, _, rest = value[len("<blob:"):].partition(">")
+            blob = self.blobs[name]
+            if rest == "[64:]":
+                return blob[64:]
+            if rest.startswith("+"):
+                return blob + rest[1:].encode()
+            return blob
         if isinstance(value, str):
             for placeholder in sorted(self.names, key=len, reverse=True):
                 value = value.replace(placeholder, self.names[placeholder])
@@ -178,6 +189,9 @@ class World:
         if isinstance(value, list):
             return [self.sub(v) for v in value]
         return value
+
+
+Given = Callable[[World], None]
 
 
 def nothing(world: World) -> None:
@@ -195,7 +209,7 @@ class Case:
     test asserted (and that held against AWS on its validation date)."""
     operation: str
     request: dict[str, Any]
-    given: Callable[[World], None] = nothing
+    given: Given = nothing
     error: tuple[str, str | EnumMessage | None] | None = None
     """(code, message) AWS answered; message ``None``: AWS sent none; :data:`UNRECORDED`:
     the test checked the code only. ``<key-material-id>`` in a message stands for
@@ -305,7 +319,9 @@ def _compare(world: World, expected: Any, actual: Any, path: str, problems: list
         absent = {n for n, v in expected.items() if v is ABSENT}
         for name in sorted(expected.keys() - actual.keys() - absent):
             problems.append(f"{path}.{name}: AWS answered it, the fake did not")
-        extra = actual.keys() & absent if partial else actual.keys() - expected.keys()
+        extra = actual.keys() & absent
+        if not partial:
+            extra |= actual.keys() - expected.keys()
         for name in sorted(extra):
             problems.append(f"{path}.{name}: the fake answered {actual[name]!r}, AWS nothing")
         for name in sorted(expected.keys() & actual.keys() - absent):
@@ -314,7 +330,7 @@ def _compare(world: World, expected: Any, actual: Any, path: str, problems: list
         if not isinstance(actual, list) or len(actual) != len(expected):
             problems.append(f"{path}: AWS answered {expected!r}, the fake {actual!r}")
             return
-        for i, (e, a) in enumerate(zip(expected, actual)):
+        for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
             _compare(world, e, a, f"{path}[{i}]", problems, partial)
     elif expected != actual:
         problems.append(f"{path}: AWS answered {expected!r}, the fake {actual!r}")

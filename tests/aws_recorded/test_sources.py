@@ -1,0 +1,47 @@
+"""The recorded suite itself: every validated recording is used or left out with a reason."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import Counter
+
+from . import test_recorded_crypto, test_recorded_keys, test_recorded_material
+from .recording import Case
+from .sources import LEFT_OUT, SOURCES
+
+ALL: list[Case] = [*test_recorded_keys.CASES, *test_recorded_crypto.CASES,
+                   *test_recorded_material.CASES]
+
+
+def recorded_cases_per_operation() -> Counter[str]:
+    """How many recorded AWS answers the suite checks, per KMS operation."""
+    return Counter(case.operation for case in ALL)
+
+
+def _left_out(source: str) -> bool:
+    patterns = (p.strip() for key in LEFT_OUT for p in key.split(","))
+    return any(fnmatch.fnmatchcase(source, p.replace("[*]", "[[]*")) for p in patterns)
+
+
+def test_every_case_names_a_validated_source() -> None:
+    unknown = sorted({c.source for c in ALL} - SOURCES.keys())
+    assert not unknown, f"not in the validation file: {unknown}"
+
+
+def test_every_validated_recording_is_used_or_left_out_with_a_reason() -> None:
+    used = {c.source for c in ALL}
+    forgotten = sorted(s for s in SOURCES if s not in used and not _left_out(s))
+    assert not forgotten, f"validated, neither used nor in LEFT_OUT: {forgotten}"
+    both = sorted(s for s in used if _left_out(s))
+    assert not both, f"used and left out: {both}"
+
+
+def test_case_ids_are_unique() -> None:
+    ids = Counter(c.id for c in ALL)
+    assert [i for i, n in ids.items() if n > 1] == []
+
+
+def test_the_suite_covers_150_answers_of_35_operations() -> None:
+    per_operation = recorded_cases_per_operation()
+    assert sum(per_operation.values()) >= 150
+    assert len(per_operation) >= 35
