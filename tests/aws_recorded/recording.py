@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from kmsapi import snake
+from helpers import snake
 
 from pytest_cloudhsm_kms import CloudHsmKms
 from pytest_cloudhsm_kms.protocol.models import service_model
