@@ -151,9 +151,25 @@ def _compile_map(shape: Shape) -> Checker:
     return check
 
 
+# The order in which AWS lists an enum's values in a ValidationException, where a
+# recording shows it and it lists the same values as the model (docs/aws-behaviour.md
+# §7.4); other enums are listed in the model's order.
+AWS_ENUM_ORDER: dict[str, tuple[str, ...]] = {
+    "MacAlgorithmSpec": ("HMAC_SHA_384", "HMAC_SHA_256", "HMAC_SHA_224", "HMAC_SHA_512"),
+}
+
+
+def _enum_values(shape: Shape) -> list[str] | None:
+    enum: list[str] | None = shape.metadata.get("enum")
+    recorded = AWS_ENUM_ORDER.get(shape.name)
+    if enum is not None and recorded is not None and set(recorded) == set(enum):
+        return list(recorded)
+    return enum
+
+
 def _compile_string(shape: Shape) -> Checker:
     length = _length_checks(shape)
-    enum = shape.metadata.get("enum")
+    enum = _enum_values(shape)
     enum_set = frozenset(enum or ())
     pattern = _pattern(shape)
     show = not shape.metadata.get("sensitive")
