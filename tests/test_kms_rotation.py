@@ -239,9 +239,9 @@ def test_rotate_key_on_demand_rotates_and_keeps_the_automatic_schedule(
     scheduled = status(kms_client, symmetric_key["KeyId"])["NextRotationDate"]
     before = material_id(kms_client, symmetric_key["KeyId"])
 
-    response = call(kms_client, "RotateKeyOnDemand", KeyId=symmetric_key["Arn"])
+    response = call(kms_client, "RotateKeyOnDemand", KeyId=symmetric_key["KeyId"])
 
-    assert response["KeyId"] == symmetric_key["KeyId"]
+    assert response["KeyId"] == symmetric_key["Arn"]  # docs/aws-behaviour.md §11.5
     assert material_id(kms_client, symmetric_key["KeyId"]) != before
     (rotation,) = rotations(kms_client, symmetric_key["KeyId"])
     assert rotation["RotationType"] == "ON_DEMAND"

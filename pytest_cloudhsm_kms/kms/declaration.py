@@ -8,17 +8,27 @@ dispatch, the custom key store quota, GetKeyLastUsage tracking, grant tokens,
 grant operations, the answer for keys in a CloudHSM key store, and
 ``docs/coverage.md``.
 
+An operation's own AWS error texts are declared with it (``messages=``), and its
+handler raises them by name: ``raise declared_error(ctx, "limit", arn=key.arn)``.
+Where a recording of real AWS answers exists (``tests/aws_recorded/``), the text is
+AWS's; otherwise it follows the shape of AWS's messages (docs/aws-behaviour.md §0.3).
+
 Add an operation: write its handler in its family module, put ``@operation(...)``
 with its facts above it, and test it. Nothing else lists it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from types import MappingProxyType
+from typing import TYPE_CHECKING, TypeVar
 
+from ..errors import ServiceError
 from .model import KeyState
+
+if TYPE_CHECKING:
+    from ..context import RequestContext
 
 __all__ = [
     "ALL_KINDS",
@@ -27,8 +37,10 @@ __all__ = [
     "CRYPTO_STATES",
     "DECLARED",
     "InCloudHsm",
+    "Message",
     "Operation",
     "TokenCheck",
+    "declared_error",
     "grant_operations",
     "operation",
     "states_except",
@@ -53,6 +65,15 @@ ASYMMETRIC_KINDS = frozenset({
     "ENCRYPT_DECRYPT", "SIGN_VERIFY", "KEY_AGREEMENT", "ENCAPSULATE_DECAPSULATE",
 })
 ALL_KINDS = frozenset({"symmetric", "GENERATE_VERIFY_MAC", *ASYMMETRIC_KINDS})
+
+
+Message = tuple[str, "str | None"]
+"""An operation's AWS error: (error code, text with ``{field}`` placeholders, or ``None``)."""
+
+
+def declared_error(ctx: RequestContext, name: str, **fields: object) -> ServiceError:
+    """The error ``name`` that the operation of ``ctx`` declares (``messages=``)."""
+    return DECLARED[ctx.operation].error(name, **fields)
 
 
 class InCloudHsm:
@@ -102,6 +123,15 @@ class Operation:
     """The kinds of key (see :data:`ALL_KINDS`) for which a grant may allow it."""
     grant_names: tuple[str, ...] = field(default=())
     """Its names in a grant's ``Operations`` (default: its own name)."""
+    messages: Mapping[str, Message] = field(default_factory=dict)
+    """The operation's own errors by name: (AWS error code, AWS's text with ``{field}``
+    placeholders, or ``None`` where AWS sends no message). Errors many operations
+    share (key states, key usage, unknown keys) are in :mod:`.checks`."""
+
+    def error(self, name: str, **fields: object) -> ServiceError:
+        """The declared error ``name``, its text filled in with ``fields``."""
+        code, text = self.messages[name]
+        return ServiceError(code, None if text is None else text.format(**fields))
 
 
 DECLARED: dict[str, Operation] = {}
@@ -122,6 +152,7 @@ def operation(
     recipient: bool = False,
     grant_kinds: Iterable[str] = (),
     grant_names: tuple[str, ...] = (),
+    messages: Mapping[str, Message] | None = None,
 ) -> Callable[[_Handler], _Handler]:
     """Declare the decorated method as the handler of the operation it is named after."""
 
@@ -143,6 +174,7 @@ def operation(
             recipient=recipient,
             grant_kinds=kinds,
             grant_names=grant_names or ((name,) if kinds else ()),
+            messages=MappingProxyType(dict(messages or {})),
         )
         return handler
 

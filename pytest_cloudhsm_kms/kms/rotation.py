@@ -13,8 +13,8 @@ key material ... hasn't been rotated in one year, KMS rotates it immediately").
 
 Choices where AWS documents nothing (docs/aws-behaviour.md §11.5):
 
-* Rotation responses name the key by key ID (``KeyId`` in GetKeyRotationStatus,
-  RotateKeyOnDemand and ListKeyRotations entries), as the AWS CLI examples show.
+* RotateKeyOnDemand answers the key ARN (recorded); GetKeyRotationStatus and
+  ListKeyRotations entries name the key by key ID, as the AWS CLI examples show.
 * Asymmetric and HMAC keys answer ``UnsupportedOperationException`` to every rotation
   operation, as do keys with imported material to Enable/DisableKeyRotation; keys with
   imported material report ``KeyRotationEnabled`` false.
@@ -32,9 +32,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..context import RequestContext
-from ..errors import ServiceError
 from .checks import KeyCheck, paginate
-from .declaration import InCloudHsm, operation, states_except
+from .declaration import InCloudHsm, Message, declared_error, operation, states_except
 from .model import Key, KeyState, Rotation, SymmetricMaterial
 from .registry import KeyRegistry, Scope
 
@@ -44,12 +43,21 @@ DAY = 86_400.0
 DEFAULT_ROTATION_PERIOD_IN_DAYS = 365
 _CONFLICT_WINDOW = 20 * 60.0
 
+# The errors every rotation operation shares (recorded for RotateKeyOnDemand:
+# docs/aws-behaviour.md §11.5; AWS sends no message for a key that cannot rotate).
+_ROTATION_MESSAGES: dict[str, Message] = {
+    "not_symmetric": ("UnsupportedOperationException", None),
+    "external": ("UnsupportedOperationException",
+                 "{arn} origin is EXTERNAL which is not valid for this operation."),
+    "replica": ("UnsupportedOperationException",
+                "{arn} is a multi-Region replica key: manage its rotation on the primary key."),
+}
 # A key rotates while it may be used: not disabled, pending deletion or pending import.
-_changes_rotation = operation(
-    key_states=states_except(KeyState.DISABLED, KeyState.PENDING_DELETION,
-                             KeyState.PENDING_REPLICA_DELETION, KeyState.PENDING_IMPORT),
-    in_cloudhsm=InCloudHsm.UNSUPPORTED)
-_reads_rotation = operation(in_cloudhsm=InCloudHsm.UNSUPPORTED)
+_ROTATES = states_except(KeyState.DISABLED, KeyState.PENDING_DELETION,
+                         KeyState.PENDING_REPLICA_DELETION, KeyState.PENDING_IMPORT)
+_changes_rotation = operation(key_states=_ROTATES, in_cloudhsm=InCloudHsm.UNSUPPORTED,
+                              messages=_ROTATION_MESSAGES)
+_reads_rotation = operation(in_cloudhsm=InCloudHsm.UNSUPPORTED, messages=_ROTATION_MESSAGES)
 
 
 class Rotations:
@@ -103,38 +111,39 @@ class Rotations:
             result["OnDemandRotationStartDate"] = key.on_demand_rotation_start
         return result
 
-    @_changes_rotation
+    @operation(key_states=_ROTATES, in_cloudhsm=InCloudHsm.UNSUPPORTED, messages={
+        **_ROTATION_MESSAGES,
+        "in_progress": ("ConflictException",
+                        "A rotation of {arn} is in progress or about to begin."),
+        "limit": ("LimitExceededException",
+                  "The on-demand rotations limit has been reached for the given keyId. "
+                  "No more on-demand rotations can be performed for this key: {arn}"),
+        "nothing_pending": ("KMSInvalidStateException",
+                            "No available key material pending rotation for the key: {arn}."),
+    })
     def RotateKeyOnDemand(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        """Answers the key ARN (recorded, docs/aws-behaviour.md §11.5)."""
         key = self._rotation_key(ctx, p, automatic=False)
         now = ctx.now()
         due = key.next_rotation_date
         if key.on_demand_rotation_start is not None or (
                 due is not None and due - now < _CONFLICT_WINDOW):
-            raise ServiceError(
-                "ConflictException",
-                f"A rotation of {key.arn} is in progress or about to begin.",
-            )
+            raise declared_error(ctx, "in_progress", arn=key.arn)
         limit = self.scope.settings.max_on_demand_rotations
         if sum(1 for r in key.rotations if r.rotation_type == "ON_DEMAND") >= limit:
-            raise ServiceError(
-                "LimitExceededException",
-                f"{key.arn} has reached the limit of {limit} on-demand rotations.",
-            )
+            raise declared_error(ctx, "limit", arn=key.arn)
         pending = None
         if key.origin == "EXTERNAL":
             pending = next((m for m in key.imports.values() if m.pending_rotation), None)
             if pending is None:
-                raise ServiceError(
-                    "KMSInvalidStateException",
-                    f"{key.arn} has no imported key material pending rotation.",
-                )
+                raise declared_error(ctx, "nothing_pending", arn=key.arn)
         key.on_demand_rotation_start = now
         material_id = pending.material_id if pending is not None else None
         self.scope.clock.call_later(
             self.scope.settings.on_demand_rotation_delay,
             lambda: self._finish_on_demand(key, material_id),
         )
-        return {"KeyId": key.key_id}
+        return {"KeyId": key.arn}
 
     @_reads_rotation
     def ListKeyRotations(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
@@ -162,28 +171,20 @@ class Rotations:
     # -- internals --------------------------------------------------------------------
 
     def _rotation_key(self, ctx: RequestContext, p: dict[str, Any], *, automatic: bool) -> Key:
-        """The key of a rotation operation, refused as AWS refuses keys that cannot rotate."""
+        """The key of a rotation operation, refused as AWS refuses keys that cannot rotate:
+        its state first (a disabled asymmetric key is DisabledException, recorded), then
+        its kind."""
         key = self.check.in_cloudhsm(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
+        key = self.check.state(ctx, key)
         if key.key_spec != "SYMMETRIC_DEFAULT":
-            raise ServiceError(
-                "UnsupportedOperationException",
-                f"{key.arn} has KeySpec {key.key_spec}: only symmetric encryption KMS keys "
-                "rotate.",
-            )
+            raise declared_error(ctx, "not_symmetric")
         if automatic and key.origin == "EXTERNAL":
-            raise ServiceError(
-                "UnsupportedOperationException",
-                f"{key.arn} origin is EXTERNAL which is not valid for this operation.",
-            )
+            raise declared_error(ctx, "external", arn=key.arn)
         mrk = key.multi_region
         if mrk is not None and not mrk.is_primary(key) and ctx.operation not in (
                 "GetKeyRotationStatus", "ListKeyRotations"):
-            raise ServiceError(
-                "UnsupportedOperationException",
-                f"{key.arn} is a multi-Region replica key: manage its rotation on the primary "
-                "key.",
-            )
-        return self.check.state(ctx, key)
+            raise declared_error(ctx, "replica", arn=key.arn)
+        return key
 
     def schedule(self, key: Key, due: float) -> None:
         """Rotate ``key`` automatically at ``due`` (replacing any earlier schedule)."""
