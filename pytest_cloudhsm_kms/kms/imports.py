@@ -46,7 +46,7 @@ from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap
 from ..context import RequestContext
 from ..errors import ServiceError
 from .checks import KeyCheck
-from .declaration import InCloudHsm, operation, states_except
+from .declaration import InCloudHsm, declared_error, operation, states_except
 from .keypairs import CURVES, ML_KEY_TYPES, new_key_pair, oaep, public_key_der
 from .model import ImportedMaterial, Key, KeyPairMaterial, KeyState, MacMaterial, SymmetricMaterial
 from .registry import KeyRegistry, Scope
@@ -72,9 +72,8 @@ class ImportParameters:
 
 
 # Only keys with Origin EXTERNAL take imported material; not while pending deletion.
-_imports = operation(
-    key_states=states_except(KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION),
-    in_cloudhsm=InCloudHsm.UNSUPPORTED)
+_IMPORT_STATES = states_except(KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION)
+_imports = operation(key_states=_IMPORT_STATES, in_cloudhsm=InCloudHsm.UNSUPPORTED)
 
 
 class Imports:
@@ -107,54 +106,67 @@ class Imports:
             "ParametersValidTo": valid_to,
         }
 
-    @_imports
+    @operation(key_states=_IMPORT_STATES, in_cloudhsm=InCloudHsm.UNSUPPORTED, messages={
+        # Recorded (docs/aws-behaviour.md §11.6):
+        "valid_to_required": ("ValidationException", "A validTo date must be set if the "
+                              "ExpirationModel is KEY_MATERIAL_EXPIRES"),
+        "pending_rotation": ("KMSInvalidStateException", "New key material (id: {new}) cannot "
+                             "be imported into KMS key {arn}, because another key material "
+                             "(id: {pending}) is pending rotation."),
+        "not_unwrapped": ("InvalidCiphertextException", None),
+        # In AWS's style (docs/aws-behaviour.md §11.6, Choice):
+        "valid_to_not_valid": ("ValidationException", "ValidTo is not valid when "
+                               "ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE."),
+        "valid_to_range": ("ValidationException",
+                           "ValidTo must be in the future and at most 365 days from now."),
+        "symmetric_only": ("ValidationException", "ImportType, KeyMaterialId and "
+                           "KeyMaterialDescription apply only to symmetric encryption keys."),
+        "invalid_token": ("InvalidImportTokenException",
+                          "The import token is not valid for {arn}."),
+        "expired_token": ("ExpiredImportTokenException", "The import token has expired."),
+        "id_with_new": ("ValidationException",
+                        "You cannot specify a KeyMaterialId with ImportType NEW_KEY_MATERIAL."),
+        "already_associated": ("IncorrectKeyMaterialException",
+                               "This key material is already associated with {arn}."),
+        "not_previous": ("IncorrectKeyMaterialException", "The key material is not the key "
+                         "material previously imported into {arn}."),
+        "incorrect": ("IncorrectKeyMaterialException",
+                      "The key material is not valid for {arn}: {why}."),
+    })
     def ImportKeyMaterial(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         key = self._external_key(ctx, p)
         now = ctx.now()
-        model, valid_to = _expiration(p, now)
+        model, valid_to = _expiration(ctx, p, now)
         symmetric = key.key_spec == "SYMMETRIC_DEFAULT"
         if not symmetric and any(
                 m in p for m in ("ImportType", "KeyMaterialId", "KeyMaterialDescription")):
-            raise ServiceError(
-                "ValidationException",
-                "ImportType, KeyMaterialId and KeyMaterialDescription apply only to symmetric "
-                "encryption keys.",
-            )
+            raise declared_error(ctx, "symmetric_only")
         parameters = self.import_tokens.get(p["ImportToken"])
         if parameters is None or parameters.key_id != key.key_id:
-            raise ServiceError(
-                "InvalidImportTokenException",
-                f"The import token is not valid for {key.arn}.",
-            )
+            raise declared_error(ctx, "invalid_token", arn=key.arn)
         if now > parameters.valid_to:
-            raise ServiceError("ExpiredImportTokenException", "The import token has expired.")
-        material = _unwrap(parameters, p["EncryptedKeyMaterial"])
-        parsed = _check_material(key, material)
+            raise declared_error(ctx, "expired_token")
+        material = _unwrap(ctx, parameters, p["EncryptedKeyMaterial"])
+        parsed = _check_material(ctx, key, material)
         material_id = hashlib.sha256(key.key_id.encode() + material).digest()
         import_type = p.get("ImportType") or (
             "EXISTING_KEY_MATERIAL" if key.imports else "NEW_KEY_MATERIAL")
         record = key.imports.get(material_id)
         if import_type == "NEW_KEY_MATERIAL":
             if "KeyMaterialId" in p:
-                raise ServiceError(
-                    "ValidationException",
-                    "You cannot specify a KeyMaterialId with ImportType NEW_KEY_MATERIAL.",
-                )
+                raise declared_error(ctx, "id_with_new")
             if record is not None or (key.imports and not symmetric):
-                raise ServiceError(
-                    "IncorrectKeyMaterialException",
-                    f"This key material is already associated with {key.arn}.",
-                )
+                raise declared_error(ctx, "already_associated", arn=key.arn)
+            pending = next((m for m in key.imports.values() if m.pending_rotation), None)
+            if pending is not None:
+                raise declared_error(ctx, "pending_rotation", new=material_id.hex(),
+                                     arn=key.arn, pending=pending.material_id.hex())
             record = key.imports[material_id] = ImportedMaterial(
                 material_id, pending_rotation=bool(key.imports))
         else:
             expected = p.get("KeyMaterialId")
             if record is None or (expected is not None and expected != material_id.hex()):
-                raise ServiceError(
-                    "IncorrectKeyMaterialException",
-                    f"The key material is not the key material previously imported into "
-                    f"{key.arn}.",
-                )
+                raise declared_error(ctx, "not_previous", arn=key.arn)
         record.imported = True
         record.expiration_model, record.valid_to = model, valid_to
         if "KeyMaterialDescription" in p:
@@ -243,30 +255,21 @@ class Imports:
         self._remove(key, record)
 
 
-def _expiration(p: dict[str, Any], now: float) -> tuple[str, float | None]:
+def _expiration(ctx: RequestContext, p: dict[str, Any], now: float) -> tuple[str, float | None]:
     model = p.get("ExpirationModel", "KEY_MATERIAL_EXPIRES")
     valid_to: float | None = p.get("ValidTo")
     if model == "KEY_MATERIAL_DOES_NOT_EXPIRE":
         if valid_to is not None:
-            raise ServiceError(
-                "ValidationException",
-                "ValidTo is not valid when ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE.",
-            )
+            raise declared_error(ctx, "valid_to_not_valid")
         return model, None
     if valid_to is None:
-        raise ServiceError(
-            "ValidationException",
-            "ValidTo is required when ExpirationModel is KEY_MATERIAL_EXPIRES.",
-        )
+        raise declared_error(ctx, "valid_to_required")
     if not now < valid_to <= now + MAX_VALID_TO:
-        raise ServiceError(
-            "ValidationException",
-            "ValidTo must be in the future and at most 365 days from now.",
-        )
+        raise declared_error(ctx, "valid_to_range")
     return model, float(valid_to)
 
 
-def _unwrap(parameters: ImportParameters, wrapped: bytes) -> bytes:
+def _unwrap(ctx: RequestContext, parameters: ImportParameters, wrapped: bytes) -> bytes:
     private_key = parameters.wrapping_key
     algorithm = parameters.wrapping_algorithm
     try:
@@ -276,25 +279,26 @@ def _unwrap(parameters: ImportParameters, wrapped: bytes) -> bytes:
             return aes_key_unwrap_with_padding(aes_key, wrapped[split:])
         return private_key.decrypt(wrapped, oaep(algorithm))
     except (ValueError, InvalidUnwrap):
-        raise ServiceError("InvalidCiphertextException", None) from None
+        raise declared_error(ctx, "not_unwrapped") from None
 
 
-def _check_material(key: Key, material: bytes) -> Any:
+def _check_material(ctx: RequestContext, key: Key, material: bytes) -> Any:
     """The material as the key will use it (a private key object for asymmetric keys)."""
     spec = key.key_spec
     if spec == "SYMMETRIC_DEFAULT":
         if len(material) != 32:
-            raise _incorrect(key, "symmetric key material must be 32 bytes")
+            raise _incorrect(ctx, key, "symmetric key material must be 32 bytes")
         return material
     if spec in _HMAC_BYTES:
         low, high = _HMAC_BYTES[spec]
         if not low <= len(material) <= high:
-            raise _incorrect(key, f"{spec} key material must be {low} to {high} bytes")
+            raise _incorrect(ctx, key, f"{spec} key material must be {low} to {high} bytes")
         return material
     try:
         private_key = serialization.load_der_private_key(material, password=None)
     except (ValueError, TypeError):
-        raise _incorrect(key, "asymmetric key material must be a DER PKCS #8 private key") from None
+        raise _incorrect(ctx, key,
+                         "asymmetric key material must be a DER PKCS #8 private key") from None
     if spec.startswith("RSA_"):
         matches = isinstance(private_key, rsa.RSAPrivateKey) and (
             private_key.key_size == int(spec[4:]))
@@ -304,11 +308,9 @@ def _check_material(key: Key, material: bytes) -> Any:
     else:
         matches = isinstance(private_key, ML_KEY_TYPES[spec])
     if not matches:
-        raise _incorrect(key, f"the private key is not a {spec} key")
+        raise _incorrect(ctx, key, f"the private key is not a {spec} key")
     return private_key
 
 
-def _incorrect(key: Key, why: str) -> ServiceError:
-    return ServiceError(
-        "IncorrectKeyMaterialException", f"The key material is not valid for {key.arn}: {why}."
-    )
+def _incorrect(ctx: RequestContext, key: Key, why: str) -> ServiceError:
+    return declared_error(ctx, "incorrect", arn=key.arn, why=why)
