@@ -31,7 +31,7 @@ from ..context import RequestContext
 from ..errors import ServiceError, constraint, validation_error
 from .checks import KeyCheck, paginate
 from .clusters import ClusterAccess, ClusterMaterial
-from .declaration import ALL_KINDS, TokenCheck, operation, states_except
+from .declaration import ALL_KINDS, TokenCheck, declared_error, operation, states_except
 from .keypairs import new_key_pair, supported_key_pair_spec
 from .keystores import KMSUSER, CustomKeyStores, check_state
 from .macs import MAC_KEY_BYTES
@@ -45,7 +45,7 @@ from .model import (
     SymmetricMaterial,
 )
 from .multiregion import MultiRegionKeySet
-from .policies import check_policy, check_tags
+from .policies import TAG_MESSAGES, check_policy, check_tags
 from .registry import KeyRegistry, Scope
 
 __all__ = ["Keys"]
@@ -53,8 +53,6 @@ __all__ = ["Keys"]
 Params = dict[str, Any]
 Result = dict[str, Any]
 _DAY = 86_400.0
-_BOTH_SPECS = ("You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
-               "CustomerMasterKeySpec is deprecated.")
 _NOT_PENDING_DELETION = ("KMSInvalidStateException", "{arn} is not pending deletion.")
 
 
@@ -75,26 +73,35 @@ class Keys:
 
     # -- CreateKey ------------------------------------------------------------------
 
-    @operation()
+    @operation(messages={
+        **TAG_MESSAGES,
+        # Recorded (docs/aws-behaviour.md §11.2):
+        "usage_required": ("ValidationException", "You must specify a KeyUsage value for all "
+                           "KMS keys except for symmetric encryption keys."),
+        "incompatible": ("ValidationException",
+                         "KeyUsage {usage} is not compatible with KeySpec {spec}"),
+        "both_specs": ("ValidationException", "You cannot specify KeySpec and "
+                       "CustomerMasterKeySpec in the same request. CustomerMasterKeySpec is "
+                       "deprecated."),
+    })
     def CreateKey(self, ctx: RequestContext, p: Params) -> Result:
         spec = p.get("KeySpec")
         legacy_spec = p.get("CustomerMasterKeySpec")
         if spec and legacy_spec:
-            raise ServiceError("ValidationException", _BOTH_SPECS)
+            raise declared_error(ctx, "both_specs")
         spec = spec or legacy_spec or "SYMMETRIC_DEFAULT"
+        if "KeyUsage" not in p and spec != "SYMMETRIC_DEFAULT":
+            raise declared_error(ctx, "usage_required")
         usage = p.get("KeyUsage", "ENCRYPT_DECRYPT")
         origin = p.get("Origin", "AWS_KMS")
         if (spec, usage) not in ALGORITHMS:
-            raise ServiceError(
-                "ValidationException",
-                f"KeyUsage {usage} is not compatible with KeySpec {spec}",
-            )
+            raise declared_error(ctx, "incompatible", usage=usage, spec=spec)
         store_id = p.get("CustomKeyStoreId")
         if origin == "AWS_CLOUDHSM" or store_id is not None:
             return self._create_cloudhsm_key(ctx, p, spec, origin, store_id)
         if spec != "SYMMETRIC_DEFAULT" or origin != "AWS_KMS" or p.get("MultiRegion"):
             return self._create_typed_key(ctx, p, spec, usage, origin)
-        key_id, arn, policy = self.new_identity(p)
+        key_id, arn, policy = self.new_identity(ctx, p)
         entropy = self.scope.entropy
         material = SymmetricMaterial(entropy.bytes(32), entropy.bytes(32))
         key = self.add_key(ctx, p, key_id, arn, policy, material, origin=origin, usage=usage,
@@ -119,7 +126,7 @@ class Keys:
             )
         check_state(store, "CreateKey")
         cluster = self.clusters.cluster_for_new_key(store)
-        key_id, arn, policy = self.new_identity(p)
+        key_id, arn, policy = self.new_identity(ctx, p)
         handle = cluster.create_key(arn, KMSUSER)
         material = ClusterMaterial(self.clusters, store, handle, arn)
         key = self.add_key(ctx, p, key_id, arn, policy, material, origin=origin,
@@ -144,7 +151,7 @@ class Keys:
                 "UnsupportedOperationException",
                 f"KeySpec {spec} is not supported by pytest-cloudhsm-kms.",
             )
-        key_id, arn, policy = self.new_identity(p)
+        key_id, arn, policy = self.new_identity(ctx, p)
         if p.get("MultiRegion"):
             key_id = "mrk-" + key_id.replace("-", "")
             arn = f"{self.registry.arn_prefix}key/{key_id}"
@@ -166,7 +173,7 @@ class Keys:
             key.multi_region = MultiRegionKeySet(key, self.scope.region, self.registries)
         return {"KeyMetadata": key.metadata()}
 
-    def new_identity(self, p: Params) -> tuple[str, str, str]:
+    def new_identity(self, ctx: RequestContext, p: Params) -> tuple[str, str, str]:
         """A new key's ID, ARN and policy, once the key quota, ``Policy`` and ``Tags`` pass."""
         limit = self.scope.settings.max_keys
         if len(self.registry.keys) >= limit:
@@ -180,7 +187,7 @@ class Keys:
         else:
             check_policy(policy)
         if "Tags" in p:
-            check_tags(p["Tags"])
+            check_tags(ctx, p["Tags"])
         key_id = self.scope.entropy.uuid4()
         return key_id, f"{self.registry.arn_prefix}key/{key_id}", policy
 

@@ -302,7 +302,8 @@ class Key:
             meta["CustomKeyStoreId"] = store.custom_key_store_id
             meta["CloudHsmClusterId"] = store.cloud_hsm_cluster_id
         material_id = self.material.current_material_id
-        if material_id is not None:
+        if material_id is not None and state != KeyState.CREATING:
+            # A replica being created has no material yet (recorded, §11.7).
             meta["CurrentKeyMaterialId"] = material_id.hex()
         if self.origin == "EXTERNAL":
             record = self.current_import

@@ -32,10 +32,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..context import RequestContext
-from ..errors import ServiceError
 from .checks import KeyCheck
-from .declaration import InCloudHsm, operation, states_except
+from .declaration import InCloudHsm, Message, declared_error, operation, states_except
 from .model import Key, KeyPairMaterial, KeyState, MacMaterial, SymmetricMaterial
+from .policies import TAG_MESSAGES
 from .registry import KeyRegistry, Scope
 
 if TYPE_CHECKING:
@@ -84,10 +84,11 @@ class MultiRegionKeySet:
 
 
 # Only a usable multi-Region primary key is replicated or promoted elsewhere.
-_of_a_primary_key = operation(
-    key_states=states_except(KeyState.DISABLED, KeyState.PENDING_DELETION,
-                             KeyState.PENDING_REPLICA_DELETION),
-    in_cloudhsm=InCloudHsm.UNSUPPORTED)
+_PRIMARY_STATES = states_except(KeyState.DISABLED, KeyState.PENDING_DELETION,
+                                KeyState.PENDING_REPLICA_DELETION)
+_NOT_PRIMARY: dict[str, Message] = {  # recorded (docs/aws-behaviour.md §11.7)
+    "not_primary": ("UnsupportedOperationException", "{arn} is not a multi-region primary key."),
+}
 
 
 class MultiRegion:
@@ -107,30 +108,30 @@ class MultiRegion:
         primary = self.check.in_cloudhsm(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         mrk = primary.multi_region
         if not isinstance(mrk, MultiRegionKeySet) or not mrk.is_primary(primary):
-            raise ServiceError(
-                "UnsupportedOperationException",
-                f"{primary.arn} is not a multi-Region primary key.",
-            )
+            raise declared_error(ctx, "not_primary", arn=primary.arn)
         return self.check.state(ctx, primary), mrk
 
-    @_of_a_primary_key
+    @operation(key_states=_PRIMARY_STATES, in_cloudhsm=InCloudHsm.UNSUPPORTED, messages={
+        **_NOT_PRIMARY, **TAG_MESSAGES,
+        "same_region": ("ValidationException",
+                        "The replica Region must differ from the primary key's Region {region}."),
+        "replicated": ("AlreadyExistsException",
+                       "{key_id} already has a replica key in {region}."),
+    })
     def ReplicateKey(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        """The answer has ``ReplicaTags`` only when the request had ``Tags``, and the replica's
+        metadata no ``CurrentKeyMaterialId`` while it is ``Creating`` (recorded without
+        tags, docs/aws-behaviour.md §11.7)."""
         primary, mrk = self._usable_primary(ctx, p)
         region: str = p["ReplicaRegion"]
         here = self.scope.region
         if region == here:
-            raise ServiceError(
-                "ValidationException",
-                f"The replica Region must differ from the primary key's Region {here}.",
-            )
+            raise declared_error(ctx, "same_region", region=here)
         target = self.peers(region)
         if primary.key_id in target.keys:
-            raise ServiceError(
-                "AlreadyExistsException",
-                f"{primary.key_id} already has a replica key in {region}.",
-            )
+            raise declared_error(ctx, "replicated", key_id=primary.key_id, region=region)
         target_keys = target.families.keys
-        _, _, policy = target_keys.new_identity(p)
+        _, _, policy = target_keys.new_identity(ctx, p)
         arn = f"{target.registry.arn_prefix}key/{primary.key_id}"
         material: Any = primary.material
         if primary.origin == "EXTERNAL":  # the replica waits for the same material
@@ -154,13 +155,18 @@ class MultiRegion:
         replica.state = KeyState.CREATING
         self.scope.clock.call_later(self.scope.settings.replication_delay,
                                     lambda: _finish_replica(replica, ready))
-        return {
-            "ReplicaKeyMetadata": replica.metadata(),
-            "ReplicaPolicy": policy,
-            "ReplicaTags": [{"TagKey": k, "TagValue": v} for k, v in replica.tags.items()],
-        }
+        result: dict[str, Any] = {"ReplicaKeyMetadata": replica.metadata(),
+                                  "ReplicaPolicy": policy}
+        if "Tags" in p:
+            result["ReplicaTags"] = [{"TagKey": k, "TagValue": v}
+                                     for k, v in replica.tags.items()]
+        return result
 
-    @_of_a_primary_key
+    @operation(key_states=_PRIMARY_STATES, in_cloudhsm=InCloudHsm.UNSUPPORTED, messages={
+        **_NOT_PRIMARY,
+        "no_replica": ("NotFoundException", "{key_id} has no replica key in {region}."),
+        "not_ready": ("KMSInvalidStateException", "{arn} is {state}."),
+    })
     def UpdatePrimaryRegion(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         primary, mrk = self._usable_primary(ctx, p)
         region: str = p["PrimaryRegion"]
@@ -168,14 +174,10 @@ class MultiRegion:
             return {}
         new_primary = mrk.key_in(region)
         if new_primary is None:
-            raise ServiceError(
-                "NotFoundException", f"{primary.key_id} has no replica key in {region}."
-            )
+            raise declared_error(ctx, "no_replica", key_id=primary.key_id, region=region)
         if new_primary.key_state in (KeyState.PENDING_DELETION, KeyState.CREATING):
-            raise ServiceError(
-                "KMSInvalidStateException",
-                f"{new_primary.arn} is {new_primary.key_state}.",
-            )
+            raise declared_error(ctx, "not_ready", arn=new_primary.arn,
+                                 state=new_primary.key_state)
         mrk.primary_region = region
         # Automatic rotation is a property of the primary key: its schedule moves along.
         new_primary.rotation_period_in_days = primary.rotation_period_in_days

@@ -10,8 +10,8 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §11.4):
   the lockout safety check and ``BypassPolicyLockoutSafetyCheck`` change nothing.
   A document that is not a JSON object with a ``Statement`` is
   ``MalformedPolicyDocumentException``; one over 32 KB is ``LimitExceededException``.
-* Tag rules: keys starting with ``aws:`` (any case) and more than 50 tags on a key
-  are ``TagException``; so are the same tag key twice in one request. Key and value
+* Tag rules (recorded): keys starting with ``aws:`` (any case), the same tag key twice
+  in one request and more than 50 tags on a key are ``TagException``. Key and value
   lengths are checked by the model (``ValidationException``) before this code runs.
 * UntagResource of a tag key the key does not have succeeds.
 """
@@ -24,11 +24,12 @@ from typing import Any
 from ..context import RequestContext
 from ..errors import ServiceError
 from .checks import KeyCheck, paginate
-from .declaration import operation, states_except
+from .declaration import Message, declared_error, operation, states_except
 from .model import KeyState
 from .registry import KeyRegistry
 
-__all__ = ["MAX_POLICY_BYTES", "MAX_TAGS", "Policies", "check_policy", "check_tags"]
+__all__ = ["MAX_POLICY_BYTES", "MAX_TAGS", "TAG_MESSAGES", "Policies", "check_policy",
+           "check_tags"]
 
 MAX_TAGS = 50
 MAX_POLICY_BYTES = 32_768
@@ -53,24 +54,28 @@ def check_policy(policy: str) -> None:
         )
 
 
-def check_tags(tags: list[dict[str, str]], existing: dict[str, str] | None = None) -> None:
+TAG_MESSAGES: dict[str, Message] = {  # recorded (docs/aws-behaviour.md §11.4)
+    "reserved_tag": ("TagException", "Tags beginning with aws: are reserved"),
+    "duplicate_tags": ("TagException", "Duplicate tag keys"),
+    "too_many_tags": ("TagException", "Too many tags"),
+}
+"""The errors of every operation that takes ``Tags`` (it declares them too)."""
+
+
+def check_tags(
+    ctx: RequestContext, tags: list[dict[str, str]], existing: dict[str, str] | None = None
+) -> None:
     """``TagException`` for reserved keys, repeated keys, or more than 50 tags in all."""
     seen: set[str] = set()
     for tag in tags:
         name = tag["TagKey"]
         if name[:len(_RESERVED_TAG_PREFIX)].lower() == _RESERVED_TAG_PREFIX:
-            raise ServiceError(
-                "TagException", f"Tag key '{name}' uses the reserved prefix 'aws:'."
-            )
+            raise declared_error(ctx, "reserved_tag")
         if name in seen:
-            raise ServiceError("TagException", f"Duplicate tag key '{name}' in the request.")
+            raise declared_error(ctx, "duplicate_tags")
         seen.add(name)
-    total = len(seen | set(existing or ()))
-    if total > MAX_TAGS:
-        raise ServiceError(
-            "TagException",
-            f"A KMS key can have at most {MAX_TAGS} tags; this request would leave {total}.",
-        )
+    if len(seen | set(existing or ())) > MAX_TAGS:
+        raise declared_error(ctx, "too_many_tags")
 
 
 # docs/aws-behaviour.md §3 footnote 3: tags and the description of a key pending deletion
@@ -122,11 +127,13 @@ class Policies:
 
     # -- tags -------------------------------------------------------------------------
 
-    @_not_pending_deletion
+    @operation(key_states=states_except(KeyState.PENDING_DELETION,
+                                        KeyState.PENDING_REPLICA_DELETION),
+               messages=TAG_MESSAGES)
     def TagResource(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         tags: list[dict[str, str]] = p["Tags"]
-        check_tags(tags, key.tags)
+        check_tags(ctx, tags, key.tags)
         for tag in tags:
             key.tags[tag["TagKey"]] = tag["TagValue"]
         return {}
