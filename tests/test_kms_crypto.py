@@ -487,12 +487,11 @@ def test_generate_random_answers_the_bytes_asked_for(kms_client: Any, count: int
 
 
 def test_generate_random_without_number_of_bytes_is_a_validation_error(kms_client: Any) -> None:
+    """docs/aws-behaviour.md §4.5: AWS's recorded text."""
     with pytest.raises(ClientError) as raised:
         kms_client.generate_random()
 
-    assert error_of(raised) == (
-        "ValidationException", "Please specify either number of bytes or key spec."
-    )
+    assert error_of(raised) == ("ValidationException", "NumberOfBytes is required.")
 
 
 def test_generate_random_of_more_than_1024_bytes_is_a_validation_error(kms_client: Any) -> None:

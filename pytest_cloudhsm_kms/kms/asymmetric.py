@@ -40,7 +40,9 @@ from .declaration import (
     ASYMMETRIC_KINDS,
     CRYPTO_STATES,
     InCloudHsm,
+    Message,
     TokenCheck,
+    declared_error,
     operation,
 )
 from .keypairs import (
@@ -69,6 +71,16 @@ _tracked_operation = functools.partial(_crypto_operation, tracked=True, dry_run=
 _key_pair_operation = functools.partial(_tracked_operation, in_cloudhsm=InCloudHsm.WRONG_KEY_USAGE)
 _data_key_pair_operation = functools.partial(
     _tracked_operation, in_cloudhsm=InCloudHsm.UNSUPPORTED, grant_kinds={"symmetric"})
+
+# Sign and Verify (recorded: docs/aws-behaviour.md §11.2; the ML-DSA texts are in AWS's style).
+_SIGNATURE_MESSAGES: dict[str, Message] = {
+    "digest_length": ("ValidationException",
+                      "Digest is invalid length for algorithm {algorithm}."),
+    "invalid_signature": ("KMSInvalidSignatureException", None),
+    "external_mu": ("ValidationException",
+                    "MessageType EXTERNAL_MU takes a 64-byte mu and an ML-DSA key."),
+    "ml_dsa_digest": ("ValidationException", "ML-DSA keys take MessageType RAW or EXTERNAL_MU."),
+}
 
 
 class AsymmetricKeys:
@@ -105,28 +117,28 @@ class AsymmetricKeys:
 
     # -- signatures -------------------------------------------------------------------
 
-    @_key_pair_operation(grant_kinds={"SIGN_VERIFY"})
+    @_key_pair_operation(grant_kinds={"SIGN_VERIFY"}, messages=_SIGNATURE_MESSAGES)
     def Sign(self, ctx: RequestContext, p: Params) -> Result:
         key, algorithm, message_type, message = self._signing_request(ctx, p)
         signature = sign(private_key_of(key), key.key_spec, algorithm, message_type, message)
         return {"KeyId": key.arn, "Signature": signature, "SigningAlgorithm": algorithm}
 
-    @_key_pair_operation(grant_kinds={"SIGN_VERIFY"})
+    @_key_pair_operation(grant_kinds={"SIGN_VERIFY"}, messages=_SIGNATURE_MESSAGES)
     def Verify(self, ctx: RequestContext, p: Params) -> Result:
         key, algorithm, message_type, message = self._signing_request(ctx, p)
         public_key = private_key_of(key).public_key()
         if not verify(public_key, key.key_spec, algorithm, message_type, message,
                       p["Signature"]):
-            raise ServiceError("KMSInvalidSignatureException", None)
+            raise declared_error(ctx, "invalid_signature")
         return {"KeyId": key.arn, "SignatureValid": True, "SigningAlgorithm": algorithm}
 
     def _signing_request(self, ctx: RequestContext, p: Params) -> tuple[Key, str, str, bytes]:
         """The key, algorithm, message type and message of a Sign or Verify request."""
         key = self.check.usable(ctx, self.registry.key(p["KeyId"]), "SIGN_VERIFY")
         algorithm: str = p["SigningAlgorithm"]
-        check_algorithm_of(key, algorithm, "SigningAlgorithms")
+        check_algorithm_of(key, algorithm)
         message_type: str = p.get("MessageType", "RAW")
-        message = check_message(key, algorithm, message_type, p["Message"])
+        message = check_message(ctx, key, algorithm, message_type, p["Message"])
         dry_run(p)
         return key, algorithm, message_type, message
 
@@ -174,10 +186,12 @@ class AsymmetricKeys:
 
     # -- key agreement and key encapsulation ------------------------------------------
 
-    @_key_pair_operation(recipient=True, grant_kinds={"KEY_AGREEMENT"})
+    @_key_pair_operation(recipient=True, grant_kinds={"KEY_AGREEMENT"}, messages={
+        "invalid_public_key": ("ValidationException", None),  # recorded, §11.2
+    })
     def DeriveSharedSecret(self, ctx: RequestContext, p: Params) -> Result:
         key = self.check.usable(ctx, self.registry.key(p["KeyId"]), "KEY_AGREEMENT")
-        check_algorithm_of(key, p["KeyAgreementAlgorithm"], "KeyAgreementAlgorithms")
+        check_algorithm_of(key, p["KeyAgreementAlgorithm"])
         private_key = private_key_of(key)
         try:
             peer = serialization.load_der_public_key(p["PublicKey"])
@@ -185,11 +199,7 @@ class AsymmetricKeys:
             peer = None
         if not isinstance(peer, ec.EllipticCurvePublicKey) or (
                 peer.curve.name != private_key.curve.name):
-            raise ServiceError(
-                "ValidationException",
-                f"PublicKey must be a DER-encoded SubjectPublicKeyInfo of a {key.key_spec} "
-                "public key.",
-            )
+            raise declared_error(ctx, "invalid_public_key")
         dry_run(p)
         secret: bytes = private_key.exchange(ec.ECDH(), peer)
         return {
@@ -202,7 +212,7 @@ class AsymmetricKeys:
     @_key_pair_operation(grant_kinds={"ENCAPSULATE_DECAPSULATE"})
     def Encapsulate(self, ctx: RequestContext, p: Params) -> Result:
         key = self.check.usable(ctx, self.registry.key(p["KeyId"]), "ENCAPSULATE_DECAPSULATE")
-        check_algorithm_of(key, p["EncapsulationAlgorithm"], "EncapsulationAlgorithms")
+        check_algorithm_of(key, p["EncapsulationAlgorithm"])
         dry_run(p)
         secret, ciphertext = private_key_of(key).public_key().encapsulate()
         return {
@@ -216,7 +226,7 @@ class AsymmetricKeys:
     def Decapsulate(self, ctx: RequestContext, p: Params) -> Result:
         """ML-KEM rejects a forged ciphertext implicitly: it decapsulates to another secret."""
         key = self.check.usable(ctx, self.registry.key(p["KeyId"]), "ENCAPSULATE_DECAPSULATE")
-        check_algorithm_of(key, p["EncapsulationAlgorithm"], "EncapsulationAlgorithms")
+        check_algorithm_of(key, p["EncapsulationAlgorithm"])
         ciphertext: bytes = p["SharedSecretCiphertextBlob"]
         if len(ciphertext) != _ML_KEM_CIPHERTEXT_BYTES[key.key_spec]:
             raise ServiceError("InvalidCiphertextException", None)

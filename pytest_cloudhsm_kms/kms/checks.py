@@ -89,13 +89,12 @@ class KeyCheck:
             raise ServiceError(code, message.format(arn=key.arn))
         raise state_error(key, state)
 
-    def usable(self, ctx: RequestContext, key: Key, usage: str, *,
-               usage_message: str | None = None) -> Key:
+    def usable(self, ctx: RequestContext, key: Key, usage: str) -> Key:
         """A key that may run a cryptographic operation of ``usage`` now.
 
         In this order: the CloudHSM key store rule, the store's quota, the key state,
-        the key usage (docs/aws-behaviour.md §2.4, §3, §5.1). ``usage_message`` names
-        what the usage is not valid for (default: the operation).
+        the key usage (docs/aws-behaviour.md §2.4, §3, §5.1); the usage error names the
+        operation (recorded, §0.3).
         """
         self.in_cloudhsm(ctx, key)
         self.admit(ctx, key)
@@ -104,24 +103,24 @@ class KeyCheck:
             raise ServiceError(
                 "InvalidKeyUsageException",
                 f"{key.arn} key usage is {key.key_usage} which is not valid for "
-                f"{usage_message or ctx.operation}.",
+                f"{ctx.operation}.",
             )
         return key
 
 
-def check_algorithm_of(key: Key, algorithm: str, member: str) -> None:
-    """``InvalidKeyUsageException`` unless the key spec supports ``algorithm``."""
+def check_algorithm_of(key: Key, algorithm: str) -> None:
+    """``InvalidKeyUsageException`` unless the key spec supports ``algorithm`` (AWS's text,
+    recorded for MAC algorithms: docs/aws-behaviour.md §0.3)."""
     _, algorithms = ALGORITHMS[(key.key_spec, key.key_usage)]
     if algorithm not in algorithms:
         raise ServiceError(
             "InvalidKeyUsageException",
-            f"Algorithm {algorithm} is incompatible with key spec {key.key_spec}. "
-            f"Valid {member}: {', '.join(algorithms)}.",
+            f"Algorithm {algorithm} is incompatible with key spec {key.key_spec}.",
         )
 
 
 def dry_run_error() -> ServiceError:
-    """A DryRun call that would have succeeded (a chosen message: docs/aws-behaviour.md §4.6)."""
+    """A DryRun call that would have succeeded (AWS's text, recorded: docs/aws-behaviour.md §4.6)."""
     return ServiceError(
         "DryRunOperationException",
         "The request would have succeeded, but the DryRun option is set.",

@@ -23,7 +23,7 @@ from ..context import RequestContext
 from ..errors import ServiceError, constraint, validation_error
 from .checks import KeyCheck, check_algorithm_of, dry_run, dry_run_error
 from .ciphertext import aad, parse, seal
-from .declaration import CRYPTO_STATES, TokenCheck, operation
+from .declaration import CRYPTO_STATES, Message, TokenCheck, declared_error, operation
 from .keypairs import max_rsa_plaintext, oaep, private_key_of
 from .keystores import CustomKeyStores
 from .model import Key
@@ -36,18 +36,31 @@ Result = dict[str, Any]
 _SYMMETRIC = "SYMMETRIC_DEFAULT"
 _DATA_KEY_BYTES = {"AES_256": 32, "AES_128": 16}
 # The wording real KMS sends (CloudTrail samples in the KMS guide, SDK issue reports).
-_EITHER_BYTES_OR_SPEC = "Please specify either number of bytes or key spec."
-_INCORRECT_KEY = (
-    "The key ID in the request does not identify a CMK that can perform this operation."
-)
-_NO_CONTEXT = "EncryptionContext is not supported with asymmetric KMS keys."
 _RECIPIENT = "pytest-cloudhsm-kms does not support Recipient (Nitro Enclaves attestation)."
 
+# The errors of the encryption operations (recorded: docs/aws-behaviour.md §4, §9).
+_ENCRYPTION_MESSAGES: dict[str, Message] = {
+    "incorrect_key": ("IncorrectKeyException", "The key ID in the request does not identify "
+                      "a CMK that can perform this operation."),
+    "invalid_ciphertext": ("InvalidCiphertextException", None),
+    "rsa_too_long": ("ValidationException", "Algorithm {algorithm} and key spec {spec} cannot "
+                     "encrypt data larger than {limit} bytes."),
+    "algorithm": ("InvalidKeyUsageException",
+                  "Algorithm {algorithm} is incompatible with key spec {spec}."),
+    # In AWS's style (Choice, §4):
+    "no_context": ("ValidationException",
+                   "EncryptionContext is not supported with asymmetric KMS keys."),
+    "bytes_or_spec": ("ValidationException",
+                      "Please specify either number of bytes or key spec."),  # reported, §4.4
+    "data_key_spec": ("InvalidKeyUsageException",
+                      "{arn} key spec is {spec} which is not valid for {operation}."),
+}
 # Encrypt, Decrypt and ReEncrypt run on symmetric and RSA encryption keys; data keys on
 # symmetric keys only. All count against a CloudHSM key store's quota.
 _encryption = functools.partial(
     operation, key_states=CRYPTO_STATES, counted=True, tracked=True, dry_run=True,
-    grant_tokens=TokenCheck.CHECKED, grant_kinds={"symmetric", "ENCRYPT_DECRYPT"})
+    grant_tokens=TokenCheck.CHECKED, grant_kinds={"symmetric", "ENCRYPT_DECRYPT"},
+    messages=_ENCRYPTION_MESSAGES)
 _data_key = functools.partial(_encryption, grant_kinds={"symmetric"})
 
 
@@ -70,8 +83,8 @@ class Cryptography:
     def Encrypt(self, ctx: RequestContext, p: Params) -> Result:
         key = self._symmetric_key(ctx, self.registry.key(p["KeyId"]))
         if key.key_spec != _SYMMETRIC:
-            return self._encrypt_rsa(key, p)
-        _check_symmetric_algorithm(key, p.get("EncryptionAlgorithm"))
+            return self._encrypt_rsa(ctx, key, p)
+        _check_symmetric_algorithm(ctx, key, p.get("EncryptionAlgorithm"))
         dry_run(p)
         blob = self._seal(key, p["Plaintext"], p.get("EncryptionContext"))
         return {"CiphertextBlob": blob, "KeyId": key.arn, "EncryptionAlgorithm": _SYMMETRIC}
@@ -115,13 +128,13 @@ class Cryptography:
         destination = self._symmetric_key(ctx, self.registry.key(p["DestinationKeyId"]))
         destination_algorithm = p.get("DestinationEncryptionAlgorithm")
         if destination.key_spec != _SYMMETRIC:
-            destination_algorithm = _rsa_algorithm(destination, destination_algorithm)
+            destination_algorithm = _rsa_algorithm(ctx, destination, destination_algorithm)
             if p.get("DestinationEncryptionContext"):
-                raise ServiceError("ValidationException", _NO_CONTEXT)
+                raise declared_error(ctx, "no_context")
             dry_run(p)
-            blob = _seal_rsa(destination, plaintext, destination_algorithm)
+            blob = _seal_rsa(ctx, destination, plaintext, destination_algorithm)
         else:
-            _check_symmetric_algorithm(destination, destination_algorithm)
+            _check_symmetric_algorithm(ctx, destination, destination_algorithm)
             dry_run(p)
             blob = self._seal(destination, plaintext, p.get("DestinationEncryptionContext"))
         result = {
@@ -148,13 +161,15 @@ class Cryptography:
         key, _, blob = self._data_key(ctx, p)
         return _with_material_id({"CiphertextBlob": blob, "KeyId": key.arn}, "KeyMaterialId", key)
 
-    @operation(counted=True, recipient=True)
+    @operation(counted=True, recipient=True, messages={
+        "bytes_required": ("ValidationException", "NumberOfBytes is required."),  # recorded
+    })
     def GenerateRandom(self, ctx: RequestContext, p: Params) -> Result:
         """``NumberOfBytes`` is optional in the model, required by the service
         (docs/aws-behaviour.md §4.5)."""
         count = p.get("NumberOfBytes")
         if count is None:
-            raise ServiceError("ValidationException", _EITHER_BYTES_OR_SPEC)
+            raise declared_error(ctx, "bytes_required")
         store_id = p.get("CustomKeyStoreId")
         if store_id is not None:
             return {"Plaintext": self.stores.random(
@@ -165,7 +180,7 @@ class Cryptography:
 
     def _symmetric_key(self, ctx: RequestContext, key: Key) -> Key:
         """A key that may encrypt now (docs/aws-behaviour.md §3)."""
-        return self.check.usable(ctx, key, "ENCRYPT_DECRYPT", usage_message="this operation")
+        return self.check.usable(ctx, key, "ENCRYPT_DECRYPT")
 
     def _seal(self, key: Key, plaintext: bytes, context: dict[str, str] | None) -> bytes:
         return seal(key, self.scope.entropy.bytes(12), plaintext, context)
@@ -175,17 +190,14 @@ class Cryptography:
         count: int | None = p.get("NumberOfBytes")
         if spec is not None:
             if count is not None:
-                raise ServiceError("ValidationException", _EITHER_BYTES_OR_SPEC)
+                raise declared_error(ctx, "bytes_or_spec")
             count = _DATA_KEY_BYTES[spec]
         elif count is None:
-            raise ServiceError("ValidationException", _EITHER_BYTES_OR_SPEC)
+            raise declared_error(ctx, "bytes_or_spec")
         key = self._symmetric_key(ctx, self.registry.key(p["KeyId"]))
         if key.key_spec != _SYMMETRIC:
-            raise ServiceError(
-                "InvalidKeyUsageException",
-                f"{key.arn} has KeySpec {key.key_spec}: data keys need a symmetric encryption "
-                "KMS key.",
-            )
+            raise declared_error(ctx, "data_key_spec", arn=key.arn, spec=key.key_spec,
+                                 operation=ctx.operation)
         dry_run(p)
         plaintext = self.scope.entropy.bytes(count)
         return key, plaintext, self._seal(key, plaintext, p.get("EncryptionContext"))
@@ -205,22 +217,23 @@ class Cryptography:
         except ServiceError:
             if expected_key_id is not None:  # RSA ciphertext without an RSAES algorithm
                 expected = registry.key(expected_key_id)
-                if expected.key_spec != _SYMMETRIC:
-                    _rsa_algorithm(expected, algorithm)
+                if _is_rsa_encryption_key(expected):
+                    _rsa_algorithm(ctx, expected, algorithm)
             raise
         key = registry.keys.get(envelope.key_id)
         if expected_key_id is not None:
             expected = registry.key(expected_key_id)
             if expected is not key:
-                if expected.key_spec != _SYMMETRIC:  # an RSA key needs an RSAES algorithm
-                    _rsa_algorithm(expected, algorithm)
-                raise ServiceError("IncorrectKeyException", _INCORRECT_KEY)
+                if _is_rsa_encryption_key(expected):  # it needs an RSAES algorithm
+                    _rsa_algorithm(ctx, expected, algorithm)
+                # Any other key, an HMAC key too (recorded): IncorrectKeyException.
+                raise declared_error(ctx, "incorrect_key")
         if key is None:
             if envelope.key_id in registry.deleted_key_ids:
                 registry.key_by_id(envelope.key_id)
-            raise ServiceError("InvalidCiphertextException", None)
+            raise declared_error(ctx, "invalid_ciphertext")
         self._symmetric_key(ctx, key)
-        _check_symmetric_algorithm(key, algorithm)
+        _check_symmetric_algorithm(ctx, key, algorithm)
         return key, key.material.decrypt(
             envelope.material_id, envelope.iv, envelope.data, aad(envelope.header, context)
         )
@@ -232,17 +245,17 @@ class Cryptography:
             return self._symmetric_key(ctx, self.registry.key(key_id))
         key = self.registry.keys.get(parse(_ciphertext({"CiphertextBlob": blob})).key_id)
         if key is None:
-            raise ServiceError("InvalidCiphertextException", None)
+            raise declared_error(ctx, "invalid_ciphertext")
         return self._symmetric_key(ctx, key)
 
     # -- RSA keys -----------------------------------------------------------------------
 
-    def _encrypt_rsa(self, key: Key, p: Params) -> Result:
-        algorithm = _rsa_algorithm(key, p.get("EncryptionAlgorithm"))
+    def _encrypt_rsa(self, ctx: RequestContext, key: Key, p: Params) -> Result:
+        algorithm = _rsa_algorithm(ctx, key, p.get("EncryptionAlgorithm"))
         if p.get("EncryptionContext"):
-            raise ServiceError("ValidationException", _NO_CONTEXT)
+            raise declared_error(ctx, "no_context")
         dry_run(p)
-        blob = _seal_rsa(key, p["Plaintext"], algorithm)
+        blob = _seal_rsa(ctx, key, p["Plaintext"], algorithm)
         return {"CiphertextBlob": blob, "KeyId": key.arn, "EncryptionAlgorithm": algorithm}
 
     def _decrypt_rsa(self, ctx: RequestContext, p: Params) -> Result:
@@ -263,21 +276,21 @@ class Cryptography:
         """Decrypt RSA ciphertext with the key named by ``key_id``."""
         if key_id is None:
             self._symmetric_blob_key(blob, algorithm)
-            raise ServiceError("InvalidCiphertextException", None)
+            raise declared_error(ctx, "invalid_ciphertext")
         key = self._rsa_key(ctx, key_id, algorithm)
         if context:
-            raise ServiceError("ValidationException", _NO_CONTEXT)
+            raise declared_error(ctx, "no_context")
         if blob is None:
             raise validation_error(constraint("ciphertextBlob", "not be null"))
         try:
             plaintext: bytes = private_key_of(key).decrypt(blob, oaep(algorithm))
         except ValueError:
-            raise ServiceError("InvalidCiphertextException", None) from None
+            raise declared_error(ctx, "invalid_ciphertext") from None
         return key, plaintext
 
     def _rsa_key(self, ctx: RequestContext, key_id: str, algorithm: str) -> Key:
         key = self.check.usable(ctx, self.registry.key(key_id), "ENCRYPT_DECRYPT")
-        check_algorithm_of(key, algorithm, "EncryptionAlgorithms")
+        check_algorithm_of(key, algorithm)
         return key
 
     def _symmetric_blob_key(self, blob: bytes | None, algorithm: str) -> None:
@@ -289,40 +302,34 @@ class Cryptography:
         except ServiceError:
             return
         if key is not None:
-            check_algorithm_of(key, algorithm, "EncryptionAlgorithms")
+            check_algorithm_of(key, algorithm)
 
 
-def _rsa_algorithm(key: Key, algorithm: str | None) -> str:
+def _is_rsa_encryption_key(key: Key) -> bool:
+    return key.key_usage == "ENCRYPT_DECRYPT" and key.key_spec != _SYMMETRIC
+
+
+def _rsa_algorithm(ctx: RequestContext, key: Key, algorithm: str | None) -> str:
     """The RSAES algorithm of an RSA request (required: RSA keys have no default)."""
     if algorithm is None or algorithm == _SYMMETRIC:
-        raise ServiceError(
-            "InvalidKeyUsageException",
-            f"Algorithm {algorithm or _SYMMETRIC} is incompatible with key spec "
-            f"{key.key_spec}.",
-        )
-    check_algorithm_of(key, algorithm, "EncryptionAlgorithms")
+        raise declared_error(ctx, "algorithm", algorithm=_SYMMETRIC, spec=key.key_spec)
+    check_algorithm_of(key, algorithm)
     return algorithm
 
 
-def _seal_rsa(key: Key, plaintext: bytes, algorithm: str) -> bytes:
+def _seal_rsa(ctx: RequestContext, key: Key, plaintext: bytes, algorithm: str) -> bytes:
     private_key = private_key_of(key)
     limit = max_rsa_plaintext(private_key.key_size, algorithm)
     if len(plaintext) > limit:
-        raise ServiceError(
-            "ValidationException",
-            f"Plaintext of {len(plaintext)} bytes is longer than the {limit} bytes "
-            f"{algorithm} takes with a {key.key_spec} key.",
-        )
+        raise declared_error(ctx, "rsa_too_long", algorithm=algorithm, spec=key.key_spec,
+                             limit=limit)
     ciphertext: bytes = private_key.public_key().encrypt(plaintext, oaep(algorithm))
     return ciphertext
 
 
-def _check_symmetric_algorithm(key: Key, algorithm: str | None) -> None:
+def _check_symmetric_algorithm(ctx: RequestContext, key: Key, algorithm: str | None) -> None:
     if algorithm is not None and algorithm != _SYMMETRIC:
-        raise ServiceError(
-            "InvalidKeyUsageException",
-            f"Algorithm {algorithm} is incompatible with key spec {key.key_spec}.",
-        )
+        raise declared_error(ctx, "algorithm", algorithm=algorithm, spec=key.key_spec)
 
 
 def _ignores_ciphertext(p: Params) -> bool:

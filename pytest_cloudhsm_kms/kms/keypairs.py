@@ -25,10 +25,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils
 
-from ..errors import ServiceError
+from .declaration import declared_error
 from .model import Key, KeyPairMaterial
 
 if TYPE_CHECKING:
+    from ..context import RequestContext
     from ..entropy import Entropy
 
 try:  # ML-DSA and ML-KEM need cryptography >= 47
@@ -149,25 +150,18 @@ def private_key_of(key: Key) -> Any:
     return material.private_key
 
 
-def check_message(key: Key, algorithm: str, message_type: str, message: bytes) -> bytes:
+def check_message(
+    ctx: RequestContext, key: Key, algorithm: str, message_type: str, message: bytes
+) -> bytes:
+    """The message of Sign or Verify, checked against its type (the operation's messages)."""
     if message_type == "EXTERNAL_MU":
         if not key.key_spec.startswith("ML_DSA") or len(message) != 64:
-            raise ServiceError(
-                "ValidationException",
-                "MessageType EXTERNAL_MU takes a 64-byte mu and an ML-DSA key.",
-            )
+            raise declared_error(ctx, "external_mu")
     elif message_type == "DIGEST":
         if key.key_spec.startswith("ML_DSA"):
-            raise ServiceError(
-                "ValidationException",
-                "ML-DSA keys take MessageType RAW or EXTERNAL_MU.",
-            )
-        size = hash_of(algorithm).digest_size
-        if len(message) != size:
-            raise ServiceError(
-                "ValidationException",
-                f"Digest is invalid length for algorithm {algorithm}: expected {size} bytes.",
-            )
+            raise declared_error(ctx, "ml_dsa_digest")
+        if len(message) != hash_of(algorithm).digest_size:
+            raise declared_error(ctx, "digest_length", algorithm=algorithm)
     return message
 
 

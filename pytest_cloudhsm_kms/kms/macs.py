@@ -60,7 +60,7 @@ class Macs:
     def _mac_key(self, ctx: RequestContext, p: dict[str, Any]) -> tuple[Key, str]:
         key = self.check.usable(ctx, self.registry.key(p["KeyId"]), "GENERATE_VERIFY_MAC")
         algorithm: str = p["MacAlgorithm"]
-        check_algorithm_of(key, algorithm, "MacAlgorithms")
+        check_algorithm_of(key, algorithm)
         return key, algorithm
 
 
