@@ -4,6 +4,11 @@ An alias names one key of its account and Region; any ``KeyId`` member takes it
 (see :mod:`.registry`). It cannot point at another alias or at a key pending
 deletion, and goes with its key when the key's waiting period ends.
 
+An alias name starts with ``alias/`` (recorded: ``ValidationException`` with AWS's text),
+not with ``alias/aws/`` (reserved for AWS managed keys), and holds only letters, digits,
+``/``, ``_`` and ``-`` (the CreateAlias reference; the model's pattern also allows ``:``,
+which AWS refuses as moto's tests report): docs/aws-behaviour.md §11.1.
+
 Choices where AWS documents nothing (docs/aws-behaviour.md §11.1): ListAliases' ``KeyId`` takes a
 key ID or key ARN, not an alias, as EnableKey does.
 """
@@ -14,9 +19,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..context import RequestContext
-from ..errors import ServiceError
 from .checks import KeyCheck, paginate
-from .declaration import operation, states_except
+from .declaration import Message, declared_error, operation, states_except
 from .model import Alias, Key, KeyState
 from .registry import KeyRegistry
 
@@ -24,10 +28,11 @@ __all__ = ["Aliases"]
 
 Params = dict[str, Any]
 Result = dict[str, Any]
-_NOT_A_KEY = "Aliases must refer to keys. Not aliases"
-
 # The key an alias points at may be in any state but pending deletion.
-_to_a_key = operation(key_states=states_except(KeyState.PENDING_DELETION))
+_TO_A_KEY = states_except(KeyState.PENDING_DELETION)
+_TARGET_MESSAGES: dict[str, Message] = {
+    "not_a_key": ("ValidationException", "Aliases must refer to keys. Not aliases"),
+}
 
 
 class Aliases:
@@ -37,22 +42,28 @@ class Aliases:
         self.registry = registry
         self.check = check
 
-    @_to_a_key
+    @operation(key_states=_TO_A_KEY, messages={
+        **_TARGET_MESSAGES,
+        "prefix": ("ValidationException", 'Alias must start with the prefix "alias/". Please '
+                   "see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html"),
+        "characters": ("ValidationException", "{name} contains invalid characters for an alias"),
+        "reserved": ("InvalidAliasNameException", "Alias {name} cannot begin with alias/aws/. "
+                     "The alias/aws/ prefix is reserved for AWS managed keys."),
+        "empty": ("InvalidAliasNameException", "Alias {name} must have a name after alias/."),
+        "exists": ("AlreadyExistsException", "An alias with the name {arn} already exists"),
+    })
     def CreateAlias(self, ctx: RequestContext, p: Params) -> Result:
         name = p["AliasName"]
-        _check_alias_name(name)
+        _check_alias_name(ctx, name)
         registry = self.registry
         if name in registry.aliases:
-            raise ServiceError(
-                "AlreadyExistsException",
-                f"An alias with the name {registry.arn_prefix}{name} already exists",
-            )
+            raise declared_error(ctx, "exists", arn=f"{registry.arn_prefix}{name}")
         key = self._target(ctx, p["TargetKeyId"])
         now = ctx.now()
         registry.aliases[name] = Alias(name, f"{registry.arn_prefix}{name}", key.key_id, now, now)
         return {}
 
-    @_to_a_key
+    @operation(key_states=_TO_A_KEY, messages=_TARGET_MESSAGES)
     def UpdateAlias(self, ctx: RequestContext, p: Params) -> Result:
         alias = self.registry.alias(p["AliasName"])
         key = self._target(ctx, p["TargetKeyId"])
@@ -78,18 +89,16 @@ class Aliases:
 
     def _target(self, ctx: RequestContext, target: str) -> Key:
         if target.startswith("alias/") or target.startswith(f"{self.registry.arn_prefix}alias/"):
-            raise ServiceError("ValidationException", _NOT_A_KEY)
+            raise declared_error(ctx, "not_a_key")
         return self.check.state(ctx, self.registry.key(target))
 
 
-def _check_alias_name(name: str) -> None:
-    if not name.startswith("alias/") or name == "alias/":
-        raise ServiceError(
-            "InvalidAliasNameException", f"Alias must start with the prefix \"alias/\": {name}"
-        )
+def _check_alias_name(ctx: RequestContext, name: str) -> None:
+    if not name.startswith("alias/"):
+        raise declared_error(ctx, "prefix")
+    if name == "alias/":
+        raise declared_error(ctx, "empty", name=name)
     if name.startswith("alias/aws/"):
-        raise ServiceError(
-            "InvalidAliasNameException",
-            f"Alias {name} cannot begin with alias/aws/: "
-            "that prefix is reserved for AWS managed keys.",
-        )
+        raise declared_error(ctx, "reserved", name=name)
+    if ":" in name:
+        raise declared_error(ctx, "characters", name=name)

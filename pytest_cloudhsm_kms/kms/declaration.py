@@ -71,7 +71,7 @@ Message = tuple[str, "str | None"]
 """An operation's AWS error: (error code, text with ``{field}`` placeholders, or ``None``)."""
 
 
-def declared_error(ctx: RequestContext, name: str, **fields: object) -> ServiceError:
+def declared_error(ctx: RequestContext, name: str, /, **fields: object) -> ServiceError:
     """The error ``name`` that the operation of ``ctx`` declares (``messages=``)."""
     return DECLARED[ctx.operation].error(name, **fields)
 
@@ -128,7 +128,7 @@ class Operation:
     placeholders, or ``None`` where AWS sends no message). Errors many operations
     share (key states, key usage, unknown keys) are in :mod:`.checks`."""
 
-    def error(self, name: str, **fields: object) -> ServiceError:
+    def error(self, name: str, /, **fields: object) -> ServiceError:
         """The declared error ``name``, its text filled in with ``fields``."""
         code, text = self.messages[name]
         return ServiceError(code, None if text is None else text.format(**fields))
