@@ -55,7 +55,9 @@ def test_an_alias_name_is_unique(kms_client: Any, symmetric_key: dict[str, Any])
 
 
 @pytest.mark.parametrize("name", ["orders", f"{ARN_PREFIX}alias/x"])
-def test_an_alias_name_starts_with_alias(kms_client: Any, symmetric_key: dict[str, Any], name: str) -> None:
+def test_an_alias_name_starts_with_alias(
+    kms_client: Any, symmetric_key: dict[str, Any], name: str
+) -> None:
     """docs/aws-behaviour.md §11.1: AWS's recorded answer."""
     with pytest.raises(ClientError) as raised:
         kms_client.create_alias(AliasName=name, TargetKeyId=symmetric_key["KeyId"])
