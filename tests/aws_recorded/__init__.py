@@ -1,1 +1,12 @@
 """Real AWS KMS answers, recorded by LocalStack's AWS-validated parity tests, as checks."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+
+def recorded_cases_per_operation() -> Counter[str]:
+    """How many recorded AWS answers the suite checks, per KMS operation."""
+    from .test_sources import ALL
+
+    return Counter(case.operation for case in ALL)
