@@ -72,6 +72,11 @@ _key_pair_operation = functools.partial(_tracked_operation, in_cloudhsm=InCloudH
 _data_key_pair_operation = functools.partial(
     _tracked_operation, in_cloudhsm=InCloudHsm.UNSUPPORTED, grant_kinds={"symmetric"})
 
+# GenerateDataKeyPair(WithoutPlaintext): as GenerateDataKey (Choice, docs/aws-behaviour.md §4.4).
+_DATA_KEY_PAIR_MESSAGES: dict[str, Message] = {
+    "data_key_spec": ("InvalidKeyUsageException",
+                      "{arn} key spec is {spec} which is not valid for {operation}."),
+}
 # Sign and Verify (recorded: docs/aws-behaviour.md §11.2; the ML-DSA texts are in AWS's style).
 _SIGNATURE_MESSAGES: dict[str, Message] = {
     "digest_length": ("ValidationException",
@@ -144,22 +149,19 @@ class AsymmetricKeys:
 
     # -- data key pairs ---------------------------------------------------------------
 
-    @_data_key_pair_operation(recipient=True)
+    @_data_key_pair_operation(recipient=True, messages=_DATA_KEY_PAIR_MESSAGES)
     def GenerateDataKeyPair(self, ctx: RequestContext, p: Params) -> Result:
         return self._data_key_pair(ctx, p, plaintext=True)
 
-    @_data_key_pair_operation()
+    @_data_key_pair_operation(messages=_DATA_KEY_PAIR_MESSAGES)
     def GenerateDataKeyPairWithoutPlaintext(self, ctx: RequestContext, p: Params) -> Result:
         return self._data_key_pair(ctx, p, plaintext=False)
 
     def _data_key_pair(self, ctx: RequestContext, p: Params, *, plaintext: bool) -> Result:
         key = self.check.usable(ctx, self.registry.key(p["KeyId"]), "ENCRYPT_DECRYPT")
         if key.key_spec != "SYMMETRIC_DEFAULT":
-            raise ServiceError(
-                "InvalidKeyUsageException",
-                f"{key.arn} is an asymmetric KMS key; data key pairs are encrypted under a "
-                "symmetric encryption KMS key.",
-            )
+            raise declared_error(ctx, "data_key_spec", arn=key.arn, spec=key.key_spec,
+                                 operation=ctx.operation)
         spec: str = p["KeyPairSpec"]
         if not supported_key_pair_spec(spec) or spec.startswith("ML_DSA"):
             raise ServiceError(

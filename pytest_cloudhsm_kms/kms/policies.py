@@ -138,15 +138,15 @@ class Policies:
             key.tags[tag["TagKey"]] = tag["TagValue"]
         return {}
 
-    @_not_pending_deletion
+    @operation(key_states=states_except(KeyState.PENDING_DELETION,
+                                        KeyState.PENDING_REPLICA_DELETION),
+               messages=TAG_MESSAGES)
     def UntagResource(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         names: list[str] = p["TagKeys"]
         for name in names:
             if name[:len(_RESERVED_TAG_PREFIX)].lower() == _RESERVED_TAG_PREFIX:
-                raise ServiceError(
-                    "TagException", f"Tag key '{name}' uses the reserved prefix 'aws:'."
-                )
+                raise declared_error(ctx, "reserved_tag")
         for name in names:
             key.tags.pop(name, None)
         return {}
