@@ -120,7 +120,7 @@ def check_algorithm_of(key: Key, algorithm: str) -> None:
 
 
 def dry_run_error() -> ServiceError:
-    """A DryRun call that would have succeeded (AWS's text, recorded: docs/aws-behaviour.md §4.6)."""
+    """A DryRun call that would have succeeded (AWS's text: docs/aws-behaviour.md §4.6)."""
     return ServiceError(
         "DryRunOperationException",
         "The request would have succeeded, but the DryRun option is set.",
