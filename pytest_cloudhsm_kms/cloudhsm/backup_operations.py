@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import ServiceError
+from ..pagination import numbering
 from .model import BackupState
 from .operations import (
     INVALID,
@@ -63,9 +64,11 @@ def describe_backups(service: CloudHsmService, p: Params, context: RequestContex
         and (states is None or b.state in states)
         and (never_expires is None or b.never_expires in never_expires)
     ]
-    if not p.get("SortAscending"):
+    ascending = bool(p.get("SortAscending"))
+    if not ascending:
         backups.reverse()
-    page, result = paginate(backups, p)
+    numbers = numbering(service, "backups").number(service.backups)
+    page, result = paginate(backups, p, lambda b: numbers[b.backup_id], descending=not ascending)
     result["Backups"] = [b.describe() for b in page]
     return result
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import ServiceError
+from ..pagination import numbering
 from . import certificates
 from .model import BackupState, Cluster, ClusterState
 from .operations import (
@@ -121,7 +122,8 @@ def describe_clusters(service: CloudHsmService, p: Params, context: RequestConte
         and (vpcs is None or c.vpc_id in vpcs)
         and (states is None or c.state in states)
     ]
-    page, result = paginate(clusters, p)
+    numbers = numbering(service, "clusters").number(service.clusters)
+    page, result = paginate(clusters, p, lambda c: numbers[c.cluster_id])
     result["Clusters"] = [c.describe() for c in page]
     return result
 

@@ -16,14 +16,13 @@ of the output shape or raises :class:`~pytest_cloudhsm_kms.errors.ServiceError`.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .. import pagination
 from ..errors import ServiceError
 from .model import BACKUP_TRANSITIONS, CLUSTER_TRANSITIONS, Backup, Cluster, ClusterState
 
@@ -219,23 +218,18 @@ def check_values(name: str, values: list[str], allowed: frozenset[str]) -> None:
             )
 
 
-def paginate(items: list[Any], p: Params) -> tuple[list[Any], Result]:
-    """One page of ``items`` from ``NextToken`` (an opaque offset), and the next token.
+def paginate(
+    items: list[Any], p: Params, number: Callable[[Any], int], *, descending: bool = False,
+) -> tuple[list[Any], Result]:
+    """One page of ``items`` after ``NextToken``, and the next token.
 
-    Without ``MaxResults`` everything is one page.
+    ``number`` gives each item's place in its listing (:mod:`..pagination`), so a
+    token is a cursor after the last item returned. Without ``MaxResults``
+    everything is one page.
     """
-    start = 0
-    token = p.get("NextToken")
-    if token is not None:
-        try:
-            start = int(base64.b64decode(token, validate=True).decode("ascii"))
-        except (binascii.Error, ValueError, UnicodeDecodeError):
-            start = -1
-        if start < 0:
-            raise ServiceError(INVALID, "The NextToken is not valid.")
-    limit = p.get("MaxResults")
-    end = len(items) if limit is None else start + limit
-    result: Result = {}
-    if end < len(items):
-        result["NextToken"] = base64.b64encode(str(end).encode()).decode("ascii")
-    return items[start:end], result
+    try:
+        taken, token = pagination.page(items, number, p.get("NextToken"), p.get("MaxResults"),
+                                       descending=descending)
+    except pagination.InvalidMarker:
+        raise ServiceError(INVALID, "The NextToken is not valid.") from None
+    return taken, {} if token is None else {"NextToken": token}

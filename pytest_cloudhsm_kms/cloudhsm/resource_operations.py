@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import ServiceError
+from ..pagination import numbering
 from .model import Backup, tag_list
 from .operations import (
     ARN,
@@ -79,8 +80,10 @@ LIST_TAGS = Operation("ListTags")
 
 @LIST_TAGS.handles
 def list_tags(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
-    tags = _tags_of(service, p["ResourceId"])
-    page, result = paginate(tag_list(tags), p)
+    resource_id = p["ResourceId"]
+    tags = _tags_of(service, resource_id)
+    numbers = numbering(service, f"tags of {resource_id}").number(tags)
+    page, result = paginate(tag_list(tags), p, lambda tag: numbers[tag["Key"]])
     result["TagList"] = page
     return result
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..context import RequestContext
+from ..pagination import numbering
 from .checks import KeyCheck, paginate
 from .declaration import Message, declared_error, operation, states_except
 from .model import Alias, Key, KeyState
@@ -83,7 +84,8 @@ class Aliases:
         if "KeyId" in p:
             key_id = self.registry.key_by_id_or_arn(p["KeyId"]).key_id
             aliases = [a for a in aliases if a.target_key_id == key_id]
-        page, result = paginate(aliases, p, default_limit=50)
+        numbers = numbering(self.registry, "aliases").number(self.registry.aliases)
+        page, result = paginate(aliases, p, default_limit=50, number=lambda a: numbers[a.name])
         result["Aliases"] = [a.entry() for a in page]
         return result
 

@@ -3,12 +3,10 @@ quota (all driven by the operation's declaration), DryRun, algorithms and pagina
 
 from __future__ import annotations
 
-import base64
-import binascii
-from collections.abc import Iterable
-from itertools import islice
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from .. import pagination
 from ..context import RequestContext
 from ..errors import ServiceError
 from .declaration import DECLARED, InCloudHsm
@@ -25,7 +23,6 @@ __all__ = [
 
 Params = dict[str, Any]
 Result = dict[str, Any]
-_MARKER_DIGITS = 9  # positions past any real listing are not markers this fake issued
 
 # docs/aws-behaviour.md §3: a disabled key is DisabledException; every other state an
 # operation refuses is KMSInvalidStateException.
@@ -133,26 +130,21 @@ def dry_run(p: Params) -> None:
         raise dry_run_error()
 
 
-def paginate(items: Iterable[Any], p: Params, *, default_limit: int) -> tuple[list[Any], Result]:
+def paginate(
+    items: Iterable[Any], p: Params, *, default_limit: int, number: Callable[[Any], int],
+) -> tuple[list[Any], Result]:
     """One page of ``items`` after ``Marker``, with ``Truncated`` and ``NextMarker``.
 
-    A marker is the base64 of the next item's position; anything else is
-    ``InvalidMarkerException``.
+    ``number`` gives each item's place in its listing (:mod:`..pagination`), so a
+    marker is a cursor after the last item returned; a marker this fake did not
+    issue is ``InvalidMarkerException``.
     """
-    start = 0
-    marker = p.get("Marker")
+    try:
+        taken, marker = pagination.page(items, number, p.get("Marker"),
+                                        p.get("Limit", default_limit))
+    except pagination.InvalidMarker:
+        raise ServiceError("InvalidMarkerException", "Invalid marker.") from None
+    result: Result = {"Truncated": marker is not None}
     if marker is not None:
-        try:
-            raw = base64.b64decode(marker, validate=True)
-        except (binascii.Error, ValueError):
-            raw = b""
-        if not raw.isdigit() or len(raw) > _MARKER_DIGITS:
-            raise ServiceError("InvalidMarkerException", "Invalid marker.")
-        start = int(raw)
-    limit: int = p.get("Limit", default_limit)
-    page = list(islice(items, start, start + limit + 1))
-    result: Result = {"Truncated": len(page) > limit}
-    if result["Truncated"]:
-        del page[limit:]
-        result["NextMarker"] = base64.b64encode(str(start + limit).encode()).decode()
-    return page, result
+        result["NextMarker"] = marker
+    return taken, result

@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..context import RequestContext
 from ..errors import ServiceError, constraint, validation_error
+from ..pagination import numbering
 from .checks import KeyCheck, dry_run, paginate
 from .declaration import ALL_KINDS, TokenCheck, grant_operations, operation, states_except
 from .model import Key, KeyState
@@ -158,7 +160,7 @@ class Grants:
             and grantee in (None, g.grantee_principal)
             and service in (None, g.grantee_service_principal)
         ]
-        page, result = paginate(grants, p, default_limit=50)
+        page, result = paginate(grants, p, default_limit=50, number=self._numbers())
         result["Grants"] = [g.entry() for g in page]
         return result
 
@@ -177,9 +179,14 @@ class Grants:
             and (g.retiring_principal if principal is not None
                  else g.retiring_service_principal) == (principal or service)
         ]
-        page, result = paginate(grants, p, default_limit=50)
+        page, result = paginate(grants, p, default_limit=50, number=self._numbers())
         result["Grants"] = [g.entry() for g in page]
         return result
+
+    def _numbers(self) -> Callable[[Grant], int]:
+        """The place of each grant in the listings (a cursor after the last one returned)."""
+        numbers = numbering(self, "grants").number(self.grants)
+        return lambda grant: numbers[grant.grant_id]
 
     @operation(dry_run=True, grant_kinds=ALL_KINDS)
     def RetireGrant(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from typing import Any
 
 from ..context import RequestContext
 from ..errors import ServiceError, constraint, validation_error
+from ..pagination import numbering
 from .checks import KeyCheck, paginate
 from .clusters import ClusterAccess, ClusterMaterial
 from .declaration import ALL_KINDS, TokenCheck, declared_error, operation, states_except
@@ -218,7 +219,10 @@ class Keys:
 
     @operation()
     def ListKeys(self, ctx: RequestContext, p: Params) -> Result:
-        page, result = paginate(self.registry.keys.values(), p, default_limit=100)
+        keys = self.registry.keys
+        numbers = numbering(self.registry, "keys").number(keys)
+        page, result = paginate(keys.values(), p, default_limit=100,
+                                number=lambda k: numbers[k.key_id])
         result["Keys"] = [{"KeyId": k.key_id, "KeyArn": k.arn} for k in page]
         return result
 

@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..context import RequestContext
 from ..errors import ServiceError
+from ..pagination import numbering
 from .checks import paginate
 from .clusters import ClusterAccess
 from .declaration import operation
@@ -245,7 +246,9 @@ class CustomKeyStores:
                 raise ServiceError(
                     "CustomKeyStoreNotFoundException", f"Custom key store {name} does not exist."
                 )
-        page, result = paginate(stores, p, default_limit=100)
+        numbers = numbering(self, "custom key stores").number(self.custom_key_stores)
+        page, result = paginate(stores, p, default_limit=100,
+                                number=lambda s: numbers[s.custom_key_store_id])
         result["CustomKeyStores"] = [s.entry() for s in page]
         return result
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..context import RequestContext
 from ..errors import ServiceError
+from ..pagination import numbering
 from .checks import KeyCheck, paginate
 from .declaration import Message, declared_error, operation, states_except
 from .model import KeyState
@@ -119,7 +120,7 @@ class Policies:
         ``InvalidMarkerException`` for this operation."""
         self.registry.key_by_id_or_arn(p["KeyId"])
         try:
-            page, result = paginate(["default"], p, default_limit=100)
+            page, result = paginate(["default"], p, default_limit=100, number=lambda _: 0)
         except ServiceError as error:
             raise ServiceError("ValidationException", error.message) from None
         result["PolicyNames"] = page
@@ -157,7 +158,9 @@ class Policies:
         key = self.registry.key_by_id_or_arn(p["KeyId"])
         tags = [{"TagKey": k, "TagValue": v} for k, v in key.tags.items()]
         limit = min(p.get("Limit", MAX_TAGS), MAX_TAGS)
-        page, result = paginate(tags, {**p, "Limit": limit}, default_limit=MAX_TAGS)
+        numbers = numbering(key, "tags").number(key.tags)
+        page, result = paginate(tags, {**p, "Limit": limit}, default_limit=MAX_TAGS,
+                                number=lambda tag: numbers[tag["TagKey"]])
         result["Tags"] = page
         return result
 

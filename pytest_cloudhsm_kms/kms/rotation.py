@@ -32,6 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..context import RequestContext
+from ..pagination import numbering
 from .checks import KeyCheck, paginate
 from .declaration import InCloudHsm, Message, declared_error, operation, states_except
 from .model import Key, KeyState, Rotation, SymmetricMaterial
@@ -164,7 +165,10 @@ class Rotations:
                 self._rotation_entry(key, m.material_id, current, None)
                 for m in key.imports.values() if m.pending_rotation
             )
-        page, result = paginate(entries, p, default_limit=100)
+        listing = numbering(key, "rotations, all material" if everything else "rotations")
+        numbers = listing.number(entry["KeyMaterialId"] for entry in entries)
+        page, result = paginate(entries, p, default_limit=100,
+                                number=lambda entry: numbers[entry["KeyMaterialId"]])
         result["Rotations"] = page
         return result
 
