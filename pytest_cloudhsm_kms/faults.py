@@ -49,11 +49,13 @@ if TYPE_CHECKING:
 __all__ = [
     "CONNECTION_ERROR_CODES",
     "FAULTS",
+    "TARGETS",
     "Disconnected",
     "EmptyCluster",
     "Fault",
     "MissingKeyMaterial",
     "Throttled",
+    "acted_on",
     "fault_options",
     "make_fault",
 ]
@@ -365,3 +367,27 @@ def make_fault(
         return factory(**options)
     except (TypeError, ValueError) as error:
         raise type(error)(f"fault {name!r}: {error}") from None
+
+
+# What each built-in fault acts on, as the warning about a fault that found none names it.
+TARGETS: dict[type, str] = {
+    Disconnected: "custom key store",
+    EmptyCluster: "CloudHSM cluster",
+    MissingKeyMaterial: "key in a CloudHSM key store",
+    Throttled: "custom key store",
+}
+
+
+def acted_on(fault: Fault) -> int | None:
+    """How many stores, clusters or keys ``fault`` acted on when it was applied.
+
+    ``None`` when it cannot tell. A registered fault may define its own
+    ``acted_on`` count (an ``int`` attribute or property); the built-in ones count
+    what they changed and will restore.
+    """
+    count = getattr(fault, "acted_on", None)
+    if isinstance(count, int) and not isinstance(count, bool):
+        return count
+    if type(fault) in TARGETS:
+        return len(getattr(fault, "_saved", ()))
+    return None

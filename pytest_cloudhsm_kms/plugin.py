@@ -7,10 +7,15 @@ and ``--cloudhsm-fault throttled``. Faults from markers and the command line
 are built (and their options checked) when the test is set up, applied after
 its fixtures are set up, just before the body, and lifted as soon as the body
 ends, before fixture teardown.
+
+Longer than most modules (about 550 lines) because every pytest hook lives
+here, next to the fixtures it works with; none of it is domain logic.
 """
 
 from __future__ import annotations
 
+import contextlib
+import warnings
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from typing import Any
@@ -20,12 +25,14 @@ import pytest
 from . import hooks
 from .environment import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, CloudHsmKms, Endpoint
 from .errors import ServiceError
-from .faults import FAULTS, Fault, make_fault
+from .faults import FAULTS, TARGETS, Fault, acted_on, make_fault
 from .kms.catalog import COUNTED_OPERATIONS
 from .protocol.json11 import as_client_parses
 from .settings import Settings
 
 __all__ = [
+    "CloudHsmFaultWarning",
+    "CloudHsmStaleEnvironmentWarning",
     "cloudhsm_cluster",
     "cloudhsm_fault",
     "cloudhsm_key",
@@ -36,6 +43,19 @@ __all__ = [
     "cloudhsmv2_client",
     "kms_client",
 ]
+
+
+
+class CloudHsmFaultWarning(pytest.PytestWarning):
+    """A fault a test asked for found nothing to act on (no key store, cluster or key),
+    so the test ran as if without it. Filter with
+    ``-W error::pytest_cloudhsm_kms.plugin.CloudHsmFaultWarning`` (or ``ignore::``)."""
+
+
+class CloudHsmStaleEnvironmentWarning(pytest.PytestWarning):
+    """A test's ``cloudhsm_kms`` environment was never torn down (another fixture's
+    teardown raised a ``BaseException`` first); the plugin stopped it before the next test."""
+
 
 # marker name -> fault name; the marker's kwargs are exactly the fault's options.
 FAULT_MARKERS = {
@@ -145,6 +165,8 @@ class _Stats:
         self.environments = 0
         self.faults: Counter[str] = Counter()
         self.operations: Counter[tuple[str, str]] = Counter()
+        self.option_tests: Counter[str] = Counter()  # --cloudhsm-fault NAME: tests it applied to
+        self.option_idle: Counter[str] = Counter()  # ... and of those, where it found nothing
 
     def record(self, environment: CloudHsmKms) -> None:
         self.environments += 1
@@ -157,6 +179,8 @@ class _Stats:
             "environments": self.environments,
             "faults": dict(self.faults),
             "operations": [[s, o, n] for (s, o), n in self.operations.items()],
+            "option_tests": dict(self.option_tests),
+            "option_idle": dict(self.option_idle),
         }
 
     def merge(self, data: dict[str, Any]) -> None:
@@ -164,6 +188,8 @@ class _Stats:
         self.faults.update(data.get("faults", {}))
         for service, operation, count in data.get("operations", ()):
             self.operations[(service, operation)] += count
+        self.option_tests.update(data.get("option_tests", {}))
+        self.option_idle.update(data.get("option_idle", {}))
 
 
 _STATS = pytest.StashKey[_Stats]()
@@ -172,12 +198,26 @@ _SUMMARY_OPERATIONS = 8  # the most frequent operations the summary names
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """An xdist worker hands its statistics to the controller."""
+    """An xdist worker hands its statistics to the controller; the controller (or a run
+    without xdist) warns of a ``--cloudhsm-fault`` that found nothing in any test."""
     config = session.config
+    for stale in _stop_stale(config, "the end of the session"):
+        config.issue_config_time_warning(stale, stacklevel=2)
     output = getattr(config, "workeroutput", None)
     stats = config.stash.get(_STATS, None)
-    if isinstance(output, dict) and stats is not None:
+    if stats is None:
+        return
+    if isinstance(output, dict):
         output[_WORKER_OUTPUT_KEY] = stats.dump()
+        return
+    for name, tests in sorted(stats.option_tests.items()):
+        if tests and stats.option_idle[name] == tests:
+            factory = _fault_types(config).get(name)
+            target = (TARGETS.get(factory) if isinstance(factory, type) else None) or (
+                "store, cluster or key")
+            config.issue_config_time_warning(CloudHsmFaultWarning(
+                f"--cloudhsm-fault {name} found no {target} to act on in any of the {tests} "
+                f"tests that use cloudhsm_kms: they all ran without the fault"), stacklevel=2)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -199,6 +239,9 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     write(f"environments: {stats.environments}")
     if stats.faults:
         write("faults injected: " + ", ".join(f"{n} x{c}" for n, c in sorted(stats.faults.items())))
+    for name, idle in sorted(stats.option_idle.items()):
+        write(f"--cloudhsm-fault {name} found nothing to act on in {idle} of "
+              f"{stats.option_tests[name]} tests (they ran without it)")
     for service in ("kms", "cloudhsmv2"):
         served = sorted(((-n, op) for (svc, op), n in stats.operations.items() if svc == service))
         if served:
@@ -259,17 +302,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 fixturenames.insert(0, "cloudhsm_kms")
 
 
-_REQUESTED = pytest.StashKey[list[tuple[str, Fault]]]()
+_REQUESTED = pytest.StashKey[list[tuple[str, str, Fault]]]()  # (source, name, fault)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Build the test's faults now, so a misused marker is an error before any fixture runs."""
+    """Stop an environment a broken teardown left running; build the test's faults now, so a
+    misused marker is an error before any fixture runs."""
+    for stale in _stop_stale(item.config, item.nodeid):
+        warnings.warn(stale, stacklevel=2)
     if not _asks_for_faults(item):
         return
     types = _fault_types(item.config)
     item.stash[_REQUESTED] = [
-        (name, _make(item, types, source, name, options))
+        (source, name, _make(item, types, source, name, options))
         for source, name, options in _requested(item)
     ]
 
@@ -293,7 +339,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         return
     applied: list[Fault] = []
     try:
-        for name, fault in faults:
+        for source, name, fault in faults:
             problem = None
             try:
                 environment.apply_fault(fault, name)
@@ -302,10 +348,26 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
             if problem is not None:
                 _misuse(item, problem)
             applied.append(fault)
+            _check_acted(item, source, name, fault)
         yield
     finally:
         for fault in reversed(applied):
             environment.lift_fault(fault)
+
+
+def _check_acted(item: pytest.Item, source: str, name: str, fault: Fault) -> None:
+    """A fault that found nothing to act on is never silent: a marker's warns for its test,
+    ``--cloudhsm-fault``'s are counted for the summary (a CI matrix runs it on every test)."""
+    idle = acted_on(fault) == 0
+    if source == "--cloudhsm-fault":
+        stats = item.config.stash[_STATS]
+        stats.option_tests[name] += 1
+        stats.option_idle[name] += idle
+    elif idle:
+        target = TARGETS.get(type(fault), "store, cluster or key")
+        warnings.warn(CloudHsmFaultWarning(
+            f"{item.nodeid}: {source} found no {target} to act on when the test body started, "
+            f"so the test ran without fault {name!r}"), stacklevel=2)
 
 
 def _requested(item: pytest.Item) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -392,9 +454,15 @@ def cloudhsm_kms(
     hook = request.node.ihook  # conftest hooks apply to the tests in and below their folder
     if hook.pytest_cloudhsm_kms_error.get_hookimpls():
         environment.add_interceptor(_HookInterceptor(hook, environment))
+    live, entry = config.stash.setdefault(_LIVE, []), (environment, request.node.nodeid)
+    live.append(entry)
     with environment:
         hook.pytest_cloudhsm_kms_setup(environment=environment)
         yield environment
+    config.stash.get(_FIXTURES, {}).pop(id(environment), None)
+    if entry not in live:  # stopped as stale already
+        return
+    live.remove(entry)
     config.stash[_STATS].record(environment)
     if environment.internal_errors:
         pytest.fail(
@@ -402,6 +470,52 @@ def cloudhsm_kms(
             + environment.internal_errors[0],
             pytrace=False,
         )
+
+
+# The environments the fixture started and has not stopped yet, with their tests' IDs.
+_LIVE = pytest.StashKey[list[tuple[CloudHsmKms, str]]]()
+# Each live environment's fixture definition and request, to finish it as pytest would.
+_FIXTURES = pytest.StashKey[dict[int, tuple[Any, Any]]]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef: Any, request: Any) -> Generator[None, Any, None]:
+    """Remember how ``cloudhsm_kms`` was set up, so a stale one can be finished."""
+    outcome = yield
+    if fixturedef.argname == "cloudhsm_kms" and outcome.excinfo is None:
+        value = outcome.get_result()
+        if isinstance(value, CloudHsmKms):
+            request.config.stash.setdefault(_FIXTURES, {})[id(value)] = (fixturedef, request)
+
+
+def _stop_stale(config: pytest.Config, before: str) -> list[CloudHsmStaleEnvironmentWarning]:
+    """Stop the environments of earlier tests whose teardown never ran, and say so.
+
+    A ``BaseException`` in a fixture's teardown makes pytest skip the teardowns
+    after it, ``cloudhsm_kms``'s among them: without this, that environment would
+    keep answering (and keep its fake credentials in ``os.environ``) in later tests.
+    """
+    live = config.stash.get(_LIVE, None)
+    if not live:
+        return []
+    stale, live[:] = live[:], []
+    found = []
+    fixtures = config.stash.get(_FIXTURES, {})
+    for environment, nodeid in reversed(stale):
+        fixture = fixtures.pop(id(environment), None)
+        if fixture is not None:
+            # pytest keeps the fixture's value (and those of the fixtures built on it, say
+            # cloudhsm_key) cached, and would hand them to the next test that asks: finish
+            # them as the skipped teardown would have.
+            fixturedef, request = fixture
+            with contextlib.suppress(Exception):
+                fixturedef.finish(request)
+        environment.stop()
+        config.stash[_STATS].record(environment)
+        found.append(CloudHsmStaleEnvironmentWarning(
+            f"the cloudhsm_kms environment of {nodeid} was never torn down (a fixture's "
+            f"teardown raised a BaseException before it); stopped it before {before}"))
+    return found
 
 
 class _HookInterceptor:

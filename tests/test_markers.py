@@ -358,4 +358,6 @@ def test_faults_markers_and_the_summary_under_xdist(pytester: pytest.Pytester) -
         "environments: 6",
         "faults injected: disconnected x1, empty_cluster x3, missing_key_material x6, "
         "throttled x1",
+        "--cloudhsm-fault missing_key_material found nothing to act on in 3 of 6 tests (they "
+        "ran without it)",
     ])
