@@ -8,7 +8,7 @@ are built (and their options checked) when the test is set up, applied after
 its fixtures are set up, just before the body, and lifted as soon as the body
 ends, before fixture teardown.
 
-Longer than most modules (about 550 lines) because every pytest hook lives
+Longer than most modules (over 500 lines) because every pytest hook lives
 here, next to the fixtures it works with; none of it is domain logic.
 """
 
