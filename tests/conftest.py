@@ -13,7 +13,7 @@ import pytest
 import responses  # noqa: F401
 from botocore.config import Config
 from fidelity import allowed_errors
-from helpers import FROZEN_START, ONE_ATTEMPT
+from helpers import FROZEN_START, ONE_ATTEMPT, keypair
 
 from pytest_cloudhsm_kms import CloudHsmKms, VirtualClock
 
@@ -48,6 +48,24 @@ def other_symmetric_key(kms_client: Any) -> dict[str, Any]:
     """A second symmetric encryption key in the default key store."""
     metadata: dict[str, Any] = kms_client.create_key()["KeyMetadata"]
     return metadata
+
+
+@pytest.fixture
+def rsa_encryption_key(kms_client: Any) -> dict[str, Any]:
+    """A new ``RSA_2048`` key for ``ENCRYPT_DECRYPT``."""
+    return keypair(kms_client, "RSA_2048", "ENCRYPT_DECRYPT")
+
+
+@pytest.fixture
+def rsa_signing_key(kms_client: Any) -> dict[str, Any]:
+    """A new ``RSA_2048`` key for ``SIGN_VERIFY``."""
+    return keypair(kms_client, "RSA_2048", "SIGN_VERIFY")
+
+
+@pytest.fixture
+def ecc_signing_key(kms_client: Any) -> dict[str, Any]:
+    """A new ``ECC_NIST_P256`` key for ``SIGN_VERIFY``."""
+    return keypair(kms_client, "ECC_NIST_P256", "SIGN_VERIFY")
 
 
 @pytest.fixture

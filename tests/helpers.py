@@ -9,7 +9,8 @@ Calling AWS through a boto3 client:
   an asymmetric key and :func:`public_key` loads its public key with ``cryptography``.
 * :func:`key_state` is a key's ``KeyState``; :func:`store_entry` and :func:`store_state`
   are a custom key store's DescribeCustomKeyStores entry and ``ConnectionState``.
-* :func:`delete_all_hsms` deletes every HSM of a CloudHSM cluster through the API.
+* :func:`cluster_entry` is a CloudHSM cluster's DescribeClusters entry;
+  :func:`delete_all_hsms` deletes every HSM of a cluster through the API.
 
 Calls that must fail (each asserts the AWS error code):
 
@@ -106,6 +107,13 @@ def store_entry(client: Any, store_id: str) -> dict[str, Any]:
 def store_state(client: Any, store_id: str) -> str:
     """The ``ConnectionState`` of one custom key store."""
     return str(store_entry(client, store_id)["ConnectionState"])
+
+
+def cluster_entry(cloudhsmv2: Any, cluster_id: str) -> dict[str, Any]:
+    """The DescribeClusters entry of one cluster."""
+    (entry,) = call(cloudhsmv2, "DescribeClusters", Filters={"clusterIds": [cluster_id]})[
+        "Clusters"]
+    return dict(entry)
 
 
 def delete_all_hsms(cloudhsmv2: Any, cluster_id: str) -> None:

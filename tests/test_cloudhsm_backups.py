@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fidelity import assert_valid_output
-from helpers import DAY, error
+from helpers import DAY, cluster_entry, error
 
 from pytest_cloudhsm_kms import CloudHsmKms, Settings
 from pytest_cloudhsm_kms.cloudhsm import CloudHsmService
@@ -17,12 +17,6 @@ def backups(client: Any, **kwargs: Any) -> list[dict[str, Any]]:
     response = client.describe_backups(**kwargs)
     assert_valid_output("cloudhsmv2", "DescribeBackups", response)
     return list(response["Backups"])
-
-
-def cluster_entry(client: Any, cluster_id: str) -> dict[str, Any]:
-    response = client.describe_clusters(Filters={"clusterIds": [cluster_id]})
-    assert_valid_output("cloudhsmv2", "DescribeClusters", response)
-    return dict(response["Clusters"][0])
 
 
 # -- when backups are taken, and what they restore ------------------------------------------------

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from fidelity import assert_valid_output
-from helpers import error
+from helpers import cluster_entry, error
 
 from pytest_cloudhsm_kms import CloudHsmKms
 from pytest_cloudhsm_kms.settings import Settings
@@ -66,13 +66,6 @@ def sign_csr(csr_pem: str, ca: tuple[rsa.RSAPrivateKey, x509.Certificate] | None
     return pem(signed)
 
 
-def describe(client: Any, cluster_id: str) -> dict[str, Any]:
-    response = client.describe_clusters(Filters={"clusterIds": [cluster_id]})
-    assert_valid_output("cloudhsmv2", "DescribeClusters", response)
-    (cluster,) = response["Clusters"]
-    return dict(cluster)
-
-
 def create_cluster(client: Any, **kwargs: Any) -> dict[str, Any]:
     kwargs.setdefault("HsmType", "hsm2m.medium")
     kwargs.setdefault("SubnetIds", SUBNETS)
@@ -86,7 +79,7 @@ def uninitialized_with_hsm(client: Any) -> dict[str, Any]:
     cluster_id = create_cluster(client)["ClusterId"]
     assert_valid_output("cloudhsmv2", "CreateHsm", client.create_hsm(
         ClusterId=cluster_id, AvailabilityZone="us-east-1a"))
-    return describe(client, cluster_id)
+    return cluster_entry(client, cluster_id)
 
 
 # -- the User Guide's walk -------------------------------------------------------------
@@ -101,7 +94,7 @@ def test_the_user_guide_lifecycle_create_initialize_activate_scale_and_delete(
     assert created["State"] == "CREATE_IN_PROGRESS" and created["Hsms"] == []
     assert created["SubnetMapping"] == {"us-east-1a": SUBNETS[0], "us-east-1b": SUBNETS[1]}
 
-    cluster = describe(client, cluster_id)
+    cluster = cluster_entry(client, cluster_id)
     assert cluster["State"] == "UNINITIALIZED"
     assert "ClusterCsr" not in cluster["Certificates"]  # only once it has an HSM
 
@@ -109,7 +102,7 @@ def test_the_user_guide_lifecycle_create_initialize_activate_scale_and_delete(
     assert_valid_output("cloudhsmv2", "CreateHsm", hsm)
     assert hsm["Hsm"]["State"] == "CREATE_IN_PROGRESS"
 
-    cluster = describe(client, cluster_id)
+    cluster = cluster_entry(client, cluster_id)
     assert [h["State"] for h in cluster["Hsms"]] == ["ACTIVE"]
     certificates = cluster["Certificates"]
     assert {"ClusterCsr", "HsmCertificate", "AwsHardwareCertificate",
@@ -126,21 +119,21 @@ def test_the_user_guide_lifecycle_create_initialize_activate_scale_and_delete(
     assert response["State"] == "INITIALIZE_IN_PROGRESS"
     assert "INITIALIZED" in response["StateMessage"]
 
-    cluster = describe(client, cluster_id)
+    cluster = cluster_entry(client, cluster_id)
     assert cluster["State"] == "INITIALIZED"
     assert cluster["Certificates"]["ClusterCertificate"] == signed
     assert "ClusterCsr" not in cluster["Certificates"]
 
     active = cloudhsm_kms.cloudhsm().activate_cluster(cluster_id, admin_password="Sup3rSecret")
     assert active.trust_anchor == anchor
-    cluster = describe(client, cluster_id)
+    cluster = cluster_entry(client, cluster_id)
     assert cluster["State"] == "ACTIVE" and "PreCoPassword" not in cluster
     backups = client.describe_backups(Filters={"clusterIds": [cluster_id]})
     assert_valid_output("cloudhsmv2", "DescribeBackups", backups)
     assert len(backups["Backups"]) == 1  # activation takes a backup
 
     client.create_hsm(ClusterId=cluster_id, AvailabilityZone="us-east-1b")
-    cluster = describe(client, cluster_id)
+    cluster = cluster_entry(client, cluster_id)
     assert sorted(h["AvailabilityZone"] for h in cluster["Hsms"]) == ["us-east-1a", "us-east-1b"]
     assert all(h["State"] == "ACTIVE" for h in cluster["Hsms"])
     assert len(client.describe_backups()["Backups"]) == 2  # adding an HSM takes a backup
@@ -149,13 +142,13 @@ def test_the_user_guide_lifecycle_create_initialize_activate_scale_and_delete(
         deleted = client.delete_hsm(ClusterId=cluster_id, HsmId=h["HsmId"])
         assert_valid_output("cloudhsmv2", "DeleteHsm", deleted)
         assert deleted["HsmId"] == h["HsmId"]
-    assert describe(client, cluster_id)["Hsms"] == []
+    assert cluster_entry(client, cluster_id)["Hsms"] == []
     assert len(client.describe_backups()["Backups"]) == 4  # so does removing one
 
     response = client.delete_cluster(ClusterId=cluster_id)
     assert_valid_output("cloudhsmv2", "DeleteCluster", response)
     assert response["Cluster"]["State"] == "DELETE_IN_PROGRESS"
-    assert describe(client, cluster_id)["State"] == "DELETED"
+    assert cluster_entry(client, cluster_id)["State"] == "DELETED"
     error("CloudHsmResourceNotFoundException", client.delete_cluster, ClusterId=cluster_id)
 
 
@@ -353,7 +346,7 @@ def test_initialize_cluster_checks_the_trust_anchor_and_the_signed_certificate(
                         ClusterId=cluster["ClusterId"], SignedCert=signed_cert,
                         TrustAnchor=trust_anchor)
         assert message, case
-    assert describe(cloudhsmv2_client, cluster["ClusterId"])["State"] == "UNINITIALIZED"
+    assert cluster_entry(cloudhsmv2_client, cluster["ClusterId"])["State"] == "UNINITIALIZED"
 
 
 # -- ModifyCluster ---------------------------------------------------------------------------
@@ -381,13 +374,13 @@ def test_modify_cluster_migrates_hsm1_to_hsm2m_and_can_roll_back(
     response = client.modify_cluster(ClusterId=cluster_id, HsmType="hsm2m.medium")
     assert_valid_output("cloudhsmv2", "ModifyCluster", response)
     assert response["Cluster"]["State"] == "MODIFY_IN_PROGRESS"
-    cluster = describe(client, cluster_id)
+    cluster = cluster_entry(client, cluster_id)
     assert cluster["State"] == "ACTIVE" and cluster["HsmType"] == "hsm2m.medium"
     assert "HsmTypeRollbackExpiration" in cluster
     response = client.modify_cluster(ClusterId=cluster_id, HsmType="hsm1.medium")
     assert_valid_output("cloudhsmv2", "ModifyCluster", response)
     assert response["Cluster"]["State"] == "ROLLBACK_IN_PROGRESS"
-    cluster = describe(client, cluster_id)
+    cluster = cluster_entry(client, cluster_id)
     assert cluster["HsmType"] == "hsm1.medium" and "HsmTypeRollbackExpiration" not in cluster
 
 
@@ -411,7 +404,7 @@ def test_a_deleted_cluster_stays_listed_for_an_hour(cloudhsm_kms, cloudhsmv2_cli
     response = cloudhsmv2_client.delete_cluster(ClusterId=cluster_id)
     assert_valid_output("cloudhsmv2", "DeleteCluster", response)
     assert response["Cluster"]["StateMessage"] == "The cluster is being deleted."
-    assert describe(cloudhsmv2_client, cluster_id)["State"] == "DELETED"
+    assert cluster_entry(cloudhsmv2_client, cluster_id)["State"] == "DELETED"
     cloudhsm_kms.clock.advance(3601)
     listed = cloudhsmv2_client.describe_clusters()
     assert_valid_output("cloudhsmv2", "DescribeClusters", listed)
@@ -431,12 +424,12 @@ def test_delete_cluster_while_it_is_being_created_is_refused() -> None:
     with CloudHsmKms(settings=Settings(create_cluster_delay=600)) as env:
         client = env.client("cloudhsmv2")
         cluster_id = create_cluster(client)["ClusterId"]
-        assert describe(client, cluster_id)["State"] == "CREATE_IN_PROGRESS"
+        assert cluster_entry(client, cluster_id)["State"] == "CREATE_IN_PROGRESS"
         error("CloudHsmInvalidRequestException", client.delete_cluster, ClusterId=cluster_id)
         error("CloudHsmInvalidRequestException", client.create_hsm,
               ClusterId=cluster_id, AvailabilityZone="us-east-1a")
         env.clock.advance(600)
-        assert describe(client, cluster_id)["State"] == "UNINITIALIZED"
+        assert cluster_entry(client, cluster_id)["State"] == "UNINITIALIZED"
 
 
 # -- CreateHsm -------------------------------------------------------------------------------
@@ -499,7 +492,7 @@ def test_delete_hsm_finds_the_hsm_by_id_eni_or_ip(cloudhsm_kms, cloudhsmv2_clien
         response = cloudhsmv2_client.delete_hsm(ClusterId=ready.cluster_id, **{member: hsm[member]})
         assert_valid_output("cloudhsmv2", "DeleteHsm", response)
         assert response["HsmId"] == hsm["HsmId"]
-    remaining = describe(cloudhsmv2_client, ready.cluster_id)["Hsms"]
+    remaining = cluster_entry(cloudhsmv2_client, ready.cluster_id)["Hsms"]
     assert [h["HsmId"] for h in remaining] == [hsms[3]["HsmId"]]
 
 
@@ -509,14 +502,14 @@ def test_delete_hsm_goes_through_delete_in_progress() -> None:
         ready = env.cloudhsm().create_ready_cluster()
         hsm_id = ready.describe()["Hsms"][0]["HsmId"]
         client.delete_hsm(ClusterId=ready.cluster_id, HsmId=hsm_id)
-        states = {h["HsmId"]: h["State"] for h in describe(client, ready.cluster_id)["Hsms"]}
+        states = {h["HsmId"]: h["State"] for h in cluster_entry(client, ready.cluster_id)["Hsms"]}
         assert states[hsm_id] == "DELETE_IN_PROGRESS"
         assert len(ready.active_hsms()) == 1
         message = error("CloudHsmInvalidRequestException", client.delete_hsm,
                         ClusterId=ready.cluster_id, HsmId=hsm_id)
         assert "DELETE_IN_PROGRESS" in message
         env.clock.advance(60)
-        assert hsm_id not in [h["HsmId"] for h in describe(client, ready.cluster_id)["Hsms"]]
+        assert hsm_id not in [h["HsmId"] for h in cluster_entry(client, ready.cluster_id)["Hsms"]]
 
 
 def test_delete_hsm_takes_exactly_one_known_identifier(cloudhsm_kms, cloudhsmv2_client) -> None:
@@ -542,13 +535,13 @@ def test_transition_delays_hold_states_until_the_virtual_clock_moves() -> None:
         client = env.client("cloudhsmv2")
         cluster_id = create_cluster(client)["ClusterId"]
         env.clock.advance(299)
-        assert describe(client, cluster_id)["State"] == "CREATE_IN_PROGRESS"
+        assert cluster_entry(client, cluster_id)["State"] == "CREATE_IN_PROGRESS"
         env.clock.advance(1)
-        assert describe(client, cluster_id)["State"] == "UNINITIALIZED"
+        assert cluster_entry(client, cluster_id)["State"] == "UNINITIALIZED"
         client.create_hsm(ClusterId=cluster_id, AvailabilityZone="us-east-1a")
-        assert describe(client, cluster_id)["Hsms"][0]["State"] == "CREATE_IN_PROGRESS"
+        assert cluster_entry(client, cluster_id)["Hsms"][0]["State"] == "CREATE_IN_PROGRESS"
         env.clock.advance(600)
-        assert describe(client, cluster_id)["Hsms"][0]["State"] == "ACTIVE"
+        assert cluster_entry(client, cluster_id)["Hsms"][0]["State"] == "ACTIVE"
 
 
 def test_a_ready_cluster_is_ready_at_once_whatever_the_delays() -> None:
@@ -558,11 +551,11 @@ def test_a_ready_cluster_is_ready_at_once_whatever_the_delays() -> None:
         client = env.client("cloudhsmv2")
         for hsm_count in (2, 0):
             ready = env.cloudhsm().create_ready_cluster(hsm_count=hsm_count)
-            described = describe(client, ready.cluster_id)
+            described = cluster_entry(client, ready.cluster_id)
             assert described["State"] == "ACTIVE"
             assert [h["State"] for h in described["Hsms"]] == ["ACTIVE"] * hsm_count
             env.clock.advance(600)
-            assert describe(client, ready.cluster_id) == described
+            assert cluster_entry(client, ready.cluster_id) == described
 
 
 def test_a_cluster_holds_at_most_max_hsms_per_cluster() -> None:

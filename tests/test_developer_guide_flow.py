@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from fidelity import assert_valid_output
-from helpers import store_state
+from helpers import cluster_entry, store_state
 
 SUBNETS = ["subnet-0f1e2d3c4b5a60001", "subnet-0f1e2d3c4b5a60002"]
 KMSUSER_PASSWORD = "kmsuserGuide7"
@@ -57,13 +57,6 @@ def sign(csr_pem: str, ca_key: rsa.RSAPrivateKey, ca: x509.Certificate) -> str:
 def checked(service: str, response: dict[str, Any], operation: str) -> dict[str, Any]:
     assert_valid_output(service, operation, response)
     return response
-
-
-def cluster_entry(hsm: Any, cluster_id: str) -> dict[str, Any]:
-    response = checked("cloudhsmv2", hsm.describe_clusters(
-        Filters={"clusterIds": [cluster_id]}), "DescribeClusters")
-    (entry,) = response["Clusters"]
-    return dict(entry)
 
 
 def wait_for_connection(cloudhsm_kms: Any, kms: Any, store_id: str) -> None:

@@ -49,21 +49,6 @@ ECDSA = [("ECC_NIST_P256", "ECDSA_SHA_256", hashes.SHA256()),
          ("ECC_SECG_P256K1", "ECDSA_SHA_256", hashes.SHA256())]
 
 
-@pytest.fixture
-def rsa_encryption(kms_client: Any) -> dict[str, Any]:
-    return keypair(kms_client, "RSA_2048", "ENCRYPT_DECRYPT")
-
-
-@pytest.fixture
-def rsa_signing(kms_client: Any) -> dict[str, Any]:
-    return keypair(kms_client, "RSA_2048", "SIGN_VERIFY")
-
-
-@pytest.fixture
-def ecc_signing(kms_client: Any) -> dict[str, Any]:
-    return keypair(kms_client, "ECC_NIST_P256", "SIGN_VERIFY")
-
-
 # -- CreateKey and GetPublicKey --------------------------------------------------------------
 
 
@@ -168,14 +153,14 @@ def test_symmetric_and_hmac_keys_have_no_public_key(kms_client: Any) -> None:
 
 
 def test_get_public_key_checks_the_key_state_and_grant_tokens(
-    kms_client: Any, ecc_signing: dict[str, Any]
+    kms_client: Any, ecc_signing_key: dict[str, Any]
 ) -> None:
-    fails(kms_client, "GetPublicKey", "InvalidGrantTokenException", KeyId=ecc_signing["KeyId"],
+    fails(kms_client, "GetPublicKey", "InvalidGrantTokenException", KeyId=ecc_signing_key["KeyId"],
           GrantTokens=["bogus"])
-    kms_client.disable_key(KeyId=ecc_signing["KeyId"])
-    fails(kms_client, "GetPublicKey", "DisabledException", KeyId=ecc_signing["KeyId"])
-    schedule_deletion(kms_client, ecc_signing["KeyId"])
-    fails(kms_client, "GetPublicKey", "KMSInvalidStateException", KeyId=ecc_signing["KeyId"])
+    kms_client.disable_key(KeyId=ecc_signing_key["KeyId"])
+    fails(kms_client, "GetPublicKey", "DisabledException", KeyId=ecc_signing_key["KeyId"])
+    schedule_deletion(kms_client, ecc_signing_key["KeyId"])
+    fails(kms_client, "GetPublicKey", "KMSInvalidStateException", KeyId=ecc_signing_key["KeyId"])
     fails(kms_client, "GetPublicKey", "NotFoundException", KeyId="alias/missing")
 
 
@@ -184,19 +169,19 @@ def test_get_public_key_checks_the_key_state_and_grant_tokens(
 
 @pytest.mark.parametrize("algorithm", RSA_SIGNING)
 def test_rsa_signatures_verify_with_the_public_key(
-    kms_client: Any, rsa_signing: dict[str, Any], algorithm: str
+    kms_client: Any, rsa_signing_key: dict[str, Any], algorithm: str
 ) -> None:
-    signed = call(kms_client, "Sign", KeyId=rsa_signing["KeyId"], Message=b"order 42",
+    signed = call(kms_client, "Sign", KeyId=rsa_signing_key["KeyId"], Message=b"order 42",
                   SigningAlgorithm=algorithm)
-    assert (signed["KeyId"], signed["SigningAlgorithm"]) == (rsa_signing["Arn"], algorithm)
+    assert (signed["KeyId"], signed["SigningAlgorithm"]) == (rsa_signing_key["Arn"], algorithm)
 
     digest = {"256": hashes.SHA256(), "384": hashes.SHA384(), "512": hashes.SHA512()}[
         algorithm[-3:]]
     scheme = (padding.PSS(mgf=padding.MGF1(digest), salt_length=digest.digest_size)
               if "PSS" in algorithm else padding.PKCS1v15())
-    public_key(kms_client, rsa_signing["KeyId"]).verify(
+    public_key(kms_client, rsa_signing_key["KeyId"]).verify(
         signed["Signature"], b"order 42", scheme, digest)
-    verified = call(kms_client, "Verify", KeyId=rsa_signing["KeyId"], Message=b"order 42",
+    verified = call(kms_client, "Verify", KeyId=rsa_signing_key["KeyId"], Message=b"order 42",
                     Signature=signed["Signature"], SigningAlgorithm=algorithm)
     assert verified["SignatureValid"] is True
 
@@ -248,62 +233,63 @@ def test_ml_dsa_signs_raw_messages_and_external_mu(kms_client: Any) -> None:
 
 
 def test_a_signature_that_does_not_verify_is_an_invalid_signature(
-    kms_client: Any, ecc_signing: dict[str, Any]
+    kms_client: Any, ecc_signing_key: dict[str, Any]
 ) -> None:
-    signature = kms_client.sign(KeyId=ecc_signing["KeyId"], Message=b"m",
+    signature = kms_client.sign(KeyId=ecc_signing_key["KeyId"], Message=b"m",
                                 SigningAlgorithm="ECDSA_SHA_256")["Signature"]
 
-    fails(kms_client, "Verify", "KMSInvalidSignatureException", KeyId=ecc_signing["KeyId"],
+    fails(kms_client, "Verify", "KMSInvalidSignatureException", KeyId=ecc_signing_key["KeyId"],
           Message=b"other", Signature=signature, SigningAlgorithm="ECDSA_SHA_256")
-    fails(kms_client, "Verify", "KMSInvalidSignatureException", KeyId=ecc_signing["KeyId"],
+    fails(kms_client, "Verify", "KMSInvalidSignatureException", KeyId=ecc_signing_key["KeyId"],
           Message=b"m", Signature=b"\x00" * 70, SigningAlgorithm="ECDSA_SHA_256")
 
 
 def test_a_digest_must_have_the_length_of_the_algorithm_hash(
-    kms_client: Any, ecc_signing: dict[str, Any]
+    kms_client: Any, ecc_signing_key: dict[str, Any]
 ) -> None:
-    fails(kms_client, "Sign", "ValidationException", KeyId=ecc_signing["KeyId"],
+    fails(kms_client, "Sign", "ValidationException", KeyId=ecc_signing_key["KeyId"],
           Message=hashlib.sha384(b"m").digest(), MessageType="DIGEST",
           SigningAlgorithm="ECDSA_SHA_256")
-    fails(kms_client, "Sign", "ValidationException", KeyId=ecc_signing["KeyId"],
+    fails(kms_client, "Sign", "ValidationException", KeyId=ecc_signing_key["KeyId"],
           Message=b"m" * 64, MessageType="EXTERNAL_MU", SigningAlgorithm="ECDSA_SHA_256")
 
 
 def test_signing_needs_a_signing_key_and_one_of_its_algorithms(
-    kms_client: Any, ecc_signing: dict[str, Any], rsa_encryption: dict[str, Any]
+    kms_client: Any, ecc_signing_key: dict[str, Any], rsa_encryption_key: dict[str, Any]
 ) -> None:
-    fails(kms_client, "Sign", "InvalidKeyUsageException", KeyId=ecc_signing["KeyId"],
+    fails(kms_client, "Sign", "InvalidKeyUsageException", KeyId=ecc_signing_key["KeyId"],
           Message=b"m", SigningAlgorithm="ECDSA_SHA_384")
-    fails(kms_client, "Sign", "InvalidKeyUsageException", KeyId=rsa_encryption["KeyId"],
+    fails(kms_client, "Sign", "InvalidKeyUsageException", KeyId=rsa_encryption_key["KeyId"],
           Message=b"m", SigningAlgorithm="RSASSA_PSS_SHA_256")
     fails(kms_client, "Verify", "InvalidKeyUsageException", KeyId=new_key(kms_client)["KeyId"],
           Message=b"m", Signature=b"s", SigningAlgorithm="ECDSA_SHA_256")
-    fails(kms_client, "Encrypt", "InvalidKeyUsageException", KeyId=ecc_signing["KeyId"],
+    fails(kms_client, "Encrypt", "InvalidKeyUsageException", KeyId=ecc_signing_key["KeyId"],
           Plaintext=b"x")
 
 
 @pytest.mark.parametrize("operation", ["Sign", "Verify"])
 def test_a_disabled_or_deleting_key_signs_and_verifies_nothing(
-    kms_client: Any, ecc_signing: dict[str, Any], operation: str
+    kms_client: Any, ecc_signing_key: dict[str, Any], operation: str
 ) -> None:
-    params: dict[str, Any] = {"KeyId": ecc_signing["KeyId"], "Message": b"m",
+    params: dict[str, Any] = {"KeyId": ecc_signing_key["KeyId"], "Message": b"m",
                               "SigningAlgorithm": "ECDSA_SHA_256"}
     if operation == "Verify":
         params["Signature"] = b"s"
-    kms_client.disable_key(KeyId=ecc_signing["KeyId"])
+    kms_client.disable_key(KeyId=ecc_signing_key["KeyId"])
     fails(kms_client, operation, "DisabledException", **params)
-    schedule_deletion(kms_client, ecc_signing["KeyId"])
+    schedule_deletion(kms_client, ecc_signing_key["KeyId"])
     fails(kms_client, operation, "KMSInvalidStateException", **params)
     fails(kms_client, operation, "NotFoundException", **{**params, "KeyId": "alias/missing"})
     fails(kms_client, operation, "InvalidGrantTokenException", GrantTokens=["bogus"], **params)
 
 
 def test_a_dry_run_signature_answers_dry_run_or_the_real_error(
-    kms_client: Any, ecc_signing: dict[str, Any]
+    kms_client: Any, ecc_signing_key: dict[str, Any]
 ) -> None:
-    signature = kms_client.sign(KeyId=ecc_signing["KeyId"], Message=b"m",
+    signature = kms_client.sign(KeyId=ecc_signing_key["KeyId"], Message=b"m",
                                 SigningAlgorithm="ECDSA_SHA_256")["Signature"]
-    params = {"KeyId": ecc_signing["KeyId"], "Message": b"m", "SigningAlgorithm": "ECDSA_SHA_256"}
+    params = {"KeyId": ecc_signing_key["KeyId"], "Message": b"m",
+              "SigningAlgorithm": "ECDSA_SHA_256"}
 
     fails(kms_client, "Sign", "DryRunOperationException", DryRun=True, **params)
     fails(kms_client, "Verify", "DryRunOperationException", DryRun=True, Signature=signature,
@@ -313,11 +299,12 @@ def test_a_dry_run_signature_answers_dry_run_or_the_real_error(
 
 
 def test_a_digest_signature_verifies_as_a_prehashed_signature(
-    kms_client: Any, ecc_signing: dict[str, Any]
+    kms_client: Any, ecc_signing_key: dict[str, Any]
 ) -> None:
     digest = hashlib.sha256(b"m").digest()
-    signature = kms_client.sign(KeyId=ecc_signing["KeyId"], Message=digest, MessageType="DIGEST",
+    signature = kms_client.sign(KeyId=ecc_signing_key["KeyId"], Message=digest,
+                                MessageType="DIGEST",
                                 SigningAlgorithm="ECDSA_SHA_256")["Signature"]
 
-    public_key(kms_client, ecc_signing["KeyId"]).verify(
+    public_key(kms_client, ecc_signing_key["KeyId"]).verify(
         signature, digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))

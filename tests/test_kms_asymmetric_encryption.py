@@ -32,43 +32,33 @@ def public_key_bytes(client: Any, key_id: str) -> bytes:
     return der
 
 
-@pytest.fixture
-def rsa_encryption(kms_client: Any) -> dict[str, Any]:
-    return keypair(kms_client, "RSA_2048", "ENCRYPT_DECRYPT")
-
-
-@pytest.fixture
-def ecc_signing(kms_client: Any) -> dict[str, Any]:
-    return keypair(kms_client, "ECC_NIST_P256", "SIGN_VERIFY")
-
-
 # -- RSA encryption --------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("algorithm", ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"])
 def test_rsa_encrypt_and_decrypt_round_trip(
-    kms_client: Any, rsa_encryption: dict[str, Any], algorithm: str
+    kms_client: Any, rsa_encryption_key: dict[str, Any], algorithm: str
 ) -> None:
-    encrypted = call(kms_client, "Encrypt", KeyId=rsa_encryption["KeyId"], Plaintext=b"secret",
+    encrypted = call(kms_client, "Encrypt", KeyId=rsa_encryption_key["KeyId"], Plaintext=b"secret",
                      EncryptionAlgorithm=algorithm)
     assert encrypted["EncryptionAlgorithm"] == algorithm
     assert len(encrypted["CiphertextBlob"]) == 256
 
-    decrypted = call(kms_client, "Decrypt", KeyId=rsa_encryption["KeyId"],
+    decrypted = call(kms_client, "Decrypt", KeyId=rsa_encryption_key["KeyId"],
                      CiphertextBlob=encrypted["CiphertextBlob"], EncryptionAlgorithm=algorithm)
     assert decrypted["Plaintext"] == b"secret"
-    assert decrypted["KeyId"] == rsa_encryption["Arn"]
+    assert decrypted["KeyId"] == rsa_encryption_key["Arn"]
     assert "KeyMaterialId" not in decrypted
 
 
 def test_ciphertext_made_with_the_public_key_decrypts_in_kms(
-    kms_client: Any, rsa_encryption: dict[str, Any]
+    kms_client: Any, rsa_encryption_key: dict[str, Any]
 ) -> None:
     digest = hashes.SHA256()
-    blob = public_key(kms_client, rsa_encryption["KeyId"]).encrypt(
+    blob = public_key(kms_client, rsa_encryption_key["KeyId"]).encrypt(
         b"offline", padding.OAEP(mgf=padding.MGF1(digest), algorithm=digest, label=None))
 
-    decrypted = call(kms_client, "Decrypt", KeyId=rsa_encryption["KeyId"], CiphertextBlob=blob,
+    decrypted = call(kms_client, "Decrypt", KeyId=rsa_encryption_key["KeyId"], CiphertextBlob=blob,
                      EncryptionAlgorithm="RSAES_OAEP_SHA_256")
 
     assert decrypted["Plaintext"] == b"offline"
@@ -94,9 +84,9 @@ def test_the_rsa_3072_limit_with_sha_1_is_342_bytes() -> None:
 
 
 def test_an_rsa_key_needs_an_rsaes_algorithm_and_no_encryption_context(
-    kms_client: Any, rsa_encryption: dict[str, Any]
+    kms_client: Any, rsa_encryption_key: dict[str, Any]
 ) -> None:
-    key_id = rsa_encryption["KeyId"]
+    key_id = rsa_encryption_key["KeyId"]
     blob = kms_client.encrypt(KeyId=key_id, Plaintext=b"x",
                               EncryptionAlgorithm="RSAES_OAEP_SHA_1")["CiphertextBlob"]
 
@@ -109,9 +99,9 @@ def test_an_rsa_key_needs_an_rsaes_algorithm_and_no_encryption_context(
 
 
 def test_rsa_ciphertext_needs_its_key_and_algorithm_to_decrypt(
-    kms_client: Any, rsa_encryption: dict[str, Any]
+    kms_client: Any, rsa_encryption_key: dict[str, Any]
 ) -> None:
-    blob = kms_client.encrypt(KeyId=rsa_encryption["KeyId"], Plaintext=b"x",
+    blob = kms_client.encrypt(KeyId=rsa_encryption_key["KeyId"], Plaintext=b"x",
                               EncryptionAlgorithm="RSAES_OAEP_SHA_256")["CiphertextBlob"]
     other = keypair(kms_client, "RSA_2048", "ENCRYPT_DECRYPT")
 
@@ -119,7 +109,7 @@ def test_rsa_ciphertext_needs_its_key_and_algorithm_to_decrypt(
           EncryptionAlgorithm="RSAES_OAEP_SHA_256")
     fails(kms_client, "Decrypt", "InvalidCiphertextException", KeyId=other["KeyId"],
           CiphertextBlob=blob, EncryptionAlgorithm="RSAES_OAEP_SHA_256")
-    fails(kms_client, "Decrypt", "InvalidCiphertextException", KeyId=rsa_encryption["KeyId"],
+    fails(kms_client, "Decrypt", "InvalidCiphertextException", KeyId=rsa_encryption_key["KeyId"],
           CiphertextBlob=blob, EncryptionAlgorithm="RSAES_OAEP_SHA_1")
     symmetric = new_key(kms_client)
     fails(kms_client, "Decrypt", "InvalidKeyUsageException", KeyId=symmetric["KeyId"],
@@ -127,20 +117,20 @@ def test_rsa_ciphertext_needs_its_key_and_algorithm_to_decrypt(
 
 
 def test_re_encrypt_moves_ciphertext_between_rsa_and_symmetric_keys(
-    kms_client: Any, rsa_encryption: dict[str, Any]
+    kms_client: Any, rsa_encryption_key: dict[str, Any]
 ) -> None:
     symmetric = new_key(kms_client)
     blob = kms_client.encrypt(KeyId=symmetric["KeyId"], Plaintext=b"moved")["CiphertextBlob"]
 
     to_rsa = call(kms_client, "ReEncrypt", CiphertextBlob=blob,
-                  DestinationKeyId=rsa_encryption["KeyId"],
+                  DestinationKeyId=rsa_encryption_key["KeyId"],
                   DestinationEncryptionAlgorithm="RSAES_OAEP_SHA_256")
     assert to_rsa["DestinationEncryptionAlgorithm"] == "RSAES_OAEP_SHA_256"
     assert "DestinationKeyMaterialId" not in to_rsa
     assert "SourceKeyMaterialId" in to_rsa
 
     back = call(kms_client, "ReEncrypt", CiphertextBlob=to_rsa["CiphertextBlob"],
-                SourceKeyId=rsa_encryption["KeyId"],
+                SourceKeyId=rsa_encryption_key["KeyId"],
                 SourceEncryptionAlgorithm="RSAES_OAEP_SHA_256",
                 DestinationKeyId=symmetric["KeyId"])
     assert back["SourceEncryptionAlgorithm"] == "RSAES_OAEP_SHA_256"
@@ -149,9 +139,9 @@ def test_re_encrypt_moves_ciphertext_between_rsa_and_symmetric_keys(
 
 
 def test_a_dry_run_rsa_call_answers_dry_run_or_the_real_error(
-    kms_client: Any, rsa_encryption: dict[str, Any]
+    kms_client: Any, rsa_encryption_key: dict[str, Any]
 ) -> None:
-    key_id = rsa_encryption["KeyId"]
+    key_id = rsa_encryption_key["KeyId"]
     blob = kms_client.encrypt(KeyId=key_id, Plaintext=b"x",
                               EncryptionAlgorithm="RSAES_OAEP_SHA_1")["CiphertextBlob"]
 
@@ -209,14 +199,14 @@ def test_a_data_key_pair_without_plaintext_answers_only_the_encrypted_private_ke
 @pytest.mark.parametrize("operation", ["GenerateDataKeyPair",
                                        "GenerateDataKeyPairWithoutPlaintext"])
 def test_data_key_pairs_need_a_usable_symmetric_key_and_a_supported_spec(
-    kms_client: Any, ecc_signing: dict[str, Any], operation: str
+    kms_client: Any, ecc_signing_key: dict[str, Any], operation: str
 ) -> None:
     key = new_key(kms_client)
 
     for spec in ("SM2", "ML_KEM_512"):
         fails(kms_client, operation, "UnsupportedOperationException", KeyId=key["KeyId"],
               KeyPairSpec=spec)
-    fails(kms_client, operation, "InvalidKeyUsageException", KeyId=ecc_signing["KeyId"],
+    fails(kms_client, operation, "InvalidKeyUsageException", KeyId=ecc_signing_key["KeyId"],
           KeyPairSpec="RSA_2048")
     fails(kms_client, operation, "DryRunOperationException", KeyId=key["KeyId"],
           KeyPairSpec="ECC_NIST_P256", DryRun=True)
@@ -261,7 +251,7 @@ def test_derive_shared_secret_agrees_with_the_peer(kms_client: Any) -> None:
 
 
 def test_derive_shared_secret_needs_a_peer_key_on_the_same_curve(
-    kms_client: Any, ecc_signing: dict[str, Any]
+    kms_client: Any, ecc_signing_key: dict[str, Any]
 ) -> None:
     key = keypair(kms_client, "ECC_NIST_P256", "KEY_AGREEMENT")
     other_curve = ec.generate_private_key(ec.SECP384R1()).public_key().public_bytes(
@@ -271,7 +261,7 @@ def test_derive_shared_secret_needs_a_peer_key_on_the_same_curve(
         fails(kms_client, "DeriveSharedSecret", "ValidationException", KeyId=key["KeyId"],
               KeyAgreementAlgorithm="ECDH", PublicKey=public)
     fails(kms_client, "DeriveSharedSecret", "InvalidKeyUsageException",
-          KeyId=ecc_signing["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=other_curve)
+          KeyId=ecc_signing_key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=other_curve)
     fails(kms_client, "DeriveSharedSecret", "DryRunOperationException", KeyId=key["KeyId"],
           KeyAgreementAlgorithm="ECDH", PublicKey=public_key_bytes(kms_client, key["KeyId"]),
           DryRun=True)
