@@ -22,6 +22,7 @@ from .cloudhsm.service import KMSUSER_PASSWORD, CloudHsmService
 from .entropy import Entropy
 from .errors import ServiceError
 from .faults import FAULTS, Fault, make_fault
+from .kms.registry import Scope
 from .kms.service import KmsService
 from .protocol import WireResponse
 from .protocol.codecs import codec as _codec
@@ -446,7 +447,7 @@ def _client_session() -> Any:
 
 _FACTORIES: dict[str, Callable[[CloudHsmKms, str], Service]] = {
     "kms": lambda env, region: KmsService(
-        env.account_id, region, env.clock, env.entropy, settings=env.settings,
+        Scope(env.account_id, region, env.clock, env.entropy, env.settings),
         cloudhsm=env.cloudhsm(region), peer=env.kms,
     ),
     "cloudhsmv2": lambda env, region: CloudHsmService(

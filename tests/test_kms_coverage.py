@@ -35,6 +35,7 @@ from pytest_cloudhsm_kms.kms.catalog import (
     TRACKED_OPERATIONS,
 )
 from pytest_cloudhsm_kms.kms.declaration import ANY_STATE, InCloudHsm, Operation, TokenCheck
+from pytest_cloudhsm_kms.kms.registry import Scope
 from pytest_cloudhsm_kms.kms.service import KmsService
 from pytest_cloudhsm_kms.protocol.models import service_model
 
@@ -128,7 +129,7 @@ def test_every_operation_of_the_model_has_a_request_here() -> None:
 
 
 def test_every_operation_has_a_handler_except_the_known_missing_ones() -> None:
-    service = KmsService("111122223333", "us-east-1", VirtualClock(), Entropy())
+    service = KmsService(Scope("111122223333", "us-east-1", VirtualClock(), Entropy()))
 
     missing = {op for op in operations() if op not in service.handlers}
 
@@ -157,7 +158,7 @@ def test_last_usage_tracks_exactly_the_operations_its_model_enum_names() -> None
 
 
 def test_each_declared_family_handles_its_operation() -> None:
-    service = KmsService("111122223333", "us-east-1", VirtualClock(), Entropy())
+    service = KmsService(Scope("111122223333", "us-east-1", VirtualClock(), Entropy()))
 
     for name, declared in OPERATIONS.items():
         handler = service.handlers[name]
@@ -183,7 +184,7 @@ def test_each_operation_is_answered_through_boto3(kms_client: Any, operation: st
 def test_an_operation_the_fake_does_not_know_gets_the_generic_answer() -> None:
     from pytest_cloudhsm_kms.errors import ServiceError
 
-    service = KmsService("111122223333", "us-east-1", VirtualClock(), Entropy())
+    service = KmsService(Scope("111122223333", "us-east-1", VirtualClock(), Entropy()))
     with pytest.raises(ServiceError) as raised:
         service.call("TranslateKey", {})
 
@@ -202,7 +203,7 @@ def test_the_coverage_page_is_up_to_date() -> None:
 def render() -> str:
     """``docs/coverage.md`` from the model, the service's handlers and the tests."""
     model = service_model("kms")
-    service = KmsService("111122223333", "us-east-1", VirtualClock(), Entropy())
+    service = KmsService(Scope("111122223333", "us-east-1", VirtualClock(), Entropy()))
     seen = errors_seen_in_tests()
     recorded = recorded_cases_per_operation()
     names = operations()
@@ -257,13 +258,13 @@ def render() -> str:
         "get",
         "`DisabledException` or `KMSInvalidStateException`). Quota: counted by the CloudHSM key "
         "store",
-        "request quota. Last usage: recorded for GetKeyLastUsage. CloudHSM key: the answer for "
-        "a key",
+        "request quota. Store states: the connection states of its custom key store it accepts.",
+        "Last usage: recorded for GetKeyLastUsage. CloudHSM key: the answer for a key",
         "in a CloudHSM key store.",
         "",
-        "| Operation | Module | Key states | Quota | Last usage | Grant tokens | CloudHSM key "
-        "| DryRun | Recipient |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| Operation | Module | Key states | Store states | Quota | Last usage | Grant tokens "
+        "| CloudHSM key | DryRun | Recipient |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     lines += [_facts(op) for op in OPERATIONS.values()]
     return "\n".join(lines) + "\n"
@@ -281,8 +282,10 @@ def _facts(op: Operation) -> str:
               TokenCheck.ACCEPTED: "accepted, not checked"}[op.grant_tokens]
     in_cloudhsm = "allowed" if op.in_cloudhsm == InCloudHsm.ALLOWED else f"`{op.in_cloudhsm}`"
     yes = {True: "yes", False: "-"}
-    return (f"| {op.name} | `{op.family}` | {states} | {yes[op.counted]} | {yes[op.tracked]} | "
-            f"{tokens} | {in_cloudhsm} | {yes[op.dry_run]} | {yes[op.recipient]} |")
+    stores = ", ".join(sorted(op.store_states)) or "-"
+    return (f"| {op.name} | `{op.family}` | {states} | {stores} | {yes[op.counted]} | "
+            f"{yes[op.tracked]} | {tokens} | {in_cloudhsm} | {yes[op.dry_run]} | "
+            f"{yes[op.recipient]} |")
 
 
 def errors_seen_in_tests() -> set[tuple[str, str]]:

@@ -16,6 +16,7 @@ key ID or key ARN, not an alias, as EnableKey does.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from ..context import RequestContext
@@ -36,12 +37,12 @@ _TARGET_MESSAGES: dict[str, Message] = {
 }
 
 
+@dataclass(eq=False)
 class Aliases:
     """The alias operations of one account and Region."""
 
-    def __init__(self, registry: KeyRegistry, check: KeyCheck) -> None:
-        self.registry = registry
-        self.check = check
+    registry: KeyRegistry
+    check: KeyCheck
 
     @operation(key_states=_TO_A_KEY, messages={
         **_TARGET_MESSAGES,

@@ -26,6 +26,7 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §11.2):
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import Any
 
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -88,13 +89,13 @@ _SIGNATURE_MESSAGES: dict[str, Message] = {
 }
 
 
+@dataclass(eq=False)
 class AsymmetricKeys:
     """The operations of asymmetric keys, and of data key pairs."""
 
-    def __init__(self, scope: Scope, registry: KeyRegistry, check: KeyCheck) -> None:
-        self.scope = scope
-        self.registry = registry
-        self.check = check
+    scope: Scope
+    registry: KeyRegistry
+    check: KeyCheck
 
     # -- public keys ------------------------------------------------------------------
 

@@ -91,11 +91,17 @@ class KeyCheck:
 
         In this order: the CloudHSM key store rule, the store's quota, the key state,
         the key usage (docs/aws-behaviour.md §2.4, §3, §5.1); the usage error names the
-        operation (recorded, §0.3).
+        operation (recorded, §0.3). The three checks above are inlined: this runs on every
+        cryptographic call.
         """
-        self.in_cloudhsm(ctx, key)
-        self.admit(ctx, key)
-        self.state(ctx, key)
+        declared = DECLARED[ctx.operation]
+        if declared.in_cloudhsm != InCloudHsm.ALLOWED:
+            self.in_cloudhsm(ctx, key)
+        store = key.custom_key_store
+        if store is not None and declared.counted:
+            store.quota.consume(ctx.operation)
+        if key.key_state not in declared.key_states:
+            self.state(ctx, key)
         if key.key_usage != usage:
             raise ServiceError(
                 "InvalidKeyUsageException",

@@ -17,6 +17,7 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §4.2, §4.7):
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import Any
 
 from ..context import RequestContext
@@ -25,7 +26,7 @@ from .checks import KeyCheck, check_algorithm_of, dry_run, dry_run_error
 from .ciphertext import aad, parse, seal
 from .declaration import CRYPTO_STATES, Message, TokenCheck, declared_error, operation
 from .keypairs import max_rsa_plaintext, oaep, private_key_of
-from .keystores import CustomKeyStores
+from .keystores import ConnectionState, CustomKeyStores
 from .model import Key
 from .registry import KeyRegistry, Scope
 
@@ -69,15 +70,14 @@ def recipient_unsupported() -> ServiceError:
     return ServiceError("ValidationException", _RECIPIENT)
 
 
+@dataclass(eq=False)
 class Cryptography:
     """The encryption operations of one account and Region."""
 
-    def __init__(self, scope: Scope, registry: KeyRegistry, check: KeyCheck,
-                 stores: CustomKeyStores) -> None:
-        self.scope = scope
-        self.registry = registry
-        self.check = check
-        self.stores = stores
+    scope: Scope
+    registry: KeyRegistry
+    check: KeyCheck
+    stores: CustomKeyStores
 
     @_encryption()
     def Encrypt(self, ctx: RequestContext, p: Params) -> Result:
@@ -86,7 +86,7 @@ class Cryptography:
             return self._encrypt_rsa(ctx, key, p)
         _check_symmetric_algorithm(ctx, key, p.get("EncryptionAlgorithm"))
         dry_run(p)
-        blob = self._seal(key, p["Plaintext"], p.get("EncryptionContext"))
+        blob = seal(key, self.scope.entropy.bytes(12), p["Plaintext"], p.get("EncryptionContext"))
         return {"CiphertextBlob": blob, "KeyId": key.arn, "EncryptionAlgorithm": _SYMMETRIC}
 
     @_encryption(recipient=True)
@@ -136,7 +136,8 @@ class Cryptography:
         else:
             _check_symmetric_algorithm(ctx, destination, destination_algorithm)
             dry_run(p)
-            blob = self._seal(destination, plaintext, p.get("DestinationEncryptionContext"))
+            blob = seal(destination, self.scope.entropy.bytes(12), plaintext,
+                        p.get("DestinationEncryptionContext"))
         result = {
             "CiphertextBlob": blob,
             "SourceKeyId": source.arn,
@@ -161,7 +162,7 @@ class Cryptography:
         key, _, blob = self._data_key(ctx, p)
         return _with_material_id({"CiphertextBlob": blob, "KeyId": key.arn}, "KeyMaterialId", key)
 
-    @operation(counted=True, recipient=True, messages={
+    @operation(counted=True, recipient=True, store_states={ConnectionState.CONNECTED}, messages={
         "bytes_required": ("ValidationException", "NumberOfBytes is required."),  # recorded
     })
     def GenerateRandom(self, ctx: RequestContext, p: Params) -> Result:
@@ -182,9 +183,6 @@ class Cryptography:
         """A key that may encrypt now (docs/aws-behaviour.md §3)."""
         return self.check.usable(ctx, key, "ENCRYPT_DECRYPT")
 
-    def _seal(self, key: Key, plaintext: bytes, context: dict[str, str] | None) -> bytes:
-        return seal(key, self.scope.entropy.bytes(12), plaintext, context)
-
     def _data_key(self, ctx: RequestContext, p: Params) -> tuple[Key, bytes, bytes]:
         spec: str | None = p.get("KeySpec")
         count: int | None = p.get("NumberOfBytes")
@@ -200,7 +198,8 @@ class Cryptography:
                                  operation=ctx.operation)
         dry_run(p)
         plaintext = self.scope.entropy.bytes(count)
-        return key, plaintext, self._seal(key, plaintext, p.get("EncryptionContext"))
+        blob = seal(key, self.scope.entropy.bytes(12), plaintext, p.get("EncryptionContext"))
+        return key, plaintext, blob
 
     def _open(
         self,

@@ -109,6 +109,8 @@ class Operation:
     """The key states the operation accepts; others get the error of :mod:`.checks`."""
     state_error: tuple[str, str] | None = None
     """(code, message with ``{arn}``) for every refused state, when not the usual one."""
+    store_states: frozenset[str] = frozenset()
+    """The connection states of its custom key store it accepts (empty: it needs no store)."""
     counted: bool = False
     """Whether the CloudHSM key store request quota counts it (docs/aws-behaviour.md §5.1)."""
     tracked: bool = False
@@ -144,6 +146,7 @@ def operation(
     *,
     key_states: Iterable[str] = ANY_STATE,
     state_error: tuple[str, str] | None = None,
+    store_states: Iterable[str] = (),
     counted: bool = False,
     tracked: bool = False,
     grant_tokens: str = TokenCheck.NONE,
@@ -166,6 +169,7 @@ def operation(
             family=handler.__module__.rsplit(".", 1)[-1],
             key_states=frozenset(key_states),
             state_error=state_error,
+            store_states=frozenset(store_states),
             counted=counted,
             tracked=tracked,
             grant_tokens=grant_tokens,

@@ -85,16 +85,16 @@ class Grant:
         return entry
 
 
+@dataclass(eq=False)
 class Grants:
     """The grants of one account and Region, and their operations."""
 
-    def __init__(self, scope: Scope, registry: KeyRegistry, check: KeyCheck) -> None:
-        self.scope = scope
-        self.registry = registry
-        self.check = check
-        self.grants: dict[str, Grant] = {}
-        self.grant_tokens: dict[str, str] = {}
-        """Every grant token issued, with the ID of its grant."""
+    scope: Scope
+    registry: KeyRegistry
+    check: KeyCheck
+    grants: dict[str, Grant] = field(default_factory=dict)
+    grant_tokens: dict[str, str] = field(default_factory=dict)
+    """Every grant token issued, with the ID of its grant."""
 
     @operation(key_states=states_except(KeyState.DISABLED, KeyState.PENDING_DELETION,
                                         KeyState.PENDING_REPLICA_DELETION),

@@ -36,7 +36,7 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §11.6):
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -76,15 +76,15 @@ _IMPORT_STATES = states_except(KeyState.PENDING_DELETION, KeyState.PENDING_REPLI
 _imports = operation(key_states=_IMPORT_STATES, in_cloudhsm=InCloudHsm.UNSUPPORTED)
 
 
+@dataclass(eq=False)
 class Imports:
     """The imported key material operations of one account and Region."""
 
-    def __init__(self, scope: Scope, registry: KeyRegistry, check: KeyCheck) -> None:
-        self.scope = scope
-        self.registry = registry
-        self.check = check
-        self.import_tokens: dict[bytes, ImportParameters] = {}
-        """Every import token issued, with what it binds together."""
+    scope: Scope
+    registry: KeyRegistry
+    check: KeyCheck
+    import_tokens: dict[bytes, ImportParameters] = field(default_factory=dict)
+    """Every import token issued, with what it binds together."""
 
     @_imports
     def GetParametersForImport(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ..context import RequestContext
@@ -34,7 +35,7 @@ from .checks import KeyCheck, paginate
 from .clusters import ClusterAccess, ClusterMaterial
 from .declaration import ALL_KINDS, TokenCheck, declared_error, operation, states_except
 from .keypairs import new_key_pair, supported_key_pair_spec
-from .keystores import KMSUSER, CustomKeyStores, check_state
+from .keystores import KMSUSER, ConnectionState, CustomKeyStores, check_state
 from .macs import MAC_KEY_BYTES
 from .model import (
     ALGORITHMS,
@@ -57,24 +58,21 @@ _DAY = 86_400.0
 _NOT_PENDING_DELETION = ("KMSInvalidStateException", "{arn} is not pending deletion.")
 
 
+@dataclass(eq=False)
 class Keys:
     """The key operations of one account and Region."""
 
-    def __init__(
-        self, scope: Scope, registry: KeyRegistry, check: KeyCheck, stores: CustomKeyStores,
-        clusters: ClusterAccess, registries: Callable[[str], KeyRegistry],
-    ) -> None:
-        self.scope = scope
-        self.registry = registry
-        self.check = check
-        self.stores = stores
-        self.clusters = clusters
-        self.registries = registries
-        """The key registry of another Region of the account (for multi-Region keys)."""
+    scope: Scope
+    registry: KeyRegistry
+    check: KeyCheck
+    stores: CustomKeyStores
+    clusters: ClusterAccess
+    registries: Callable[[str], KeyRegistry]
+    """The key registry of another Region of the account (for multi-Region keys)."""
 
     # -- CreateKey ------------------------------------------------------------------
 
-    @operation(messages={
+    @operation(store_states={ConnectionState.CONNECTED}, messages={
         **TAG_MESSAGES,
         # Recorded (docs/aws-behaviour.md §11.2):
         "usage_required": ("ValidationException", "You must specify a KeyUsage value for all "
@@ -125,7 +123,7 @@ class Keys:
                 "UnsupportedOperationException",
                 f"{what} not supported in custom key stores.",
             )
-        check_state(store, "CreateKey")
+        check_state(ctx, store)
         cluster = self.clusters.cluster_for_new_key(store)
         key_id, arn, policy = self.new_identity(ctx, p)
         handle = cluster.create_key(arn, KMSUSER)
@@ -228,16 +226,17 @@ class Keys:
 
     @operation(key_states=states_except(KeyState.PENDING_DELETION))
     def EnableKey(self, ctx: RequestContext, p: Params) -> Result:
-        key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
-        if key.state != KeyState.PENDING_IMPORT:
-            key.state = KeyState.ENABLED
-        return {}
+        return self._set_state(ctx, p, KeyState.ENABLED)
 
     @operation(key_states=states_except(KeyState.PENDING_DELETION))
     def DisableKey(self, ctx: RequestContext, p: Params) -> Result:
+        return self._set_state(ctx, p, KeyState.DISABLED)
+
+    def _set_state(self, ctx: RequestContext, p: Params, state: str) -> Result:
+        """Enable or disable a key; one waiting for imported material stays PendingImport."""
         key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         if key.state != KeyState.PENDING_IMPORT:
-            key.state = KeyState.DISABLED
+            key.state = state
         return {}
 
     @operation(key_states=states_except(KeyState.PENDING_DELETION))

@@ -54,7 +54,7 @@ from ..errors import ServiceError
 from ..pagination import numbering
 from .checks import paginate
 from .clusters import ClusterAccess
-from .declaration import operation
+from .declaration import DECLARED, operation
 from .quota import RequestQuota
 from .registry import Scope
 
@@ -138,37 +138,31 @@ class CustomKeyStore:
         return entry
 
 
-# Which operations each connection state admits (docs/aws-behaviour.md §1.10).
-_ALLOWED_STATES = {
-    "ConnectCustomKeyStore": {ConnectionState.CONNECTED, ConnectionState.CONNECTING,
-                              ConnectionState.DISCONNECTED},
-    "DisconnectCustomKeyStore": {ConnectionState.CONNECTED, ConnectionState.CONNECTING,
-                                 ConnectionState.FAILED},
-    "UpdateName": {ConnectionState.CONNECTED, ConnectionState.DISCONNECTED},
-    "UpdateConfiguration": {ConnectionState.DISCONNECTED},
-    "DeleteCustomKeyStore": {ConnectionState.DISCONNECTED},
-    "CreateKey": {ConnectionState.CONNECTED},
-    "GenerateRandom": {ConnectionState.CONNECTED},
-}
+# The connection states each operation on a store admits are in its declaration
+# (docs/aws-behaviour.md §1.10); a new password or cluster needs a DISCONNECTED store.
+_RECONFIGURABLE = frozenset({ConnectionState.DISCONNECTED})
 
 
-def check_state(store: CustomKeyStore, action: str) -> None:
-    """``CustomKeyStoreInvalidStateException`` unless ``action`` is allowed in the store's state."""
-    if store.connection_state not in _ALLOWED_STATES[action]:
+def check_state(ctx: RequestContext, store: CustomKeyStore,
+                states: frozenset[str] | None = None) -> CustomKeyStore:
+    """``CustomKeyStoreInvalidStateException`` unless the store's connection state is one
+    the operation declares (or one of ``states``)."""
+    if store.connection_state not in (states or DECLARED[ctx.operation].store_states):
         raise ServiceError(
             "CustomKeyStoreInvalidStateException",
             f"Custom key store {store.custom_key_store_id} is in the "
             f"{store.connection_state} state; this operation is not valid in that state.",
         )
+    return store
 
 
+@dataclass(eq=False)
 class CustomKeyStores:
     """The custom key store operations, and the stores of one account and Region."""
 
-    def __init__(self, scope: Scope, clusters: ClusterAccess) -> None:
-        self.scope = scope
-        self.clusters = clusters
-        self.custom_key_stores: dict[str, CustomKeyStore] = {}
+    scope: Scope
+    clusters: ClusterAccess
+    custom_key_stores: dict[str, CustomKeyStore] = field(default_factory=dict)
 
     @operation()
     def CreateCustomKeyStore(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
@@ -252,10 +246,11 @@ class CustomKeyStores:
         result["CustomKeyStores"] = [s.entry() for s in page]
         return result
 
-    @operation()
+    @operation(store_states={ConnectionState.CONNECTED, ConnectionState.CONNECTING,
+                             ConnectionState.DISCONNECTED})
     def ConnectCustomKeyStore(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         store = self.custom_key_store(p["CustomKeyStoreId"])
-        check_state(store, "ConnectCustomKeyStore")
+        check_state(ctx, store)
         if store.connection_state != ConnectionState.DISCONNECTED:
             return {}
         cluster = self.clusters.cluster_or_none(store.cloud_hsm_cluster_id)
@@ -272,10 +267,11 @@ class CustomKeyStores:
                                     lambda: self.finish_connecting(store, attempt))
         return {}
 
-    @operation()
+    @operation(store_states={ConnectionState.CONNECTED, ConnectionState.CONNECTING,
+                             ConnectionState.FAILED})
     def DisconnectCustomKeyStore(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         store = self.custom_key_store(p["CustomKeyStoreId"])
-        check_state(store, "DisconnectCustomKeyStore")
+        check_state(ctx, store)
         store.set_state(ConnectionState.DISCONNECTING)
         store.connection_attempt += 1
         attempt = store.connection_attempt
@@ -286,14 +282,14 @@ class CustomKeyStores:
                                     lambda: self._finish_disconnecting(store, attempt))
         return {}
 
-    @operation()
+    @operation(store_states={ConnectionState.CONNECTED, ConnectionState.DISCONNECTED})
     def UpdateCustomKeyStore(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         store = self.custom_key_store(p["CustomKeyStoreId"])
         new_name = p.get("NewCustomKeyStoreName")
         password, cluster_id = p.get("KeyStorePassword"), p.get("CloudHsmClusterId")
         _refuse_xks_members(p)
-        check_state(store, "UpdateName" if password is None and cluster_id is None
-                    else "UpdateConfiguration")
+        check_state(ctx, store, None if password is None and cluster_id is None
+                    else _RECONFIGURABLE)
         if new_name is not None:
             self._check_name_free(new_name, store)
         if cluster_id is not None and cluster_id != store.cloud_hsm_cluster_id:
@@ -313,10 +309,10 @@ class CustomKeyStores:
             store.key_store_password = password
         return {}
 
-    @operation()
+    @operation(store_states={ConnectionState.DISCONNECTED})
     def DeleteCustomKeyStore(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         store = self.custom_key_store(p["CustomKeyStoreId"])
-        check_state(store, "DeleteCustomKeyStore")
+        check_state(ctx, store)
         if store.keys:
             raise ServiceError(
                 "CustomKeyStoreHasCMKsException",
@@ -387,7 +383,7 @@ class CustomKeyStores:
         """GenerateRandom from the store's cluster. A connected store whose cluster has no
         ACTIVE HSM is ``CustomKeyStoreInvalidStateException`` (a choice: docs/aws-behaviour.md
         §4.5)."""
-        check_state(store, "GenerateRandom")
+        check_state(ctx, store)
         store.quota.consume(ctx.operation)
         cluster = self.clusters.cluster_or_none(store.cloud_hsm_cluster_id)
         if cluster is None or not cluster.active_hsms():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+from dataclasses import dataclass
 from typing import Any
 
 from ..context import RequestContext
@@ -35,12 +36,12 @@ _mac_operation = functools.partial(
     grant_kinds={"GENERATE_VERIFY_MAC"})
 
 
+@dataclass(eq=False)
 class Macs:
     """The HMAC operations of one account and Region."""
 
-    def __init__(self, registry: KeyRegistry, check: KeyCheck) -> None:
-        self.registry = registry
-        self.check = check
+    registry: KeyRegistry
+    check: KeyCheck
 
     @_mac_operation()
     def GenerateMac(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:

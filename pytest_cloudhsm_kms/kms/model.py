@@ -319,19 +319,15 @@ class Key:
         return meta
 
 
+@dataclass(eq=False, slots=True)
 class Alias:
     """An alias: a name in the account and Region that points at one key."""
 
-    __slots__ = ("alias_arn", "creation_date", "last_updated_date", "name", "target_key_id")
-
-    def __init__(
-        self, name: str, alias_arn: str, target_key_id: str, created: float, updated: float
-    ) -> None:
-        self.name = name
-        self.alias_arn = alias_arn
-        self.target_key_id = target_key_id
-        self.creation_date = created
-        self.last_updated_date = updated
+    name: str
+    alias_arn: str
+    target_key_id: str
+    creation_date: float
+    last_updated_date: float
 
     def entry(self) -> dict[str, Any]:
         """The ``AliasListEntry`` of ListAliases."""

@@ -29,6 +29,7 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §11.7):
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..context import RequestContext
@@ -91,16 +92,15 @@ _NOT_PRIMARY: dict[str, Message] = {  # recorded (docs/aws-behaviour.md §11.7)
 }
 
 
+@dataclass(eq=False)
 class MultiRegion:
     """The multi-Region key operations of one account and Region."""
 
-    def __init__(self, scope: Scope, registry: KeyRegistry, check: KeyCheck,
-                 peers: Callable[[str], KmsService]) -> None:
-        self.scope = scope
-        self.registry = registry
-        self.check = check
-        self.peers = peers
-        """The KMS of another Region of the account."""
+    scope: Scope
+    registry: KeyRegistry
+    check: KeyCheck
+    peers: Callable[[str], KmsService]
+    """The KMS of another Region of the account."""
 
     def _usable_primary(self, ctx: RequestContext, p: dict[str, Any]
                         ) -> tuple[Key, MultiRegionKeySet]:

@@ -19,6 +19,7 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §11.4):
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from ..context import RequestContext
@@ -85,12 +86,12 @@ _not_pending_deletion = operation(
     key_states=states_except(KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION))
 
 
+@dataclass(eq=False)
 class Policies:
     """GetKeyPolicy, PutKeyPolicy, ListKeyPolicies, the tag operations and UpdateKeyDescription."""
 
-    def __init__(self, registry: KeyRegistry, check: KeyCheck) -> None:
-        self.registry = registry
-        self.check = check
+    registry: KeyRegistry
+    check: KeyCheck
 
     # -- key policies -----------------------------------------------------------------
 

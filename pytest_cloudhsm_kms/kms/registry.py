@@ -95,10 +95,6 @@ class KeyRegistry:
             )
         return key
 
-    def key_of_arn(self, arn: str) -> Key | None:
-        """The key a key ARN of this account and Region names (an answer's ``KeyId``)."""
-        return self.keys.get(arn[len(self.arn_prefix) + 4:])
-
     def alias(self, name: str) -> Alias:
         """An alias by name or alias ARN, or ``NotFoundException``."""
         prefix = self.arn_prefix

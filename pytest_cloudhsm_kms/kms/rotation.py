@@ -29,6 +29,7 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §11.5):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ..context import RequestContext
@@ -61,13 +62,13 @@ _changes_rotation = operation(key_states=_ROTATES, in_cloudhsm=InCloudHsm.UNSUPP
 _reads_rotation = operation(in_cloudhsm=InCloudHsm.UNSUPPORTED, messages=_ROTATION_MESSAGES)
 
 
+@dataclass(eq=False)
 class Rotations:
     """The key rotation operations of one account and Region, and the rotation schedule."""
 
-    def __init__(self, scope: Scope, registry: KeyRegistry, check: KeyCheck) -> None:
-        self.scope = scope
-        self.registry = registry
-        self.check = check
+    scope: Scope
+    registry: KeyRegistry
+    check: KeyCheck
 
     @_changes_rotation
     def EnableKeyRotation(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +99,7 @@ class Rotations:
         A multi-Region replica reports the rotation status of its primary key, which
         KMS keeps in sync across the set.
         """
-        key = self._rotation_key(ctx, p, automatic=False)
+        key = self._rotation_key(ctx, p, automatic=False, replica=True)
         schedule = key
         if key.multi_region is not None:
             schedule = key.multi_region.primary() or key
@@ -148,7 +149,7 @@ class Rotations:
 
     @_reads_rotation
     def ListKeyRotations(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
-        key = self._rotation_key(ctx, p, automatic=False)
+        key = self._rotation_key(ctx, p, automatic=False, replica=True)
         material = key.material
         assert isinstance(material, SymmetricMaterial)
         current = material.current_material_id
@@ -174,10 +175,11 @@ class Rotations:
 
     # -- internals --------------------------------------------------------------------
 
-    def _rotation_key(self, ctx: RequestContext, p: dict[str, Any], *, automatic: bool) -> Key:
+    def _rotation_key(self, ctx: RequestContext, p: dict[str, Any], *, automatic: bool,
+                      replica: bool = False) -> Key:
         """The key of a rotation operation, refused as AWS refuses keys that cannot rotate:
         its state first (a disabled asymmetric key is DisabledException, recorded), then
-        its kind."""
+        its kind (a multi-Region replica only reads its primary key's rotation: ``replica``)."""
         key = self.check.in_cloudhsm(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         key = self.check.state(ctx, key)
         if key.key_spec != "SYMMETRIC_DEFAULT":
@@ -185,8 +187,7 @@ class Rotations:
         if automatic and key.origin == "EXTERNAL":
             raise declared_error(ctx, "external", arn=key.arn)
         mrk = key.multi_region
-        if mrk is not None and not mrk.is_primary(key) and ctx.operation not in (
-                "GetKeyRotationStatus", "ListKeyRotations"):
+        if mrk is not None and not replica and not mrk.is_primary(key):
             raise declared_error(ctx, "replica", arn=key.arn)
         return key
 

@@ -19,9 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..clock import VirtualClock
 from ..context import RequestContext
-from ..entropy import Entropy
 from ..errors import ServiceError
 from ..settings import Settings
 from .aliases import Aliases
@@ -30,7 +28,7 @@ from .catalog import OPERATIONS
 from .checks import KeyCheck
 from .clusters import ClusterAccess
 from .crypto import Cryptography, recipient_unsupported
-from .declaration import TokenCheck
+from .declaration import DECLARED, TokenCheck
 from .grants import Grant, Grants
 from .imports import ImportParameters, Imports
 from .keys import Keys
@@ -79,28 +77,20 @@ class KmsService:
     states, custom key store quota and last-usage record. ``service.Encrypt(params)``
     and the like are the same as ``service.call("Encrypt", params)``.
 
-    ``peer(region)`` returns the service of another Region of the same account
-    (for multi-Region keys); without one given, this service makes and keeps
-    standalone services for other Regions, sharing its clock, entropy and settings.
+    ``scope`` says which account and Region it serves, with which clock, entropy and
+    settings. ``peer(region)`` returns the service of another Region of the same
+    account (for multi-Region keys); without one given, this service makes and keeps
+    standalone services for other Regions, sharing its scope's clock, entropy and settings.
     """
 
-    def __init__(
-        self,
-        account_id: str,
-        region: str,
-        clock: VirtualClock,
-        entropy: Entropy,
-        *,
-        settings: Settings | None = None,
-        cloudhsm: CloudHsmService | None = None,
-        peer: Callable[[str], KmsService] | None = None,
-    ) -> None:
-        self.account_id = account_id
-        self.region = region
-        self.clock = clock
-        self.entropy = entropy
+    def __init__(self, scope: Scope, *, cloudhsm: CloudHsmService | None = None,
+                 peer: Callable[[str], KmsService] | None = None) -> None:
+        self.account_id = scope.account_id
+        self.region = scope.region
+        self.clock = scope.clock
+        self.entropy = scope.entropy
         self.cloudhsm = cloudhsm
-        self.scope = scope = Scope(account_id, region, clock, entropy, settings or Settings())
+        self.scope = scope
         self.registry = registry = KeyRegistry(scope)
         self._peer = peer
         self._peers: dict[str, KmsService] = {}
@@ -128,6 +118,9 @@ class KmsService:
         """The handler of each operation (a test may replace one to inject a fault)."""
         self._check_tokens = families.grants.check_tokens
         self._record_usage = families.usage.record
+        # A client's request without grant tokens has the same context every time
+        # (it reads the clock when asked): made on first use, not per call.
+        self._contexts: dict[str, RequestContext] = {}
 
     # -- dispatch -----------------------------------------------------------
 
@@ -142,9 +135,16 @@ class KmsService:
 
     def call(self, request: RequestContext | str, params: Params) -> Result:
         """Run one operation, named by its context or by its name (a client's request)."""
-        ctx = self.context(request, params) if isinstance(request, str) else request
+        if isinstance(request, str):
+            ctx = self._contexts.get(request)
+            if ctx is None or "GrantTokens" in params:
+                ctx = self.context(request, params)
+                if not ctx.grant_tokens:
+                    self._contexts[request] = ctx
+        else:
+            ctx = request
         operation = ctx.operation
-        declared = OPERATIONS.get(operation)
+        declared = DECLARED.get(operation)
         handler = self.handlers.get(operation)
         if declared is None or handler is None:
             raise ServiceError(
@@ -176,8 +176,9 @@ class KmsService:
             return self._peer(region)
         service = self._peers.get(region)
         if service is None:
+            scope = self.scope
             service = self._peers[region] = KmsService(
-                self.account_id, region, self.clock, self.entropy, settings=self.settings,
+                Scope(scope.account_id, region, scope.clock, scope.entropy, scope.settings),
                 peer=self.peer,
             )
         return service

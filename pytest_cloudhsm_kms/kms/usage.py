@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from ..context import RequestContext
@@ -25,12 +26,12 @@ from .registry import KeyRegistry
 __all__ = ["Usage"]
 
 
+@dataclass(eq=False)
 class Usage:
     """GetKeyLastUsage, and the record of each key's last cryptographic operation."""
 
-    def __init__(self, registry: KeyRegistry) -> None:
-        self.registry = registry
-        self._usage_count = 0
+    registry: KeyRegistry
+    _usage_count: int = 0
 
     @operation()
     def GetKeyLastUsage(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
@@ -58,13 +59,13 @@ class Usage:
         Every tracked answer names its key by ARN in ``KeyId``; ReEncrypt also in
         ``SourceKeyId``. This runs on every cryptographic call, so it stays small.
         """
-        registry = self.registry
-        key = registry.key_of_arn(result["KeyId"])
+        keys, offset = self.registry.keys, len(self.registry.arn_prefix) + 4  # "<prefix>key/"
+        key = keys.get(result["KeyId"][offset:])
         self._usage_count += 1
-        usage = (ctx.operation, ctx.now(), self._usage_count)
+        usage = (ctx.operation, ctx.clock.now(), self._usage_count)
         if key is not None:
             key.last_usage = usage
         if ctx.operation == "ReEncrypt":
-            source = registry.key_of_arn(result["SourceKeyId"])
+            source = keys.get(result["SourceKeyId"][offset:])
             if source is not None:
                 source.last_usage = usage
