@@ -271,7 +271,7 @@ def bench_fixtures(tests: int, repeats: int = 5) -> None:
     print(f"per test: fixture cost over an empty test ({tests} tests, best of {repeats})")
     for name, seconds in best.items():
         if name != "empty":
-            print(f"  {name:<16} {(seconds - best['empty']) / tests * 1e3:7.3f} ms")
+            print(f"  {name:<22} {(seconds - best['empty']) / tests * 1e3:7.3f} ms")
     extra = (best["cloudhsm_kms_endpoint"] - best["cloudhsm_kms"]) / tests * 1e3
     print(f"  (cloudhsm_kms_endpoint over cloudhsm_kms: {extra:.3f} ms: the endpoint's start "
           "and stop)")
