@@ -92,13 +92,17 @@ def cbor_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def cbor_client(models: Path, **kwargs: Any) -> Any:
+    """botocore's own RPC v2 CBOR client of CloudHSM v2."""
+    session = botocore.session.get_session()
+    session.get_component("data_loader").search_paths.insert(0, str(models))
+    return session.create_client("cloudhsmv2", region_name="us-east-1", **kwargs)
+
+
 @pytest.fixture
 def cbor_hsm(endpoint: Endpoint, cbor_models: Path) -> Any:
     """botocore's own RPC v2 CBOR client of CloudHSM v2, pointed at the endpoint."""
-    session = botocore.session.get_session()
-    session.get_component("data_loader").search_paths.insert(0, str(cbor_models))
-    return session.create_client("cloudhsmv2", region_name="us-east-1",
-                                 endpoint_url=endpoint.url)
+    return cbor_client(cbor_models, endpoint_url=endpoint.url)
 
 
 # -- the fixture --------------------------------------------------------------------------
@@ -236,6 +240,15 @@ def test_botocores_cbor_client_and_its_json_client_parse_the_same(
     with pytest.raises(ClientError) as raised:
         by_cbor.delete_cluster(ClusterId="cluster-aaaaaaaaaaa")
     assert raised.value.response["Error"]["Code"] == "CloudHsmResourceNotFoundException"
+
+
+def test_a_botocore_that_sends_cbor_is_answered_in_process_too(
+        cloudhsm_cluster, cloudhsm_kms, cbor_models):
+    client = cbor_client(cbor_models)  # no endpoint_url: the before-send hook answers
+    clusters = client.describe_clusters()["Clusters"]
+    assert [c["ClusterId"] for c in clusters] == [cloudhsm_cluster["ClusterId"]]
+    assert isinstance(clusters[0]["CreateTimestamp"], datetime.datetime)
+    assert cloudhsm_kms.calls[-1][2:] == ("DescribeClusters", {}, 200, None)
 
 
 def test_cbor_errors_carry_the_shape_id_and_message(endpoint):

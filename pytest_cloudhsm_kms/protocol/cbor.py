@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -26,14 +27,24 @@ from .json11 import WireResponse
 from .models import fault_codes
 from .shapes import input_checker
 
-__all__ = ["CONTENT_TYPE", "PROTOCOL", "CborCodec"]
+__all__ = ["CONTENT_TYPE", "PROTOCOL", "CborCodec", "request_target"]
 
 CONTENT_TYPE = "application/cbor"
 PROTOCOL = "rpc-v2-cbor"
 """The value of the ``smithy-protocol`` header on requests and responses."""
 
+_PATH = re.compile(r"/service/([^/?#]+)/operation/([^/?#]+)/?(?:[?#].*)?$")
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 Convert = Callable[[Any], Any]
+
+
+def request_target(path_or_url: str, smithy_protocol: str | None) -> tuple[str, str] | None:
+    """``(service name, operation)`` of an RPC v2 CBOR request: one that carries
+    ``smithy-protocol: rpc-v2-cbor`` and ends in ``/service/<S>/operation/<Op>``."""
+    if (smithy_protocol or "").strip() != PROTOCOL:
+        return None
+    match = _PATH.search(path_or_url)
+    return (match.group(1), match.group(2)) if match else None
 
 
 class _Malformed(Exception):

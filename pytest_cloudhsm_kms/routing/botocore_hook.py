@@ -17,6 +17,8 @@ from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 from botocore.credentials import Credentials
 from botocore.signers import RequestSigner
 
+from ..protocol.cbor import PROTOCOL as CBOR_PROTOCOL
+from ..protocol.cbor import request_target
 from ..protocol.raw import body_bytes, header_text
 from .registry import current, is_endpoint, region_of
 
@@ -48,7 +50,12 @@ def before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSRe
     headers = request.headers
     region = region_of(request.url, header_text(headers.get("Authorization")))
     target = header_text(headers.get("X-Amz-Target"))
-    answer = environment.handle(service, region, target, body_bytes(request.body))
+    protocol = "json"
+    cbor = request_target(request.url, header_text(headers.get("smithy-protocol")))
+    if cbor is not None:  # a botocore that prefers the model's RPC v2 CBOR (cloudhsmv2)
+        protocol, target = CBOR_PROTOCOL, cbor[1]
+    answer = environment.handle(service, region, target, body_bytes(request.body),
+                                protocol=protocol)
     return AWSResponse(request.url, answer.status, answer.headers, _Body(answer.body))
 
 

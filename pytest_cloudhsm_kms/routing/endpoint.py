@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ServiceError
 from ..protocol.cbor import PROTOCOL as CBOR_PROTOCOL
+from ..protocol.cbor import request_target
 from ..protocol.codecs import codec
 from . import registry
 
@@ -46,7 +47,6 @@ HOST = "127.0.0.1"
 _TARGETS = {"TrentService": ("kms", "kms"), "BaldrApiService": ("cloudhsmv2", "cloudhsm")}
 _SIGNING_NAMES = {signing: service for service, signing in _TARGETS.values()}
 _SCOPE = re.compile(r"Credential=[^/,\s]*/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
-_CBOR_PATH = re.compile(r"^/service/([^/?]+)/operation/([^/?]+)/?(?:\?.*)?$")
 _MAX_BODY = 16 * 1024 * 1024  # larger than any KMS or CloudHSM request
 
 
@@ -197,11 +197,11 @@ class Endpoint:
         """Answer one HTTP request: (status, headers, body)."""
         protocol = "json"
         target = _header(headers, "X-Amz-Target")
-        cbor = _CBOR_PATH.match(path) if (
-            _header(headers, "smithy-protocol") or "").strip() == CBOR_PROTOCOL else None
+        cbor = request_target(path, _header(headers, "smithy-protocol")) if (
+            path.startswith("/service/")) else None
         if cbor is not None:
             protocol = CBOR_PROTOCOL
-            prefix, target = cbor.group(1), cbor.group(2)
+            prefix, target = cbor
         elif target is not None:
             prefix = target.split(".", 1)[0]
         else:
