@@ -246,7 +246,8 @@ class CloudHsmKms:
             self.faults_applied.append(name)
 
     def lift_fault(self, fault: Fault) -> None:
-        """Restore the world as it was before :meth:`apply_fault` (a no-op if not applied).
+        """Lift a fault (a no-op if not applied): the world shows again the state it has
+        reached beneath it (docs/aws-behaviour.md §12).
 
         Faults are lifted in reverse order; lifting one that others were applied
         on top of lifts those first and applies them again afterwards.

@@ -73,10 +73,10 @@ class Fault(Protocol):
     """Anything that can be applied to an environment and lifted again."""
 
     def apply(self, environment: CloudHsmKms) -> None:
-        """Change the world."""
+        """Change what the world shows and answers."""
 
     def lift(self, environment: CloudHsmKms) -> None:
-        """Restore the world as it was before :meth:`apply`."""
+        """Undo what :meth:`apply` shows: the world shows the state it has reached."""
 
 
 def _stores(environment: CloudHsmKms) -> Iterator[CustomKeyStore]:
