@@ -142,6 +142,17 @@ def test_a_store_the_test_disconnects_under_a_fault_stays_disconnected(
     assert store_state(kms, store_id) == "DISCONNECTED"
 
 
+def test_a_store_the_test_reconfigures_under_a_fault_stays_disconnected(
+        cloudhsm_kms, kms, cloudhsm_key_store, cloudhsm_key) -> None:
+    """UpdateCustomKeyStore acts on the DISCONNECTED store the fault shows: a store that is
+    reconfigured is not connected by a lift it never asked for."""
+    store_id = cloudhsm_key_store["CustomKeyStoreId"]
+    with cloudhsm_kms.fault("disconnected"):
+        kms.update_custom_key_store(CustomKeyStoreId=store_id, KeyStorePassword="newPassw0rd1")
+    assert store_state(kms, store_id) == "DISCONNECTED"
+    error("KMSInvalidStateException", kms.encrypt, KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
+
+
 # -- backups hold the real material -----------------------------------------------------------
 
 

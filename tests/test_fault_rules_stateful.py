@@ -4,7 +4,7 @@ It applies and lifts every fault, nested and in sequence (lifting one from the
 middle of the stack too), while delayed transitions are pending (connecting,
 disconnecting, HSMs being created and deleted, a cluster being deleted) and
 while the test makes its own calls (ConnectCustomKeyStore,
-DisconnectCustomKeyStore, CreateHsm, DeleteHsm, DeleteCluster,
+DisconnectCustomKeyStore, UpdateCustomKeyStore, CreateHsm, DeleteHsm, DeleteCluster,
 ScheduleKeyDeletion, CancelKeyDeletion, and a day of virtual time for the
 daily backups).
 
@@ -67,6 +67,7 @@ TRANSITIONAL = {"CONNECTING", "DISCONNECTING", "CREATE_IN_PROGRESS", "DELETE_IN_
                 "UPDATE_IN_PROGRESS"}
 ACTIONS = (
     "ConnectCustomKeyStore", "DisconnectCustomKeyStore", "DisconnectCustomKeyStore",
+    "UpdateCustomKeyStore",
     "CreateHsm", "CreateHsm", "DeleteHsm", "DeleteHsm", "DeleteCluster",
     "ScheduleKeyDeletion", "CancelKeyDeletion",
 )
@@ -196,6 +197,12 @@ class FaultWorld(RuleBasedStateMachine):
     def DisconnectCustomKeyStore(self, which: int, data: st.DataObject) -> None:
         if self.call(self.kms, "disconnect_custom_key_store",
                      CustomKeyStoreId=self.store_id) is not None:
+            self.intended = "DISCONNECTED"
+
+    def UpdateCustomKeyStore(self, which: int, data: st.DataObject) -> None:
+        """A new password (which the next connection attempt refuses: FAILED)."""
+        if self.call(self.kms, "update_custom_key_store", CustomKeyStoreId=self.store_id,
+                     KeyStorePassword=f"otherPassw0rd{which}") is not None:
             self.intended = "DISCONNECTED"
 
     def CreateHsm(self, which: int, data: st.DataObject) -> None:

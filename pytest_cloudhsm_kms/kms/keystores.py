@@ -307,6 +307,10 @@ class CustomKeyStores:
             store.custom_key_store_name = new_name
         if password is not None:
             store.key_store_password = password
+        if password is not None or cluster_id is not None:
+            # Reconfigured as the DISCONNECTED store it is shown as, it is one for real
+            # (a disconnected fault no longer hides it: docs/aws-behaviour.md §12.2).
+            store.set_state(ConnectionState.DISCONNECTED)
         return {}
 
     @operation(store_states={ConnectionState.DISCONNECTED})
