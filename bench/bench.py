@@ -141,8 +141,8 @@ def _replay(env: CloudHsmKms, call: Callable[[], object]) -> tuple[int, dict[str
     captured: list[tuple[int, dict[str, str], bytes]] = []
     original = env.handle
 
-    def spy(*args: Any) -> Any:
-        answer = original(*args)
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        answer = original(*args, **kwargs)
         captured.append((answer.status, answer.headers, answer.body))
         return answer
 

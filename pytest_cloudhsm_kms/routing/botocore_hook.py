@@ -49,13 +49,13 @@ def before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSRe
     service = SERVICE_IDS[event_name.split(".", 2)[1]]
     headers = request.headers
     region = region_of(request.url, header_text(headers.get("Authorization")))
-    target = header_text(headers.get("X-Amz-Target"))
-    protocol = "json"
+    body = body_bytes(request.body)
     cbor = request_target(request.url, header_text(headers.get("smithy-protocol")))
     if cbor is not None:  # a botocore that prefers the model's RPC v2 CBOR (cloudhsmv2)
-        protocol, target = CBOR_PROTOCOL, cbor[1]
-    answer = environment.handle(service, region, target, body_bytes(request.body),
-                                protocol=protocol)
+        answer = environment.handle(service, region, cbor[1], body, protocol=CBOR_PROTOCOL)
+    else:
+        answer = environment.handle(service, region, header_text(headers.get("X-Amz-Target")),
+                                    body)
     return AWSResponse(request.url, answer.status, answer.headers, _Body(answer.body))
 
 
