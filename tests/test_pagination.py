@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 from helpers import DAY, HOUR
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pytest_cloudhsm_kms import CloudHsmKms
 
@@ -212,3 +214,39 @@ def test_list_tags_while_tags_are_removed_lists_each_once(
         listed += [t["Key"] for t in page]
         cloudhsmv2.untag_resource(ResourceId=cluster_id, TagKeyList=[t["Key"] for t in page])
     assert listed == [f"k{n}" for n in range(9)]
+
+
+# -- any change between pages --------------------------------------------------------------
+
+changes = st.lists(st.tuples(st.booleans(), st.integers(0, 40)), max_size=6)
+
+
+@settings(max_examples=40, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(start=st.integers(0, 12), limit=st.integers(1, 4), between=st.lists(changes, max_size=8))
+def test_whatever_changes_between_pages_each_alias_is_listed_at_most_once_and_none_is_missed(
+        kms: Any, symmetric_key: dict[str, Any], start: int, limit: int,
+        between: list[list[tuple[bool, int]]]) -> None:
+    """Aliases created and deleted between pages: nothing listed twice, and every alias that
+    exists from the first page to the last is listed."""
+    key_id = symmetric_key["KeyId"]
+    for alias in kms.list_aliases(KeyId=key_id)["Aliases"]:
+        kms.delete_alias(AliasName=alias["AliasName"])
+    made = iter(range(1000))
+    live = [f"alias/a{next(made)}" for _ in range(start)]
+    for name in live:
+        kms.create_alias(AliasName=name, TargetKeyId=key_id)
+    throughout = set(live)
+    listed: list[str] = []
+    for number, page in enumerate(pages(kms.list_aliases, "Aliases", KeyId=key_id, Limit=limit)):
+        listed += [a["AliasName"] for a in page]
+        for create, pick in between[number] if number < len(between) else ():
+            if create:
+                live.append(f"alias/a{next(made)}")
+                kms.create_alias(AliasName=live[-1], TargetKeyId=key_id)
+            elif live:
+                gone = live.pop(pick % len(live))
+                kms.delete_alias(AliasName=gone)
+                throughout.discard(gone)
+    assert len(listed) == len(set(listed)), listed
+    assert throughout <= set(listed), (throughout - set(listed), listed)
