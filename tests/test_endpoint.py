@@ -416,3 +416,13 @@ def test_the_fixture_is_documented(pytester):
     pytester.makepyfile("def test_nothing():\n    pass\n")
     result = pytester.runpytest("--fixtures")
     result.stdout.fnmatch_lines(["cloudhsm_kms_endpoint*", "*served over HTTP on 127.0.0.1*"])
+
+
+def test_kms_has_no_rpc_v2_cbor(endpoint, cloudhsm_kms):
+    """KMS speaks AWS JSON 1.1 only: a CBOR request to TrentService is not a KMS request."""
+    status, _, body = send(
+        endpoint, path="/service/TrentService/operation/ListKeys", body=cbor2.dumps({}),
+        headers={"smithy-protocol": "rpc-v2-cbor", "Content-Type": "application/cbor",
+                 "Authorization": auth("kms"), "X-Amz-Date": NOW})
+    assert status == 400 and json.loads(body)["__type"] == "UnknownOperationException"
+    assert cloudhsm_kms.calls == []

@@ -45,6 +45,7 @@ __all__ = ["Endpoint"]
 HOST = "127.0.0.1"
 # X-Amz-Target prefix / RPC v2 service name -> (the fake's service, SigV4 signing name)
 _TARGETS = {"TrentService": ("kms", "kms"), "BaldrApiService": ("cloudhsmv2", "cloudhsm")}
+_CBOR_SERVICES = frozenset({"BaldrApiService"})  # the services whose model offers RPC v2 CBOR
 _SIGNING_NAMES = {signing: service for service, signing in _TARGETS.values()}
 _SCOPE = re.compile(r"Credential=[^/,\s]*/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
 _MAX_BODY = 16 * 1024 * 1024  # larger than any KMS or CloudHSM request
@@ -199,9 +200,11 @@ class Endpoint:
         target = _header(headers, "X-Amz-Target")
         cbor = request_target(path, _header(headers, "smithy-protocol")) if (
             path.startswith("/service/")) else None
-        if cbor is not None:
+        if cbor is not None and cbor[0] in _CBOR_SERVICES:
             protocol = CBOR_PROTOCOL
             prefix, target = cbor
+        elif cbor is not None:  # KMS speaks AWS JSON 1.1 only (docs/aws-behaviour.md §7.1)
+            return _not_ours(method, path)
         elif target is not None:
             prefix = target.split(".", 1)[0]
         else:
