@@ -75,7 +75,7 @@ def endpoint(cloudhsm_kms_endpoint: Endpoint) -> Endpoint:
 
 
 @pytest.fixture
-def kms(endpoint: Endpoint) -> Any:
+def kms_over_http(endpoint: Endpoint) -> Any:
     """A boto3 KMS client that reaches the fake only over HTTP, through the endpoint."""
     return boto3.client("kms", endpoint_url=endpoint.url, region_name="us-east-1")
 
@@ -125,11 +125,12 @@ def test_endpoint_listens_on_loopback_and_names_what_a_subprocess_needs(endpoint
 
 
 def test_a_client_pointed_at_the_endpoint_reaches_the_same_environment(
-        kms, cloudhsm_key, cloudhsm_kms, endpoint, monkeypatch):
+        kms_over_http, cloudhsm_key, cloudhsm_kms, endpoint, monkeypatch):
     answered = []
     answer = endpoint.answer
     monkeypatch.setattr(endpoint, "answer", lambda *a: answered.append(a[:2]) or answer(*a))
-    blob = kms.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"over http")["CiphertextBlob"]
+    blob = kms_over_http.encrypt(KeyId=cloudhsm_key["KeyId"],
+                                 Plaintext=b"over http")["CiphertextBlob"]
     # the in-process client decrypts what went over HTTP: one state, one key
     direct = cloudhsm_kms.client("kms")
     assert direct.decrypt(CiphertextBlob=blob)["Plaintext"] == b"over http"
@@ -137,19 +138,21 @@ def test_a_client_pointed_at_the_endpoint_reaches_the_same_environment(
     assert list(cloudhsm_kms.operations("kms"))[-2:] == ["Encrypt", "Decrypt"]
 
 
-def test_faults_and_the_virtual_clock_are_the_environments(kms, cloudhsm_key, cloudhsm_kms):
+def test_faults_and_the_virtual_clock_are_the_environments(
+    kms_over_http, cloudhsm_key, cloudhsm_kms,
+):
     with cloudhsm_kms.fault("disconnected"), pytest.raises(
-            kms.exceptions.KMSInvalidStateException, match="is unavailable"):
-        kms.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
+            kms_over_http.exceptions.KMSInvalidStateException, match="is unavailable"):
+        kms_over_http.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
     cloudhsm_kms.clock.ticking = False  # exact virtual time
     cloudhsm_kms.clock.advance(10 * 86400)
-    created = kms.create_key()["KeyMetadata"]["CreationDate"]
+    created = kms_over_http.create_key()["KeyMetadata"]["CreationDate"]
     assert created.timestamp() == pytest.approx(cloudhsm_kms.clock.now(), abs=0.001)
 
 
 @pytest.mark.cloudhsm_throttled(times=1)
-def test_a_fault_marker_holds_over_the_endpoint(kms, cloudhsm_key, cloudhsm_kms):
-    response = kms.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
+def test_a_fault_marker_holds_over_the_endpoint(kms_over_http, cloudhsm_key, cloudhsm_kms):
+    response = kms_over_http.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
     assert response["ResponseMetadata"]["RetryAttempts"] == 1  # botocore retried the throttle
     assert [c.error_code for c in cloudhsm_kms.calls][-2:] == ["ThrottlingException", None]
 
@@ -174,9 +177,9 @@ def test_the_region_is_the_credential_scopes(endpoint, cloudhsm_kms):
     assert cloudhsm_kms.calls[-1].region == "eu-west-1"
 
 
-def test_concurrent_requests_are_all_answered(kms, cloudhsm_key):
+def test_concurrent_requests_are_all_answered(kms_over_http, cloudhsm_key):
     def work(i: int) -> bytes:
-        client = kms  # botocore clients are thread-safe
+        client = kms_over_http  # botocore clients are thread-safe
         blob = client.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"%d" % i)["CiphertextBlob"]
         return bytes(client.decrypt(CiphertextBlob=blob)["Plaintext"])
 
@@ -349,15 +352,15 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
 
 
 def test_no_request_over_the_endpoint_reaches_anything_but_the_environment(
-        kms, cloudhsm_key, cloudhsm_kms, cbor_hsm):
+        kms_over_http, cloudhsm_key, cloudhsm_kms, cbor_hsm):
     global _connects
     if not getattr(sys, "_cloudhsm_kms_audit", False):
         sys.addaudithook(_audit)  # audit hooks cannot be removed: it records only when asked
         sys._cloudhsm_kms_audit = True  # type: ignore[attr-defined]
     _connects = []
     try:
-        blob = kms.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
-        kms.decrypt(CiphertextBlob=blob)
+        blob = kms_over_http.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
+        kms_over_http.decrypt(CiphertextBlob=blob)
         cbor_hsm.describe_clusters()
         hosts = {address[0] for address in _connects}
     finally:
