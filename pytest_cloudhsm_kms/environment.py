@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import threading
-import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-import botocore.endpoint
-from botocore.exceptions import CapacityNotAvailableError
-from botocore.retries import bucket
-
-from . import routing
+from . import isolation, routing
 from .clock import VirtualClock
 from .cloudhsm.service import KMSUSER_PASSWORD, CloudHsmService
 from .entropy import Entropy
@@ -27,21 +21,15 @@ from .kms.service import KmsService
 from .protocol import WireResponse
 from .protocol.codecs import codec as _codec
 from .protocol.raw import body_bytes, header_text
+from .routing import backoff
 from .routing.endpoint import Endpoint
 from .settings import Settings
+from .sts import SecurityTokenService
 
 __all__ = ["KMSUSER_PASSWORD", "Call", "CloudHsmKms", "Endpoint"]
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "111122223333"
-
-# Set while an environment is active, so that no real credential or IMDS lookup happens.
-_FAKE_ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
-    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    "AWS_EC2_METADATA_DISABLED": "true",
-}
-_CLEARED_ENVIRONMENT = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE")
 
 
 class Call(NamedTuple):
@@ -97,9 +85,9 @@ class CloudHsmKms:
         self._services: dict[tuple[str, str], Service] = {}
         self._lock = threading.RLock()
         self._route_requests = route_requests
-        self._requests_router: Any = None
-        self._saved_environ: dict[str, str | None] = {}
         self._started = False
+        self.sts = SecurityTokenService(account_id, _partition(region))
+        """The STS a profile's ``role_arn`` reaches (AssumeRole and the like)."""
         self._request_id_prefix = str(uuid.uuid4())[:24]
         self._request_count = 0
 
@@ -321,6 +309,21 @@ class CloudHsmKms:
             )
         return answer
 
+    def handle_sts(
+        self, operation: str, region: str | None, body: bytes, authorization: str | None
+    ) -> WireResponse:
+        """Answer one STS request (an operation of :data:`sts.OPERATIONS`); never raises."""
+        with self._lock:
+            self._request_count += 1
+            request_id = f"{self._request_id_prefix}{self._request_count:012x}"
+            status, xml, error_code = self.sts.handle(
+                operation, body, authorization, self.clock.now(), request_id
+            )
+            self.calls.append(Call("sts", region or self.region, operation, None, status,
+                                   error_code))
+        headers = {"x-amzn-RequestId": request_id, "Content-Type": "text/xml"}
+        return WireResponse(status, headers, xml, operation, None, error_code)
+
     def _intercepted(
         self, service: str, invoke: Callable[[str, dict[str, Any]], dict[str, Any]],
         operation: str, params: dict[str, Any],
@@ -340,10 +343,25 @@ class CloudHsmKms:
     # -- clients ----------------------------------------------------------------
 
     def client(self, service: str, region: str | None = None, **kwargs: Any) -> Any:
-        """A boto3 client (botocore when boto3 is not installed) for this environment."""
+        """A boto3 client (botocore when boto3 is not installed) for this environment.
+
+        Every client comes from one session, made once per process with the fake
+        credentials: it reads no credentials or config file, and its loaded models
+        are reused, so a client costs what botocore's ``create_client`` costs. Retry
+        and rate-limiter state belong to the client: each client starts fresh.
+        """
         session = _client_session()
         make = getattr(session, "client", None) or session.create_client
         return make(service, region_name=region or self.region, **kwargs)
+
+    def aio_client(self, service: str, region: str | None = None, **kwargs: Any) -> Any:
+        """An aiobotocore client for this environment, as ``async with`` context:
+        ``async with cloudhsm_kms.aio_client("kms") as kms: await kms.list_keys()``.
+
+        Its retry back-off and adaptive rate limiter run on the virtual clock
+        under asyncio and anyio alike. Needs ``aiobotocore`` installed.
+        """
+        return _aio_session().create_client(service, region_name=region or self.region, **kwargs)
 
     # -- the local endpoint ------------------------------------------------------
 
@@ -370,43 +388,24 @@ class CloudHsmKms:
         """Route kms and cloudhsmv2 requests here until :meth:`stop`.
 
         Starting inside another active environment nests: the inner one answers
-        until it stops, then the outer one answers again.
+        until it stops, then the outer one answers again. Environments may stop in
+        any order; the process always matches the innermost one still active.
         """
         if self._started:
             raise RuntimeError("this CloudHsmKms is already started")
         self._started = True
-        self._saved_environ = {
-            name: os.environ.get(name)
-            for name in (*_FAKE_ENVIRONMENT, *_CLEARED_ENVIRONMENT, "AWS_DEFAULT_REGION")
-        }
-        os.environ.update(_FAKE_ENVIRONMENT)
-        os.environ["AWS_DEFAULT_REGION"] = self.region
-        for name in _CLEARED_ENVIRONMENT:
-            os.environ.pop(name, None)
-        if not routing.active():  # the outermost environment patches the process
-            _virtual_sleep.install()
-            if self._route_requests:
-                self._requests_router = _requests_router()
-                self._requests_router.start()
         routing.push(self)
+        _follow_stack()
         return self
 
     def stop(self) -> None:
-        """Stop answering and restore the process environment as it was."""
+        """Stop answering; when no environment is left active, restore the process
+        environment as it was before the first one started."""
         if not self._started:
             return
         self._started = False
-        if self._requests_router is not None:
-            self._requests_router.stop()
-            self._requests_router = None
         routing.pop(self)
-        if not routing.active():
-            _virtual_sleep.uninstall()
-        for name, value in self._saved_environ.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _follow_stack()
 
     def __enter__(self) -> CloudHsmKms:
         return self.start()
@@ -430,20 +429,73 @@ def _requests_router() -> Any:
     return RequestsRouter()
 
 
+_FAKE_KEYS = {
+    "aws_access_key_id": isolation.FAKE_ACCESS_KEY_ID,
+    "aws_secret_access_key": isolation.FAKE_SECRET_ACCESS_KEY,
+}
+
+
 @functools.cache
 def _client_session() -> Any:
-    """One session for every client made through :meth:`CloudHsmKms.client`.
-
-    Its loaded models are reused, so making a client costs milliseconds, and its
-    credentials are the fake ones (the session is made while an environment is active).
-    """
+    """The one session of :meth:`CloudHsmKms.client`: fake credentials, models loaded once."""
     try:
         import boto3
     except ImportError:  # pragma: no cover - boto3 is optional
         import botocore.session
 
-        return botocore.session.get_session()
-    return boto3.session.Session()
+        session = botocore.session.Session()
+        session.set_credentials(*_FAKE_KEYS.values())
+        return session
+    return boto3.session.Session(**_FAKE_KEYS)
+
+
+@functools.cache
+def _aio_session() -> Any:
+    """The one aiobotocore session of :meth:`CloudHsmKms.aio_client`."""
+    from aiobotocore.session import AioSession
+
+    session = AioSession()
+    session.set_credentials(*_FAKE_KEYS.values())
+    return session
+
+
+_process_router: list[Any] = []  # the started requests router, if any
+
+
+def _follow_stack() -> None:
+    """Make the process match the innermost active environment, or none.
+
+    Called after every start and stop, so environments stopped out of order
+    leave neither stale nor missing settings: fake credentials and Region,
+    virtual back-off, ``requests`` routing.
+    """
+    top = routing.current()
+    if top is None:
+        backoff.uninstall()
+        _switch_requests_routing(False)
+        isolation.restore()
+        return
+    backoff.install()
+    isolation.apply(top.region)
+    _switch_requests_routing(top._route_requests)
+
+
+def _switch_requests_routing(on: bool) -> None:
+    if on and not _process_router:
+        router = _requests_router()
+        if router is not None:
+            router.start()
+            _process_router.append(router)
+    elif not on and _process_router:
+        _process_router.pop().stop()
+
+
+def _partition(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
 
 
 _FACTORIES: dict[str, Callable[[CloudHsmKms, str], Service]] = {
@@ -455,101 +507,3 @@ _FACTORIES: dict[str, Callable[[CloudHsmKms, str], Service]] = {
         env.account_id, region, env.clock, env.entropy, settings=env.settings, peer=env.cloudhsm
     ),
 }
-
-
-class _VirtualSleep:
-    """Retry back-off advances the virtual clock instead of sleeping.
-
-    Stands in for ``botocore.endpoint.time`` (legacy and standard modes) and,
-    for adaptive mode, makes botocore's client-side token bucket read the
-    virtual clock and wait by advancing it.
-    """
-
-    def __init__(self) -> None:
-        self._real = time
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
-
-    def sleep(self, seconds: float) -> None:
-        environment = routing.current()
-        if environment is None:
-            self._real.sleep(seconds)
-        else:
-            environment.clock.sleep(seconds)
-
-    def install(self) -> None:
-        botocore.endpoint.time = self
-        bucket.Clock.current_time = _virtual_current_time
-        bucket.Clock.sleep = _virtual_bucket_sleep
-        bucket.TokenBucket._acquire = _virtual_acquire
-
-    def uninstall(self) -> None:
-        """Sleep for real again. ``Clock.current_time`` stays wrapped: outside an
-        environment it is real time, continued without a jump back for the rate
-        limiter of a client that read a virtual clock before."""
-        botocore.endpoint.time = self._real
-        bucket.Clock.sleep = _REAL_BUCKET_SLEEP
-        bucket.TokenBucket._acquire = _REAL_ACQUIRE
-
-
-_REAL_BUCKET_SLEEP = bucket.Clock.sleep
-_REAL_ACQUIRE = bucket.TokenBucket._acquire
-# Settles a wait that floating point leaves a hair short; botocore's own loop is unbounded.
-_MAX_VIRTUAL_WAITS = 64
-
-
-def _virtual_current_time(self: Any) -> float:
-    """botocore's ``bucket.Clock.current_time``: the active environment's virtual time.
-
-    Each adaptive-mode client has one such clock (its token bucket, rate
-    clocker and CUBIC calculator share it). The time it reads stays continuous
-    for that client across environments and after them: a client made in one
-    test and used in the next (whose virtual clock may be days behind) sees no
-    jump back, which would otherwise drain its bucket and advance the next
-    test's clock by the gap.
-    """
-    environment = routing.current()
-    source = environment.clock if environment is not None else None
-    now = source.now() if source is not None else time.time()
-    state: list[Any] | None = self.__dict__.get("_cloudhsm_kms_time")
-    if state is None:
-        self._cloudhsm_kms_time = [source, 0.0, now]  # source, shift, last reading
-        return now
-    if state[0] is not source:
-        state[0] = source
-        state[1] = max(state[2] - now, 0.0)
-    reading: float = max(now + state[1], state[2])
-    state[2] = reading
-    return reading
-
-
-def _virtual_bucket_sleep(self: Any, amount: float) -> None:
-    _virtual_sleep.sleep(amount)
-
-
-def _virtual_acquire(self: Any, amount: float, block: bool) -> bool:
-    """botocore's ``TokenBucket._acquire``, with the wait for capacity made virtual.
-
-    botocore waits on a condition until the bucket refills; here the virtual
-    clock advances by that wait instead, so an adaptive-mode client costs no
-    wall time however long its limiter makes it wait.
-    """
-    environment = routing.current()
-    if environment is None:
-        return bool(_REAL_ACQUIRE(self, amount, block))
-    self._refill()
-    if amount > self._current_capacity:
-        if not block:
-            raise CapacityNotAvailableError()
-        for _ in range(_MAX_VIRTUAL_WAITS):
-            wait = self._sleep_amount(amount)
-            if wait <= 0:
-                break
-            environment.clock.advance(wait)
-            self._refill()
-    self._current_capacity -= amount
-    return True
-
-
-_virtual_sleep = _VirtualSleep()

@@ -7,9 +7,10 @@ only while an environment is active.
 
 from __future__ import annotations
 
+from . import backoff
 from .botocore_hook import install
 from .registry import active, current, pop, push
 
-__all__ = ["active", "current", "install", "pop", "push"]
+__all__ = ["active", "backoff", "current", "install", "pop", "push"]
 
 install()
