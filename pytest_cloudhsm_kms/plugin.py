@@ -26,6 +26,7 @@ from . import hooks
 from .environment import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, CloudHsmKms, Endpoint
 from .errors import ServiceError
 from .faults import FAULTS, TARGETS, Fault, acted_on, make_fault
+from .isolation import Isolation
 from .kms.catalog import COUNTED_OPERATIONS
 from .protocol.json11 import as_client_parses
 from .settings import Settings
@@ -126,6 +127,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=DEFAULT_ACCOUNT_ID,
     )
     parser.addini(
+        "cloudhsm_kms_isolate",
+        "Keep the whole session away from the real AWS account (default true): from "
+        "pytest_configure on, no credentials or config file, profile, container or instance "
+        "metadata credentials are read; fake keys and the cloudhsm_kms_region Region are set "
+        "when none are. false: only while an environment is active.",
+        type="bool", default=True,
+    )
+    parser.addini(
         "cloudhsm_kms_seed",
         "Seed for deterministic IDs, key material and ciphertext (per test; default: random)",
         default="",
@@ -138,6 +147,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+_ISOLATION = pytest.StashKey[Isolation]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     for text in MARKER_HELP.values():
         config.addinivalue_line("markers", text)
@@ -146,6 +158,9 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_SETTINGS] = Settings.from_lines(config.getini("cloudhsm_kms_settings"))
     except ValueError as error:
         raise pytest.UsageError(str(error)) from None
+    if config.getini("cloudhsm_kms_isolate"):
+        isolation = config.stash[_ISOLATION] = Isolation(config.getini("cloudhsm_kms_region"))
+        isolation.start()
     known = _fault_types(config)
     for name in config.getoption("cloudhsm_fault"):
         if name not in known:
@@ -153,6 +168,12 @@ def pytest_configure(config: pytest.Config) -> None:
                 f"--cloudhsm-fault {name!r} is not a known fault; known faults: "
                 f"{', '.join(sorted(known))}"
             )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    isolation = config.stash.get(_ISOLATION, None)
+    if isolation is not None:
+        isolation.stop()
 
 
 # -- the summary ------------------------------------------------------------------------

@@ -1,15 +1,21 @@
-"""botocore's ``before-send`` event: answer kms and cloudhsmv2 requests in-process.
+"""botocore's ``before-send`` event: answer kms, cloudhsmv2 and a profile's STS calls in-process.
 
-The handler joins ``botocore.handlers.BUILTIN_HANDLERS``, which every botocore
+The handlers join ``botocore.handlers.BUILTIN_HANDLERS``, which every botocore
 session copies when it is made, so every client made after this module is
-imported sees it (boto3's default session included). It runs after
-serialization and signing; the response it returns goes through botocore's
-parser and retry handler like one from the network.
+imported sees them (boto3's default session and aiobotocore's sessions
+included). They run after serialization and signing; the response returned
+goes through the client's parser and retry handler like one from the network.
+
+aiobotocore emits the same events, awaits the response's content and sleeps
+with ``asyncio``/``anyio``: an aiobotocore client (known by its request
+signer, seen in ``before-sign``) gets an ``AioAWSResponse``, and its waits are
+made virtual (:mod:`.backoff`) the first time one is answered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextvars
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import botocore.handlers
@@ -17,20 +23,27 @@ from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 from botocore.credentials import Credentials
 from botocore.signers import RequestSigner
 
+from .. import isolation
 from ..protocol.cbor import PROTOCOL as CBOR_PROTOCOL
 from ..protocol.cbor import request_target
 from ..protocol.raw import body_bytes, header_text
+from ..sts import OPERATIONS as STS_OPERATIONS
+from . import backoff
 from .registry import current, is_endpoint, region_of
 
 __all__ = ["SERVICE_IDS", "install"]
 
 # botocore's event service id -> the fake's service name.
 SERVICE_IDS = {"kms": "kms", "cloudhsm-v2": "cloudhsmv2"}
-_FAKE_CREDENTIALS = Credentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+_FAKE_CREDENTIALS = Credentials(isolation.FAKE_ACCESS_KEY_ID, isolation.FAKE_SECRET_ACCESS_KEY)
+# Whether the request being sent (in this thread or task) comes from an aiobotocore client.
+_from_aiobotocore: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "cloudhsm_kms_from_aiobotocore", default=False
+)
 
 
 class _Body:
-    """The ``raw`` of an AWSResponse: botocore reads it through ``stream()``."""
+    """The ``raw`` of a response: botocore reads ``stream()``, aiobotocore awaits ``read()``."""
 
     __slots__ = ("_data",)
 
@@ -40,31 +53,48 @@ class _Body:
     def stream(self, **_: Any) -> Iterator[bytes]:
         yield self._data
 
+    async def read(self, *_: Any) -> bytes:
+        return self._data
+
+    async def iter_chunks(self) -> AsyncIterator[tuple[bytes, bool]]:
+        yield self._data, True
+
 
 def before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSResponse | None:
     """Answer the request when an environment is active; else let botocore send it."""
     environment = current()
     if environment is None or is_endpoint(request.url):  # a local endpoint answers it
         return None
-    service = SERVICE_IDS[event_name.split(".", 2)[1]]
-    headers = request.headers
-    region = region_of(request.url, header_text(headers.get("Authorization")))
+    _event, service_id, operation = event_name.split(".", 2)  # before-send.<service>.<Op>
+    headers: Any = request.headers
+    authorization = header_text(headers.get("Authorization"))
+    region = region_of(request.url, authorization)
     body = body_bytes(request.body)
     cbor = request_target(request.url, header_text(headers.get("smithy-protocol")))
-    if cbor is not None:  # a botocore that prefers the model's RPC v2 CBOR (cloudhsmv2)
-        answer = environment.handle(service, region, cbor[1], body, protocol=CBOR_PROTOCOL)
+    if service_id == "sts":
+        answer = environment.handle_sts(operation, region, body, authorization)
+    elif cbor is not None:  # a botocore that prefers the model's RPC v2 CBOR (cloudhsmv2)
+        answer = environment.handle(SERVICE_IDS[service_id], region, cbor[1], body,
+                                    protocol=CBOR_PROTOCOL)
     else:
-        answer = environment.handle(service, region, header_text(headers.get("X-Amz-Target")),
-                                    body)
+        answer = environment.handle(SERVICE_IDS[service_id], region,
+                                    header_text(headers.get("X-Amz-Target")), body)
+    if _from_aiobotocore.get():
+        from aiobotocore.awsrequest import AioAWSResponse
+
+        backoff.install_aio()
+        return AioAWSResponse(request.url, answer.status, answer.headers, _Body(answer.body))
     return AWSResponse(request.url, answer.status, answer.headers, _Body(answer.body))
 
 
 def before_sign(request: AWSRequest, request_signer: RequestSigner, **_: Any) -> None:
-    """Lend fake credentials to a client made before any were set (say, at import time).
+    """Note which kind of client sends the request; lend fake credentials to a client
+    made before any were set.
 
     Signing still runs; only a client with no credentials at all borrows them,
     and only while an environment is active.
     """
+    _from_aiobotocore.set(type(request_signer).__module__.startswith("aiobotocore"))
     if current() is not None and request_signer._credentials is None:
         request.context.setdefault("signing", {})["request_credentials"] = _FAKE_CREDENTIALS
 
@@ -72,8 +102,14 @@ def before_sign(request: AWSRequest, request_signer: RequestSigner, **_: Any) ->
 def install() -> None:
     """Add the handlers to every botocore session made from now on (idempotent)."""
     handlers = botocore.handlers.BUILTIN_HANDLERS
-    for service_id in SERVICE_IDS:
-        for event, handler in (("before-sign", before_sign), ("before-send", before_send)):
-            entry = (f"{event}.{service_id}", handler)
-            if entry not in handlers:
-                handlers.append(entry)
+    entries = [
+        (f"{event}.{service_id}", handler)
+        for service_id in SERVICE_IDS
+        for event, handler in (("before-sign", before_sign), ("before-send", before_send))
+    ]
+    for operation in STS_OPERATIONS:
+        entries.append((f"before-sign.sts.{operation}", before_sign))
+        entries.append((f"before-send.sts.{operation}", before_send))
+    for entry in entries:
+        if entry not in handlers:
+            handlers.append(entry)

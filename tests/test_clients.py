@@ -1,0 +1,230 @@
+"""Clients across environments: nesting in any order, long-lived clients, STS for profiles."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from pytest_cloudhsm_kms import CloudHsmKms, VirtualClock
+
+T0 = 1_700_000_000.0
+FAKE_KEY = "AKIAIOSFODNN7EXAMPLE"
+
+
+@pytest.fixture
+def no_real_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(time, "sleep", lambda seconds: pytest.fail(f"slept {seconds} s"))
+
+
+def _frozen() -> CloudHsmKms:
+    return CloudHsmKms(clock=VirtualClock(T0, ticking=False))
+
+
+# -- nested environments stopped out of order (issue 11 item 10) ------------------------------
+
+
+def test_an_outer_environment_stopped_first_leaves_the_inner_one_its_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "production")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-south-1")
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+    outer, inner = CloudHsmKms(region="eu-west-1"), CloudHsmKms(region="eu-central-1")
+    outer.start()
+    inner.start()
+    outer.stop()
+    try:
+        assert inner.active
+        assert os.environ["AWS_ACCESS_KEY_ID"] == FAKE_KEY
+        assert os.environ["AWS_DEFAULT_REGION"] == "eu-central-1"
+        assert "AWS_PROFILE" not in os.environ
+        response = requests.post(
+            "https://kms.eu-central-1.amazonaws.com/",
+            headers={"X-Amz-Target": "TrentService.ListKeys",
+                     "Content-Type": "application/x-amz-json-1.1"},
+            data=b"{}", timeout=5,
+        )
+        assert response.status_code == 200 and response.json()["Keys"] == []
+    finally:
+        inner.stop()
+    assert os.environ["AWS_PROFILE"] == "production"
+    assert os.environ["AWS_DEFAULT_REGION"] == "ap-south-1"
+    assert "AWS_ACCESS_KEY_ID" not in os.environ
+
+
+def test_the_innermost_active_environment_sets_the_region_whatever_stops_first() -> None:
+    first, second, third = (CloudHsmKms(region=r) for r in ("us-west-1", "us-west-2", "eu-north-1"))
+    before = os.environ.get("AWS_DEFAULT_REGION")
+    first.start()
+    second.start()
+    third.start()
+    second.stop()
+    assert os.environ["AWS_DEFAULT_REGION"] == "eu-north-1"
+    third.stop()
+    assert os.environ["AWS_DEFAULT_REGION"] == "us-west-1" and first.active
+    first.stop()
+    assert os.environ.get("AWS_DEFAULT_REGION") == before
+
+
+# -- long-lived clients start fresh in each environment (issue 11 item 7) ---------------------
+
+_ADAPTIVE = Config(retries={"mode": "adaptive"})
+_STANDARD = Config(retries={"mode": "standard"})
+
+
+def test_a_long_lived_adaptive_client_throttled_in_one_environment_does_not_wait_in_the_next(
+    no_real_sleep,
+) -> None:
+    """botocore's rate limiter belongs to the client; a module-level client must not carry
+    one test's throttling into the next test's (virtual) time."""
+    kms = boto3.client("kms", config=_ADAPTIVE)
+    with _frozen() as first:
+        key_id = first.ready_key()["KeyId"]
+        with first.fault("throttled"):
+            for _ in range(5):
+                with pytest.raises(ClientError):
+                    kms.encrypt(KeyId=key_id, Plaintext=b"x")
+    with _frozen() as second:
+        key_id = second.kms().CreateKey({})["KeyMetadata"]["KeyId"]
+        for _ in range(10):
+            kms.encrypt(KeyId=key_id, Plaintext=b"x")
+        assert second.clock.now() == T0  # no wait at all: the limiter is off again
+
+
+def test_a_long_lived_client_whose_retry_quota_ran_out_retries_again_in_the_next_environment(
+    no_real_sleep,
+) -> None:
+    """Standard mode's retry quota (500; 5 per throttled retry) belongs to the client."""
+    kms = boto3.client("kms", config=_STANDARD)
+    with _frozen() as first:
+        key_id = first.ready_key()["KeyId"]
+        with first.fault("throttled"):
+            for _ in range(60):  # 2 retries each: 120 retries, 600 > 500 tokens
+                with pytest.raises(ClientError):
+                    kms.encrypt(KeyId=key_id, Plaintext=b"x")
+            with pytest.raises(ClientError) as error:
+                kms.encrypt(KeyId=key_id, Plaintext=b"x")
+            assert error.value.response["ResponseMetadata"]["RetryAttempts"] == 0
+    with _frozen() as second:
+        key_id = second.ready_key()["KeyId"]
+        with second.fault("throttled", times=1):
+            response = kms.encrypt(KeyId=key_id, Plaintext=b"x")
+        assert response["ResponseMetadata"]["RetryAttempts"] == 1
+
+
+# -- clients of the environment -----------------------------------------------------------------
+
+
+def test_every_client_of_the_environment_comes_from_one_session_with_fake_keys() -> None:
+    with CloudHsmKms() as aws:
+        kms, hsm = aws.client("kms"), aws.client("cloudhsmv2")
+        assert kms._request_signer._credentials.access_key == FAKE_KEY
+        assert kms.meta.events is not hsm.meta.events  # each client its own handlers
+    with CloudHsmKms(region="eu-west-1") as aws:
+        assert aws.client("kms").meta.region_name == "eu-west-1"
+
+
+def test_the_fixture_clients_of_two_tests_share_no_retry_state(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+        from botocore.exceptions import ClientError
+
+        seen = []
+
+        @pytest.mark.cloudhsm_throttled
+        def test_first(kms_client, cloudhsm_key):
+            seen.append(kms_client)
+            for _ in range(60):
+                with pytest.raises(ClientError):
+                    kms_client.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
+
+        @pytest.mark.cloudhsm_throttled(times=2)
+        def test_second(kms_client, cloudhsm_key):
+            assert kms_client is not seen[0]
+            response = kms_client.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
+            assert response["ResponseMetadata"]["RetryAttempts"] == 2
+        """
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+# -- STS for profiles -----------------------------------------------------------------------------
+
+
+def _profiles(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config"
+    config.write_text(
+        "[profile base]\n"
+        "aws_access_key_id = AKIDBASEEXAMPLE\n"
+        "aws_secret_access_key = base-secret\n"
+        "[profile admin]\n"
+        "role_arn = arn:aws:iam::444455556666:role/Admin\n"
+        "source_profile = base\n"
+        "role_session_name = ci\n"
+        "region = eu-west-1\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+
+
+def test_a_role_arn_profile_assumes_the_role_through_the_fake_sts(tmp_path, monkeypatch) -> None:
+    _profiles(tmp_path, monkeypatch)
+    with CloudHsmKms() as aws:
+        session = boto3.session.Session(profile_name="admin")
+        kms = session.client("kms")
+        assert kms.list_keys()["Keys"] == []
+        credentials = session.get_credentials().get_frozen_credentials()
+        assert credentials.access_key.startswith("ASIA") and credentials.token
+        identity = session.client("sts").get_caller_identity()
+        assert identity["Account"] == "444455556666"
+        assert identity["Arn"] == "arn:aws:sts::444455556666:assumed-role/Admin/ci"
+        assert [c.operation for c in aws.calls if c.service == "sts"] == [
+            "AssumeRole", "GetCallerIdentity"]
+
+
+def test_the_environments_region_overrides_a_profiles_region(tmp_path, monkeypatch) -> None:
+    """AWS_DEFAULT_REGION ranks above a profile's ``region`` in botocore; the environment
+    sets it, so a profile's clients talk to the environment's Region."""
+    _profiles(tmp_path, monkeypatch)
+    with CloudHsmKms(region="ap-southeast-2"):
+        session = boto3.session.Session(profile_name="admin")
+        assert session.client("kms").meta.region_name == "ap-southeast-2"
+        assert session.client("kms", region_name="eu-west-1").meta.region_name == "eu-west-1"
+
+
+def test_get_caller_identity_of_the_fake_keys_is_the_accounts_root() -> None:
+    with CloudHsmKms(account_id="123456789012") as aws:
+        identity = aws.client("sts").get_caller_identity()
+    assert identity["Account"] == "123456789012"
+    assert identity["Arn"] == "arn:aws:iam::123456789012:root"
+
+
+def test_assume_role_with_web_identity_returns_temporary_credentials() -> None:
+    with CloudHsmKms() as aws:
+        sts = aws.client("sts")
+        response = sts.assume_role_with_web_identity(
+            RoleArn="arn:aws:iam::111122223333:role/Web", RoleSessionName="pod",
+            WebIdentityToken="token", DurationSeconds=900,
+        )
+        assert response["Credentials"]["AccessKeyId"].startswith("ASIA")
+        expires = response["Credentials"]["Expiration"].timestamp()
+        assert expires == pytest.approx(aws.clock.now() + 900, abs=5)
+        assert response["AssumedRoleUser"]["Arn"] == (
+            "arn:aws:sts::111122223333:assumed-role/Web/pod")
+
+
+def test_assume_role_checks_its_duration_as_sts_does() -> None:
+    with CloudHsmKms() as aws, pytest.raises(ClientError) as error:
+        aws.client("sts").assume_role(RoleArn="arn:aws:iam::111122223333:role/R",
+                                      RoleSessionName="session", DurationSeconds=43201)
+    assert error.value.response["Error"]["Code"] == "ValidationError"
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert "durationSeconds" in error.value.response["Error"]["Message"]
