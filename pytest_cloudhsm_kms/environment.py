@@ -449,12 +449,17 @@ def _client_session() -> Any:
     return boto3.session.Session(**_FAKE_KEYS)
 
 
-@functools.cache
 def _aio_session() -> Any:
-    """The one aiobotocore session of :meth:`CloudHsmKms.aio_client`."""
+    """The one aiobotocore session of :meth:`CloudHsmKms.aio_client` (one per import of
+    aiobotocore: pytester's in-process runs may import it afresh)."""
     from aiobotocore.session import AioSession
 
-    session = AioSession()
+    return _aio_session_of(AioSession)
+
+
+@functools.cache
+def _aio_session_of(session_class: Any) -> Any:
+    session = session_class()
     session.set_credentials(*_FAKE_KEYS.values())
     return session
 

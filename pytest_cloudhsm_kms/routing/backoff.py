@@ -58,7 +58,7 @@ _REAL_BUCKET_SLEEP = bucket.Clock.sleep
 _REAL_ACQUIRE = bucket.TokenBucket._acquire
 # Settles a wait that floating point leaves a hair short; botocore's own loop is unbounded.
 _MAX_VIRTUAL_WAITS = 64
-_state = {"installed": False, "aio": False}
+_state = {"installed": False}
 _aio_real: dict[tuple[Any, str], Any] = {}
 
 
@@ -93,41 +93,37 @@ def uninstall() -> None:
         setattr(owner, name, real)
     _aio_real.clear()
     _state["installed"] = False
-    _state["aio"] = False
 
 
 def install_aio() -> None:
     """The same for aiobotocore (imported by now): its endpoints' sleep and its
     token buckets' wait advance the virtual clock; the rate limiters of its
     clients made from now on start fresh in each environment."""
-    if _state["aio"] or not _state["installed"]:
+    if not _state["installed"]:
         return
     from aiobotocore import endpoint
     from aiobotocore.retries import adaptive as aio_adaptive
     from aiobotocore.retries import bucket as aio_bucket
 
-    patches: list[tuple[Any, str, Any]] = [
-        (endpoint.AioEndpoint, "_sleep", _aio_endpoint_sleep(endpoint.AioEndpoint._sleep)),
-        (aio_bucket.AsyncTokenBucket, "_wait_for_new_fill_rate",
-         _aio_fill_wait(aio_bucket.AsyncTokenBucket._wait_for_new_fill_rate)),
-    ]
+    if getattr(endpoint.AioEndpoint, "_cloudhsm_kms_virtual", False):
+        return  # these classes are patched already (checked per class: a module may be reloaded)
+    patches: list[tuple[Any, str, Any]] = []
+    for cls in (endpoint.AioEndpoint, getattr(endpoint, "AnyioEndpoint", None)):
+        if cls is not None and "_sleep" in vars(cls):  # AnyioEndpoint: aiobotocore 3.x, httpx
+            patches.append((cls, "_sleep", _aio_endpoint_sleep(vars(cls)["_sleep"])))
+    for cls in (aio_bucket.AsyncTokenBucket, getattr(aio_bucket, "AnyioTokenBucket", None)):
+        if cls is not None and "_wait_for_new_fill_rate" in vars(cls):
+            patches.append((cls, "_wait_for_new_fill_rate",
+                            _aio_fill_wait(vars(cls)["_wait_for_new_fill_rate"])))
+    patches.append((endpoint.AioEndpoint, "_cloudhsm_kms_virtual", True))
+    for owner, name, replacement in patches:
+        _aio_real[(owner, name)] = vars(owner).get(name, False)
+        setattr(owner, name, replacement)
     limiter = aio_adaptive.AsyncClientRateLimiter
     if not getattr(limiter, "_cloudhsm_kms_hooked", False):  # for good, as botocore's
         limiter.on_sending_request = _aio_limiter_hook(limiter.on_sending_request)
         limiter.on_receiving_response = _aio_limiter_hook(limiter.on_receiving_response)
         limiter._cloudhsm_kms_hooked = True
-    for name in ("AnyioEndpoint",):  # aiobotocore >= 3.x: the httpx/anyio backend
-        cls = getattr(endpoint, name, None)
-        if cls is not None and "_sleep" in vars(cls):
-            patches.append((cls, "_sleep", _aio_endpoint_sleep(cls._sleep)))
-    cls = getattr(aio_bucket, "AnyioTokenBucket", None)
-    if cls is not None and "_wait_for_new_fill_rate" in vars(cls):
-        patches.append((cls, "_wait_for_new_fill_rate",
-                        _aio_fill_wait(cls._wait_for_new_fill_rate)))
-    for owner, name, replacement in patches:
-        _aio_real[(owner, name)] = vars(owner)[name]
-        setattr(owner, name, replacement)
-    _state["aio"] = True
 
 
 # -- botocore's adaptive mode ----------------------------------------------------------
