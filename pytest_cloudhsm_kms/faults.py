@@ -110,7 +110,9 @@ class Disconnected:
     DescribeCustomKeyStores shows the state (and ``ConnectionErrorCode`` when
     FAILED); the stores' keys report ``KeyState`` ``Unavailable`` (those pending
     deletion stay ``PendingDeletion``) and their cryptography fails with
-    ``KMSInvalidStateException: <key ARN> is unavailable.``
+    ``KMSInvalidStateException: <key ARN> is unavailable.`` Each store keeps its
+    real state aside (``CustomKeyStore.hidden_state``): connecting and
+    disconnecting complete beneath the fault.
     """
 
     error_code: str | None = None
@@ -149,8 +151,8 @@ def _show_again(store: CustomKeyStore, shown: tuple[str, str | None],
                 under_another: bool) -> None:
     """Undo what a disconnected fault shows of one store.
 
-    A store the test connected or disconnected meanwhile is no longer hidden and
-    keeps the state it reached. Under another fault, the store shows that fault's
+    A store the test connected, disconnected or reconfigured meanwhile is no longer
+    hidden and keeps the state it reached. Under another fault, the store shows that fault's
     state again; otherwise the state it reached beneath the fault.
     """
     if store.hidden_state is None:
