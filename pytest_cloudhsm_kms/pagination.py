@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import weakref
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
@@ -38,10 +39,11 @@ class InvalidMarker(ValueError):
 class Numbering:
     """The numbers of the items of one collection, in the collection's order."""
 
-    __slots__ = ("_next", "_numbers")
+    __slots__ = ("_next", "_numbers", "_order")
 
     def __init__(self) -> None:
         self._numbers: dict[Hashable, int] = {}
+        self._order: list[Hashable] = []
         self._next = 0
 
     def number(self, keys: Iterable[Hashable]) -> dict[Hashable, int]:
@@ -49,16 +51,20 @@ class Numbering:
 
         An item keeps the number it had unless it now comes after an item with a
         higher one, which happens only when it was removed and added back: then, as
-        a new item, it gets the next number. Removed items are forgotten.
+        a new item, it gets the next number. Removed items are forgotten. A
+        collection listed again unchanged (the usual next page) costs one comparison.
         """
+        order = list(keys)
+        if order == self._order:
+            return self._numbers
         numbers: dict[Hashable, int] = {}
         old, fresh, previous = self._numbers, self._next, -1
-        for key in keys:
+        for key in order:
             number = old.get(key)
             if number is None or number <= previous:
                 number, fresh = fresh, fresh + 1
             numbers[key] = previous = number
-        self._numbers, self._next = numbers, fresh
+        self._numbers, self._order, self._next = numbers, order, fresh
         return numbers
 
 
@@ -99,15 +105,18 @@ def page(
     """The items after ``marker`` (all without one), at most ``limit`` (``None``: no
     limit), and the marker of the next page (``None`` on the last page).
 
-    ``items`` come in ascending order of ``number`` (descending with ``descending``).
+    ``items`` come in ascending order of ``number`` (descending with ``descending``),
+    as a :class:`Numbering` gives them, so the cursor is found by bisection.
     """
-    after = None if marker is None else decode(marker)
-    taken: list[T] = []
-    for item in items:
-        if after is not None and (number(item) >= after if descending else number(item) <= after):
-            continue
-        taken.append(item)
-        if limit is not None and len(taken) > limit:
-            del taken[limit:]
-            return taken, encode(number(taken[-1]))
-    return taken, None
+    listed = list(items)
+    start = 0
+    if marker is not None:
+        after = decode(marker)
+        if descending:
+            start = bisect.bisect_right(listed, -after, key=lambda item: -number(item))
+        else:
+            start = bisect.bisect_right(listed, after, key=number)
+    if limit is None or len(listed) - start <= limit:
+        return listed[start:], None
+    taken = listed[start:start + limit]
+    return taken, encode(number(taken[-1]))
