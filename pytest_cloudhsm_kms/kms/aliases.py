@@ -17,19 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from ..context import RequestContext
 from ..pagination import numbering
 from .checks import KeyCheck, paginate
-from .declaration import Message, declared_error, operation, states_except
+from .declaration import Message, Params, Result, declared_error, operation, states_except
 from .model import Alias, Key, KeyState
 from .registry import KeyRegistry
 
 __all__ = ["Aliases"]
 
-Params = dict[str, Any]
-Result = dict[str, Any]
 # The key an alias points at may be in any state but pending deletion.
 _TO_A_KEY = states_except(KeyState.PENDING_DELETION)
 _TARGET_MESSAGES: dict[str, Message] = {

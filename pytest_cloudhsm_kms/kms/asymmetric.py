@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
@@ -42,6 +41,8 @@ from .declaration import (
     CRYPTO_STATES,
     InCloudHsm,
     Message,
+    Params,
+    Result,
     TokenCheck,
     declared_error,
     operation,
@@ -61,8 +62,6 @@ from .registry import KeyRegistry, Scope
 
 __all__ = ["AsymmetricKeys"]
 
-Params = dict[str, Any]
-Result = dict[str, Any]
 _ML_KEM_CIPHERTEXT_BYTES = {"ML_KEM_768": 1088, "ML_KEM_1024": 1568}
 
 # The facts the operations of this family share.

@@ -9,7 +9,7 @@ from typing import Any
 from .. import pagination
 from ..context import RequestContext
 from ..errors import ServiceError
-from .declaration import DECLARED, InCloudHsm
+from .declaration import DECLARED, InCloudHsm, Params, Result
 from .model import ALGORITHMS, Key, KeyState
 
 __all__ = [
@@ -21,8 +21,6 @@ __all__ = [
     "state_error",
 ]
 
-Params = dict[str, Any]
-Result = dict[str, Any]
 
 # docs/aws-behaviour.md §3: a disabled key is DisabledException; every other state an
 # operation refuses is KMSInvalidStateException.

@@ -18,13 +18,20 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
 
 from ..context import RequestContext
 from ..errors import ServiceError, constraint, validation_error
 from .checks import KeyCheck, check_algorithm_of, dry_run, dry_run_error
 from .ciphertext import aad, parse, seal
-from .declaration import CRYPTO_STATES, Message, TokenCheck, declared_error, operation
+from .declaration import (
+    CRYPTO_STATES,
+    Message,
+    Params,
+    Result,
+    TokenCheck,
+    declared_error,
+    operation,
+)
 from .keypairs import max_rsa_plaintext, oaep, private_key_of
 from .keystores import ConnectionState, CustomKeyStores
 from .model import Key
@@ -32,8 +39,6 @@ from .registry import KeyRegistry, Scope
 
 __all__ = ["Cryptography", "recipient_unsupported"]
 
-Params = dict[str, Any]
-Result = dict[str, Any]
 _SYMMETRIC = "SYMMETRIC_DEFAULT"
 _DATA_KEY_BYTES = {"AES_256": 32, "AES_128": 16}
 # The wording real KMS sends (CloudTrail samples in the KMS guide, SDK issue reports).

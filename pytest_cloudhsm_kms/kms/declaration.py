@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import ServiceError
 from .model import KeyState
@@ -39,12 +39,19 @@ __all__ = [
     "InCloudHsm",
     "Message",
     "Operation",
+    "Params",
+    "Result",
     "TokenCheck",
     "declared_error",
     "grant_operations",
     "operation",
     "states_except",
 ]
+
+Params = dict[str, Any]
+"""The request members a handler takes (decoded: blobs are ``bytes``)."""
+Result = dict[str, Any]
+"""The response members a handler returns (the botocore output shape)."""
 
 ANY_STATE: frozenset[str] = frozenset(
     value for name, value in vars(KeyState).items() if name.isupper()

@@ -33,7 +33,15 @@ from ..errors import ServiceError, constraint, validation_error
 from ..pagination import numbering
 from .checks import KeyCheck, paginate
 from .clusters import ClusterAccess, ClusterMaterial
-from .declaration import ALL_KINDS, TokenCheck, declared_error, operation, states_except
+from .declaration import (
+    ALL_KINDS,
+    Params,
+    Result,
+    TokenCheck,
+    declared_error,
+    operation,
+    states_except,
+)
 from .keypairs import new_key_pair, supported_key_pair_spec
 from .keystores import KMSUSER, ConnectionState, CustomKeyStores, check_state
 from .macs import MAC_KEY_BYTES
@@ -52,8 +60,6 @@ from .registry import KeyRegistry, Scope
 
 __all__ = ["Keys"]
 
-Params = dict[str, Any]
-Result = dict[str, Any]
 _DAY = 86_400.0
 _NOT_PENDING_DELETION = ("KMSInvalidStateException", "{arn} is not pending deletion.")
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..context import RequestContext
 from ..errors import ServiceError
@@ -28,7 +28,7 @@ from .catalog import OPERATIONS
 from .checks import KeyCheck
 from .clusters import ClusterAccess
 from .crypto import Cryptography, recipient_unsupported
-from .declaration import DECLARED, TokenCheck
+from .declaration import DECLARED, Params, Result, TokenCheck
 from .grants import Grant, Grants
 from .imports import ImportParameters, Imports
 from .keys import Keys
@@ -46,8 +46,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Families", "Handler", "KmsService"]
 
-Params = dict[str, Any]
-Result = dict[str, Any]
 Handler = Callable[[RequestContext, Params], Result]
 
 

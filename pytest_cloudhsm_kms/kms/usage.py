@@ -65,7 +65,8 @@ class Usage:
         usage = (ctx.operation, ctx.clock.now(), self._usage_count)
         if key is not None:
             key.last_usage = usage
-        if ctx.operation == "ReEncrypt":
-            source = keys.get(result["SourceKeyId"][offset:])
+        source_arn = result.get("SourceKeyId")  # ReEncrypt's answer names both keys
+        if source_arn is not None:
+            source = keys.get(source_arn[offset:])
             if source is not None:
                 source.last_usage = usage
