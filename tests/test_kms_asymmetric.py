@@ -14,15 +14,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
-from helpers import (
-    call,
-    fails,
-    keypair,
-    needs_ml,
-    new_key,
-    public_key,
-    schedule_deletion,
-)
+from helpers import call, fails, keypair, needs_ml, new_key, public_key, schedule_deletion
 
 from pytest_cloudhsm_kms import CloudHsmKms
 
