@@ -581,7 +581,8 @@ def cloudhsmv2_client(cloudhsm_kms: CloudHsmKms) -> Any:
 
 @pytest.fixture
 def cloudhsm_cluster(cloudhsm_kms: CloudHsmKms) -> dict[str, Any]:
-    """The ``DescribeClusters`` entry of a ready AWS CloudHSM cluster.
+    """The ``DescribeClusters`` entry of a ready AWS CloudHSM cluster, exactly as the client
+    parses it (``datetime`` timestamps).
 
     ACTIVE and initialized, with two ACTIVE HSMs in two Availability Zones and
     a ``kmsuser`` crypto user whose password is
@@ -596,7 +597,7 @@ def cloudhsm_key_store(
     cloudhsm_kms: CloudHsmKms, cloudhsm_cluster: dict[str, Any]
 ) -> dict[str, Any]:
     """The ``DescribeCustomKeyStores`` entry of a CONNECTED ``AWS_CLOUDHSM`` key store
-    on ``cloudhsm_cluster``."""
+    on ``cloudhsm_cluster``, exactly as the client parses it."""
     entry = cloudhsm_kms.ready_key_store(cluster_id=cloudhsm_cluster["ClusterId"])
     return _parsed("kms", "DescribeCustomKeyStores", "CustomKeyStores", entry)
 
@@ -604,7 +605,8 @@ def cloudhsm_key_store(
 @pytest.fixture
 def cloudhsm_key(cloudhsm_kms: CloudHsmKms, cloudhsm_key_store: dict[str, Any]) -> dict[str, Any]:
     """The ``DescribeKey`` ``KeyMetadata`` of an Enabled symmetric KMS key (Origin
-    ``AWS_CLOUDHSM``) in ``cloudhsm_key_store``; its cryptography runs in the cluster."""
+    ``AWS_CLOUDHSM``) in ``cloudhsm_key_store``, exactly as the client parses it; its
+    cryptography runs in the cluster."""
     metadata = cloudhsm_kms.ready_key(custom_key_store_id=cloudhsm_key_store["CustomKeyStoreId"])
     parsed: dict[str, Any] = as_client_parses("kms", "DescribeKey", {"KeyMetadata": metadata})
     return dict(parsed["KeyMetadata"])
