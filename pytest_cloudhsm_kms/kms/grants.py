@@ -34,7 +34,15 @@ from ..context import RequestContext
 from ..errors import ServiceError, constraint, validation_error
 from ..pagination import numbering
 from .checks import KeyCheck, dry_run, paginate
-from .declaration import ALL_KINDS, TokenCheck, grant_operations, operation, states_except
+from .declaration import (
+    ALL_KINDS,
+    Message,
+    TokenCheck,
+    declared_error,
+    grant_operations,
+    operation,
+    states_except,
+)
 from .model import Key, KeyState
 from .registry import KeyRegistry, Scope
 
@@ -45,6 +53,39 @@ _MAX_CONTEXT_PAIRS = 8
 _MAX_CONTEXT_VALUE = 384
 _GRANT_ID = re.compile(r"[0-9a-f]{64}")
 _TOKEN_PREFIX = "AQpA"
+
+# The grant operations' errors, in AWS's style (docs/aws-behaviour.md §11.3, Choice);
+# each grant operation declares them.
+_GRANT_MESSAGES: dict[str, Message] = {
+    "quota": ("LimitExceededException",
+              "The grant quota for {arn} (or for grantee {grantee} on it) has been reached."),
+    "grantee_filter": ("ValidationException",
+                       "Specify either GranteePrincipal or GranteeServicePrincipal, but not both."),
+    "retiring_filter": ("ValidationException", "Specify either RetiringPrincipal or "
+                        "RetiringServicePrincipal, but not both."),
+    "invalid_token": ("InvalidGrantTokenException", "Invalid grant token."),
+    "not_found": ("NotFoundException", "Grant ID {grant_id} not found."),
+    "token_mismatch": ("InvalidGrantIdException",
+                       "Grant ID {grant_id} does not match the grant of the grant token."),
+    "retire_what": ("ValidationException", "Specify a GrantToken, or both KeyId and GrantId."),
+    "grantee": ("ValidationException", "You must specify either GranteePrincipal or "
+                "GranteeServicePrincipal, but not both."),
+    "retiring": ("ValidationException", "You can specify either RetiringPrincipal or "
+                 "RetiringServicePrincipal, but not both."),
+    "source_arn": ("ValidationException",
+                   "A grant for a GranteeServicePrincipal requires a SourceArn grant constraint."),
+    "service_retiring": ("ValidationException", "A grant for a GranteeServicePrincipal "
+                         "requires a RetiringPrincipal or RetiringServicePrincipal."),
+    "operations": ("ValidationException", "Grant operations {operations} are not valid for a "
+                   "key with KeySpec {spec} and KeyUsage {usage}."),
+    "both_contexts": ("ValidationException", "A grant can have only one of "
+                      "EncryptionContextEquals and EncryptionContextSubset."),
+    "context_kind": ("ValidationException", "Encryption context grant constraints are valid "
+                     "only for symmetric encryption keys."),
+    "context_size": ("ValidationException", "A grant constraint can have at most {pairs} "
+                     "encryption context pairs, each value at most {chars} characters."),
+    "grant_id": ("InvalidGrantIdException", "Invalid grant ID {grant_id}."),
+}
 
 @dataclass(eq=False)
 class Grant:
@@ -98,13 +139,14 @@ class Grants:
 
     @operation(key_states=states_except(KeyState.DISABLED, KeyState.PENDING_DELETION,
                                         KeyState.PENDING_REPLICA_DELETION),
-               grant_tokens=TokenCheck.CHECKED, dry_run=True, grant_kinds=ALL_KINDS)
+               grant_tokens=TokenCheck.CHECKED, dry_run=True, grant_kinds=ALL_KINDS,
+               messages=_GRANT_MESSAGES)
     def CreateGrant(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
-        _check_principals(p)
+        _check_principals(ctx, p)
         operations: list[str] = p["Operations"]
         constraints: dict[str, Any] | None = p.get("Constraints")
-        _check_operations(key, operations, constraints)
+        _check_operations(ctx, key, operations, constraints)
         grantee = p.get("GranteePrincipal") or p["GranteeServicePrincipal"]
         mine = [g for g in self.grants.values() if g.key_id == key.key_id]
         request = {k: p.get(k) for k in _IDENTITY}
@@ -115,11 +157,7 @@ class Grants:
                 1 for g in mine
                 if (g.grantee_principal or g.grantee_service_principal) == grantee
         ) >= settings.max_grants_per_grantee):
-            raise ServiceError(
-                "LimitExceededException",
-                f"The grant quota for {key.arn} (or for grantee {grantee} on it) "
-                "has been reached.",
-            )
+            raise declared_error(ctx, "quota", arn=key.arn, grantee=grantee)
         dry_run(p)
         if existing is None:
             existing = Grant(
@@ -140,19 +178,16 @@ class Grants:
             self.grants[existing.grant_id] = existing
         return {"GrantToken": self._issue_token(existing), "GrantId": existing.grant_id}
 
-    @operation()
+    @operation(messages=_GRANT_MESSAGES)
     def ListGrants(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         key = self.registry.key_by_id_or_arn(p["KeyId"])
         _check_list_limit(p)
         grantee, service = p.get("GranteePrincipal"), p.get("GranteeServicePrincipal")
         if grantee is not None and service is not None:
-            raise ServiceError(
-                "ValidationException",
-                "Specify either GranteePrincipal or GranteeServicePrincipal, but not both.",
-            )
+            raise declared_error(ctx, "grantee_filter")
         grant_id = p.get("GrantId")
         if grant_id is not None:
-            _check_grant_id(grant_id)
+            _check_grant_id(ctx, grant_id)
         grants = [
             g for g in self.grants.values()
             if g.key_id == key.key_id
@@ -164,15 +199,12 @@ class Grants:
         result["Grants"] = [g.entry() for g in page]
         return result
 
-    @operation()
+    @operation(messages=_GRANT_MESSAGES)
     def ListRetirableGrants(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         _check_list_limit(p)
         principal, service = p.get("RetiringPrincipal"), p.get("RetiringServicePrincipal")
         if (principal is None) == (service is None):
-            raise ServiceError(
-                "ValidationException",
-                "Specify either RetiringPrincipal or RetiringServicePrincipal, but not both.",
-            )
+            raise declared_error(ctx, "retiring_filter")
         grants = [
             g for g in self.grants.values()
             if g.key_id in self.registry.keys
@@ -188,35 +220,29 @@ class Grants:
         numbers = numbering(self, "grants").number(self.grants)
         return lambda grant: numbers[grant.grant_id]
 
-    @operation(dry_run=True, grant_kinds=ALL_KINDS)
+    @operation(dry_run=True, grant_kinds=ALL_KINDS, messages=_GRANT_MESSAGES)
     def RetireGrant(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         token, key_id, grant_id = p.get("GrantToken"), p.get("KeyId"), p.get("GrantId")
         if token is not None:
             issued = self.grant_tokens.get(token)
             if issued is None:
-                raise ServiceError("InvalidGrantTokenException", "Invalid grant token.")
+                raise declared_error(ctx, "invalid_token")
             grant = self.grants.get(issued)
             if grant is None or grant.key_id not in self.registry.keys:
-                raise ServiceError("NotFoundException", f"Grant ID {issued} not found.")
+                raise declared_error(ctx, "not_found", grant_id=issued)
             if grant_id is not None and grant_id != grant.grant_id:
-                raise ServiceError(
-                    "InvalidGrantIdException",
-                    f"Grant ID {grant_id} does not match the grant of the grant token.",
-                )
+                raise declared_error(ctx, "token_mismatch", grant_id=grant_id)
         elif key_id is None or grant_id is None:
-            raise ServiceError(
-                "ValidationException",
-                "Specify a GrantToken, or both KeyId and GrantId.",
-            )
+            raise declared_error(ctx, "retire_what")
         else:
-            grant = self._grant_of(self.registry.key_by_id_or_arn(key_id), grant_id)
+            grant = self._grant_of(ctx, self.registry.key_by_id_or_arn(key_id), grant_id)
         dry_run(p)
         del self.grants[grant.grant_id]
         return {}
 
-    @operation(dry_run=True)
+    @operation(dry_run=True, messages=_GRANT_MESSAGES)
     def RevokeGrant(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
-        grant = self._grant_of(self.registry.key_by_id_or_arn(p["KeyId"]), p["GrantId"])
+        grant = self._grant_of(ctx, self.registry.key_by_id_or_arn(p["KeyId"]), p["GrantId"])
         dry_run(p)
         del self.grants[grant.grant_id]
         return {}
@@ -240,11 +266,11 @@ class Grants:
             if token not in self.grant_tokens:
                 raise ServiceError("InvalidGrantTokenException", "Invalid grant token.")
 
-    def _grant_of(self, key: Key, grant_id: str) -> Grant:
-        _check_grant_id(grant_id)
+    def _grant_of(self, ctx: RequestContext, key: Key, grant_id: str) -> Grant:
+        _check_grant_id(ctx, grant_id)
         grant = self.grants.get(grant_id)
         if grant is None or grant.key_id != key.key_id:
-            raise ServiceError("NotFoundException", f"Grant ID {grant_id} not found.")
+            raise declared_error(ctx, "not_found", grant_id=grant_id)
         return grant
 
 
@@ -255,32 +281,20 @@ _IDENTITY = (
 )
 
 
-def _check_principals(p: dict[str, Any]) -> None:
+def _check_principals(ctx: RequestContext, p: dict[str, Any]) -> None:
     if ("GranteePrincipal" in p) == ("GranteeServicePrincipal" in p):
-        raise ServiceError(
-            "ValidationException",
-            "You must specify either GranteePrincipal or GranteeServicePrincipal, but not both.",
-        )
+        raise declared_error(ctx, "grantee")
     if "RetiringPrincipal" in p and "RetiringServicePrincipal" in p:
-        raise ServiceError(
-            "ValidationException",
-            "You can specify either RetiringPrincipal or RetiringServicePrincipal, but not both.",
-        )
+        raise declared_error(ctx, "retiring")
     if "GranteeServicePrincipal" in p:
         if "SourceArn" not in (p.get("Constraints") or {}):
-            raise ServiceError(
-                "ValidationException",
-                "A grant for a GranteeServicePrincipal requires a SourceArn grant constraint.",
-            )
+            raise declared_error(ctx, "source_arn")
         if "RetiringPrincipal" not in p and "RetiringServicePrincipal" not in p:
-            raise ServiceError(
-                "ValidationException",
-                "A grant for a GranteeServicePrincipal requires a RetiringPrincipal or "
-                "RetiringServicePrincipal.",
-            )
+            raise declared_error(ctx, "service_retiring")
 
 
-def _check_operations(key: Key, operations: list[str], constraints: dict[str, Any] | None) -> None:
+def _check_operations(ctx: RequestContext, key: Key, operations: list[str],
+                      constraints: dict[str, Any] | None) -> None:
     if not operations:
         raise validation_error(
             constraint("operations", "have length greater than or equal to 1", "[]")
@@ -289,39 +303,27 @@ def _check_operations(key: Key, operations: list[str], constraints: dict[str, An
     allowed = grant_operations(kind)
     invalid = [op for op in operations if op not in allowed]
     if invalid:
-        raise ServiceError(
-            "ValidationException",
-            f"Grant operations {', '.join(invalid)} are not valid for a key with KeySpec "
-            f"{key.key_spec} and KeyUsage {key.key_usage}.",
-        )
+        raise declared_error(ctx, "operations", operations=", ".join(invalid),
+                             spec=key.key_spec, usage=key.key_usage)
     if not constraints:
         return
     contexts = [name for name in ("EncryptionContextEquals", "EncryptionContextSubset")
                 if name in constraints]
     if len(contexts) > 1:
-        raise ServiceError(
-            "ValidationException",
-            "A grant can have only one of EncryptionContextEquals and EncryptionContextSubset.",
-        )
+        raise declared_error(ctx, "both_contexts")
     if contexts and kind != "symmetric":
-        raise ServiceError(
-            "ValidationException",
-            "Encryption context grant constraints are valid only for symmetric encryption keys.",
-        )
+        raise declared_error(ctx, "context_kind")
     for name in contexts:
         context: dict[str, str] = constraints[name]
         if len(context) > _MAX_CONTEXT_PAIRS or any(
                 len(value) > _MAX_CONTEXT_VALUE for value in context.values()):
-            raise ServiceError(
-                "ValidationException",
-                f"A grant constraint can have at most {_MAX_CONTEXT_PAIRS} encryption context "
-                f"pairs, each value at most {_MAX_CONTEXT_VALUE} characters.",
-            )
+            raise declared_error(ctx, "context_size", pairs=_MAX_CONTEXT_PAIRS,
+                                 chars=_MAX_CONTEXT_VALUE)
 
 
-def _check_grant_id(grant_id: str) -> None:
+def _check_grant_id(ctx: RequestContext, grant_id: str) -> None:
     if _GRANT_ID.fullmatch(grant_id) is None:
-        raise ServiceError("InvalidGrantIdException", f"Invalid grant ID {grant_id}.")
+        raise declared_error(ctx, "grant_id", grant_id=grant_id)
 
 
 def _check_list_limit(p: dict[str, Any]) -> None:
