@@ -16,13 +16,13 @@ from .cloudhsm.service import KMSUSER_PASSWORD, CloudHsmService
 from .entropy import Entropy
 from .errors import ServiceError
 from .faults import FAULTS, Fault, make_fault
-from .kms.registry import Scope
 from .kms.service import KmsService
 from .protocol import WireResponse
 from .protocol.codecs import codec as _codec
 from .protocol.raw import body_bytes, header_text
 from .routing import backoff
 from .routing.endpoint import Endpoint
+from .scope import Scope
 from .settings import Settings
 from .sts import SecurityTokenService
 
@@ -98,15 +98,15 @@ class CloudHsmKms:
         """Timings and limits of both services (see :class:`~.settings.Settings`).
 
         Assigning new settings (``env.settings = env.settings.replace(connect_delay=60)``)
-        applies them to the KMS of every Region from its next request on, and to
-        CloudHSM services made afterwards (those made before keep theirs).
+        applies them to the KMS and CloudHSM of every Region from their next request
+        or timer on: every part of both services reads them through its ``Scope``.
         """
         return self._settings
 
     @settings.setter
     def settings(self, settings: Settings) -> None:
         self._settings = settings
-        for service in self.services("kms"):
+        for service in self._services.values():
             service.settings = settings
 
     def kms(self, region: str | None = None) -> KmsService:
@@ -509,6 +509,6 @@ _FACTORIES: dict[str, Callable[[CloudHsmKms, str], Service]] = {
         cloudhsm=env.cloudhsm(region), peer=env.kms,
     ),
     "cloudhsmv2": lambda env, region: CloudHsmService(
-        env.account_id, region, env.clock, env.entropy, settings=env.settings, peer=env.cloudhsm
+        Scope(env.account_id, region, env.clock, env.entropy, env.settings), peer=env.cloudhsm
     ),
 }

@@ -9,6 +9,7 @@ from helpers import DAY, cluster_entry, error
 
 from pytest_cloudhsm_kms import CloudHsmKms, Settings
 from pytest_cloudhsm_kms.cloudhsm import CloudHsmService
+from pytest_cloudhsm_kms.scope import Scope
 
 MISSING_BACKUP = "backup-aaaaaaaaaaa"
 
@@ -304,8 +305,8 @@ def test_copy_backup_to_region_needs_another_region_and_valid_tags(
 
 
 def test_without_a_peer_the_service_keeps_its_own_region_services(cloudhsm_kms) -> None:
-    service = CloudHsmService("111122223333", "eu-west-1", cloudhsm_kms.clock,
-                              cloudhsm_kms.entropy)
+    service = CloudHsmService(Scope("111122223333", "eu-west-1", cloudhsm_kms.clock,
+                                    cloudhsm_kms.entropy))
     service.create_ready_cluster()
     backup_id = next(iter(service.backups))
     result = service.call("CopyBackupToRegion",

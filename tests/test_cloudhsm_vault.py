@@ -17,6 +17,7 @@ from pytest_cloudhsm_kms.cloudhsm import (
 from pytest_cloudhsm_kms.cloudhsm.service import OPERATIONS
 from pytest_cloudhsm_kms.entropy import Entropy
 from pytest_cloudhsm_kms.protocol.models import service_model
+from pytest_cloudhsm_kms.scope import Scope
 
 LABEL = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 IV = bytes(12)
@@ -24,7 +25,8 @@ IV = bytes(12)
 
 @pytest.fixture
 def service() -> CloudHsmService:
-    return CloudHsmService("111122223333", "us-east-1", VirtualClock(ticking=False), Entropy(7))
+    scope = Scope("111122223333", "us-east-1", VirtualClock(ticking=False), Entropy(7))
+    return CloudHsmService(scope)
 
 
 def reason(call: Any, *args: Any) -> str:
@@ -112,8 +114,8 @@ def test_every_cloudhsmv2_operation_is_declared_once_with_its_handler() -> None:
 
 def test_the_same_seed_gives_the_same_ids_and_ciphertext() -> None:
     def run() -> tuple[str, bytes]:
-        service = CloudHsmService("111122223333", "us-east-1", VirtualClock(0, ticking=False),
-                                  Entropy("seed"))
+        service = CloudHsmService(Scope("111122223333", "us-east-1", VirtualClock(0, ticking=False),
+                                        Entropy("seed")))
         cluster = service.create_ready_cluster()
         handle = cluster.create_key(LABEL)
         return cluster.cluster_id, cluster.encrypt(handle, IV, b"data", b"")

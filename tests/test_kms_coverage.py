@@ -35,9 +35,9 @@ from pytest_cloudhsm_kms.kms.catalog import (
     TRACKED_OPERATIONS,
 )
 from pytest_cloudhsm_kms.kms.declaration import ANY_STATE, InCloudHsm, Operation, TokenCheck
-from pytest_cloudhsm_kms.kms.registry import Scope
 from pytest_cloudhsm_kms.kms.service import KmsService
 from pytest_cloudhsm_kms.protocol.models import service_model
+from pytest_cloudhsm_kms.scope import Scope
 
 TESTS = Path(__file__).resolve().parent
 PAGE = TESTS.parent / "docs" / "coverage.md"

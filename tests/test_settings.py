@@ -128,6 +128,22 @@ def test_limit(cloudhsm_cluster, cloudhsmv2_client):
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
 
 
+def test_new_settings_mid_test_reach_both_services_of_every_region(
+    cloudhsm_kms, cloudhsmv2_client
+) -> None:
+    kms, cloudhsm = cloudhsm_kms.kms(), cloudhsm_kms.cloudhsm()  # made before the change
+    other_region = cloudhsm_kms.cloudhsm("eu-west-1")
+    cloudhsm_kms.settings = cloudhsm_kms.settings.replace(create_cluster_delay=300)
+    for service in (kms, cloudhsm, other_region):
+        assert service.settings is cloudhsm_kms.settings
+    cloudhsmv2_client.create_cluster(HsmType="hsm2m.medium",
+                                     SubnetIds=["subnet-0a1b2c3d4e5f60001"])
+    cloudhsm_kms.clock.advance(299)
+    assert cloudhsmv2_client.describe_clusters()["Clusters"][0]["State"] == "CREATE_IN_PROGRESS"
+    cloudhsm_kms.clock.advance(1)
+    assert cloudhsmv2_client.describe_clusters()["Clusters"][0]["State"] == "UNINITIALIZED"
+
+
 # -- the README -----------------------------------------------------------------------------------
 
 

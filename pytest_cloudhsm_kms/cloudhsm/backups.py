@@ -18,9 +18,7 @@ DescribeBackups.
 
 from __future__ import annotations
 
-from ..clock import VirtualClock
-from ..entropy import Entropy
-from ..settings import Settings
+from ..scope import Scope
 from .model import Backup, BackupState, Cluster, ClusterState
 from .vault import VaultSnapshot
 
@@ -39,21 +37,13 @@ class BackupCatalog:
     backups and retention read it.
     """
 
-    def __init__(
-        self,
-        account_id: str,
-        region: str,
-        clock: VirtualClock,
-        entropy: Entropy,
-        settings: Settings,
-        clusters: dict[str, Cluster],
-    ) -> None:
-        self.clock = clock
-        self.entropy = entropy
-        self.settings = settings
+    def __init__(self, scope: Scope, clusters: dict[str, Cluster]) -> None:
+        self.scope = scope
+        self.clock = scope.clock
+        self.entropy = scope.entropy
         self.clusters = clusters
         self.backups: dict[str, Backup] = {}
-        self._arn_prefix = f"arn:aws:cloudhsm:{region}:{account_id}:backup/"
+        self._arn_prefix = scope.arn_prefix("cloudhsm") + "backup/"
         self._schedule_started = False
 
     # -- taking and copying ---------------------------------------------------------
@@ -123,7 +113,7 @@ class BackupCatalog:
         """``PENDING_DELETION`` for ``Settings.backup_pending_deletion_days``, then gone."""
         backup.transition("delete")
         start = self.clock.now() if at is None else at
-        when = start + self.settings.backup_pending_deletion_days * _DAY
+        when = start + self.scope.settings.backup_pending_deletion_days * _DAY
         backup.delete_timestamp = when
         self.clock.call_at(when, lambda: self._purge(backup, when))
 
@@ -142,7 +132,7 @@ class BackupCatalog:
         """Start the periodic backups of the Region (once; later calls do nothing)."""
         if not self._schedule_started:
             self._schedule_started = True
-            self._schedule(self.clock.now() + self.settings.backup_interval)
+            self._schedule(self.clock.now() + self.scope.settings.backup_interval)
 
     def _schedule(self, when: float) -> None:
         # call_at the planned time (not call_later), so a long clock jump runs every tick
@@ -154,7 +144,7 @@ class BackupCatalog:
             if cluster.state == ClusterState.ACTIVE and cluster.active_hsms(hidden=True):
                 self.take(cluster, at=when)  # of the real material, faults or not
         self.apply_retention(when)
-        self._schedule(when + self.settings.backup_interval)
+        self._schedule(when + self.scope.settings.backup_interval)
 
     def apply_retention(self, at: float | None = None) -> None:
         """Delete every READY backup past its cluster's retention period, except the

@@ -29,9 +29,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from ..clock import VirtualClock
-from ..entropy import Entropy
-from ..settings import Settings
+from ..scope import Scope
 from . import certificates
 from .backups import ID_ALPHABET, BackupCatalog
 from .model import Cluster, ClusterState, Hsm, HsmState, Subnet
@@ -48,17 +46,10 @@ _DAY = 86_400.0
 class Lifecycle:
     """The clusters of one account and Region, and the timers that end their in-progress states."""
 
-    def __init__(
-        self,
-        clock: VirtualClock,
-        entropy: Entropy,
-        settings: Settings,
-        network: Network,
-        catalog: BackupCatalog,
-    ) -> None:
-        self.clock = clock
-        self.entropy = entropy
-        self.settings = settings
+    def __init__(self, scope: Scope, network: Network, catalog: BackupCatalog) -> None:
+        self.scope = scope
+        self.clock = scope.clock
+        self.entropy = scope.entropy
         self.network = network
         self.catalog = catalog
         self.clusters: dict[str, Cluster] = catalog.clusters
@@ -155,7 +146,7 @@ class Lifecycle:
         if event == "restored":
             self.catalog.start_schedule()
         elif event == "deleted":
-            when = due + self.settings.deleted_cluster_visible
+            when = due + self.scope.settings.deleted_cluster_visible
             self.clock.call_at(when, lambda: self._forget(cluster))
         elif event in ("modified", "rolled_back"):
             new_type = details["hsm_type"]

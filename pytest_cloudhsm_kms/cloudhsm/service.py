@@ -13,17 +13,17 @@ Its other public methods are for the environment, fixtures, faults and tests:
 :mod:`.builders` (ready cluster, activation, crypto users, a replaced HSM),
 :meth:`~CloudHsmService.add_subnet`, and :meth:`~CloudHsmService.peer` for
 the other Regions of the account. Timings and limits come from the
-environment's :class:`~pytest_cloudhsm_kms.settings.Settings`.
+environment's :class:`~pytest_cloudhsm_kms.settings.Settings`, read live through
+the service's :class:`~pytest_cloudhsm_kms.scope.Scope`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..clock import VirtualClock
 from ..context import RequestContext
-from ..entropy import Entropy
 from ..errors import ServiceError
+from ..scope import Scope
 from ..settings import Settings
 from . import backup_operations, builders, cluster_operations, resource_operations
 from .backups import BackupCatalog
@@ -47,38 +47,38 @@ OPERATIONS: dict[str, Operation] = {
 class CloudHsmService:
     """The CloudHSM v2 API of one account and Region.
 
-    ``peer(region)`` returns the service of another Region (for
+    ``scope`` says which account and Region it serves, with which clock, entropy
+    and settings. ``peer(region)`` returns the service of another Region (for
     CopyBackupToRegion); without it, this service makes and keeps standalone
-    services for other Regions, sharing its clock, entropy and settings.
+    services for other Regions, sharing its scope's clock, entropy and settings.
     """
 
-    def __init__(
-        self,
-        account_id: str,
-        region: str,
-        clock: VirtualClock,
-        entropy: Entropy,
-        *,
-        settings: Settings | None = None,
-        peer: Callable[[str], CloudHsmService] | None = None,
-    ) -> None:
-        self.account_id = account_id
-        self.region = region
-        self.clock = clock
-        self.entropy = entropy
-        self.settings = settings or Settings()
-        """Timings and limits (the environment's); read by every operation."""
-        self.network = Network(region, entropy)
+    def __init__(self, scope: Scope, *,
+                 peer: Callable[[str], CloudHsmService] | None = None) -> None:
+        self.account_id = scope.account_id
+        self.region = scope.region
+        self.clock = scope.clock
+        self.entropy = scope.entropy
+        self.scope = scope
+        self.network = Network(scope.region, scope.entropy)
         self.clusters: dict[str, Cluster] = {}
-        self.catalog = BackupCatalog(account_id, region, clock, entropy, self.settings,
-                                     self.clusters)
-        self.lifecycle = Lifecycle(clock, entropy, self.settings, self.network, self.catalog)
+        self.catalog = BackupCatalog(scope, self.clusters)
+        self.lifecycle = Lifecycle(scope, self.network, self.catalog)
         self.backups: dict[str, Backup] = self.catalog.backups
         self.subnets: dict[str, Subnet] = self.network.subnets
         self.ready_clusters = 0
         """How many ready clusters the builders made (each gets its own cluster certificate)."""
         self._peer = peer
         self._peers: dict[str, CloudHsmService] = {}
+
+    @property
+    def settings(self) -> Settings:
+        """The timings and limits this CloudHSM reads when an operation or timer needs one."""
+        return self.scope.settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        self.scope.settings = settings
 
     # -- operations -------------------------------------------------------------
 
@@ -155,8 +155,6 @@ class CloudHsmService:
             return self._peer(region)
         service = self._peers.get(region)
         if service is None:
-            service = self._peers[region] = CloudHsmService(
-                self.account_id, region, self.clock, self.entropy, settings=self.settings,
-                peer=self.peer,
-            )
+            service = self._peers[region] = CloudHsmService(self.scope.in_region(region),
+                                                            peer=self.peer)
         return service

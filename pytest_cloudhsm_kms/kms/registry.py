@@ -8,12 +8,9 @@ A ``KeyId`` member takes a key ID, a key ARN, an alias name or an alias ARN;
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from ..clock import VirtualClock
-from ..entropy import Entropy
 from ..errors import ServiceError
-from ..settings import Settings
+from ..scope import Scope
 from .model import Alias, Key
 
 __all__ = ["KeyRegistry", "Scope"]
@@ -26,30 +23,12 @@ _ARN = re.compile(r"arn:aws[a-z-]*:kms:([^:]*):([^:]*):(.*)")
 _NO_ALIASES = "Key Aliases are not supported for this operation."
 
 
-@dataclass(eq=False)
-class Scope:
-    """Where one KMS serves (account and Region) with its clock, entropy and settings:
-    what every operation family of that service shares. ``settings`` may be replaced
-    (``CloudHsmKms.settings = ...``); families read it when they need a value."""
-
-    account_id: str
-    region: str
-    clock: VirtualClock
-    entropy: Entropy
-    settings: Settings = field(default_factory=Settings)
-
-    @property
-    def arn_prefix(self) -> str:
-        """``arn:aws:kms:<region>:<account>:``"""
-        return f"arn:aws:kms:{self.region}:{self.account_id}:"
-
-
 class KeyRegistry:
     """The keys and aliases of one account and Region."""
 
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
-        self.arn_prefix = scope.arn_prefix
+        self.arn_prefix = scope.arn_prefix("kms")
         self.keys: dict[str, Key] = {}
         self.aliases: dict[str, Alias] = {}
         self.deleted_key_ids: set[str] = set()

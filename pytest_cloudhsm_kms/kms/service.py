@@ -174,11 +174,8 @@ class KmsService:
             return self._peer(region)
         service = self._peers.get(region)
         if service is None:
-            scope = self.scope
-            service = self._peers[region] = KmsService(
-                Scope(scope.account_id, region, scope.clock, scope.entropy, scope.settings),
-                peer=self.peer,
-            )
+            service = self._peers[region] = KmsService(self.scope.in_region(region),
+                                                       peer=self.peer)
         return service
 
     # -- the state of this KMS, for faults, fixtures and tests ----------------------
