@@ -88,8 +88,8 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[CloudHsmKms]:
 
 
 @pytest.fixture
-def raw_client(cloudhsm_kms: CloudHsmKms) -> Any:
-    """A client that skips botocore's own parameter checks, to reach the service's."""
+def kms_unvalidated(cloudhsm_kms: CloudHsmKms) -> Any:
+    """A KMS client that skips botocore's own parameter checks, to reach the service's."""
     return cloudhsm_kms.client("kms", config=Config(parameter_validation=False))
 
 

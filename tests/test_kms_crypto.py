@@ -120,10 +120,10 @@ def test_plaintext_outside_1_to_4096_bytes_is_a_validation_error_without_the_val
 
 
 def test_encrypt_without_plaintext_is_a_validation_error(
-    raw_client: Any, symmetric_key: dict[str, Any]
+    kms_unvalidated: Any, symmetric_key: dict[str, Any]
 ) -> None:
     with pytest.raises(ClientError) as raised:
-        raw_client.encrypt(KeyId=symmetric_key["KeyId"])
+        kms_unvalidated.encrypt(KeyId=symmetric_key["KeyId"])
 
     assert error_of(raised) == (
         "ValidationException",
@@ -156,10 +156,10 @@ def test_a_symmetric_key_only_takes_the_symmetric_default_algorithm(
 
 
 def test_an_algorithm_outside_the_enum_is_a_validation_error(
-    raw_client: Any, symmetric_key: dict[str, Any]
+    kms_unvalidated: Any, symmetric_key: dict[str, Any]
 ) -> None:
     with pytest.raises(ClientError) as raised:
-        raw_client.encrypt(KeyId=symmetric_key["KeyId"], Plaintext=b"x",
+        kms_unvalidated.encrypt(KeyId=symmetric_key["KeyId"], Plaintext=b"x",
                            EncryptionAlgorithm="AES_GCM")
 
     code, message = error_of(raised)
@@ -451,10 +451,10 @@ def test_a_data_key_needs_exactly_one_of_key_spec_and_number_of_bytes(
     [(0, "greater than or equal to 1"), (1025, "less than or equal to 1024")],
 )
 def test_a_data_key_is_1_to_1024_bytes(
-    raw_client: Any, symmetric_key: dict[str, Any], count: int, rule: str
+    kms_unvalidated: Any, symmetric_key: dict[str, Any], count: int, rule: str
 ) -> None:
     with pytest.raises(ClientError) as raised:
-        raw_client.generate_data_key(KeyId=symmetric_key["KeyId"], NumberOfBytes=count)
+        kms_unvalidated.generate_data_key(KeyId=symmetric_key["KeyId"], NumberOfBytes=count)
 
     assert error_of(raised) == (
         "ValidationException",

@@ -93,9 +93,9 @@ def test_key_types_the_fake_does_not_model_are_unsupported(
         kms_client.create_key(**params)
 
 
-def test_create_key_checks_the_key_spec_enum_on_the_server(raw_client: Any) -> None:
+def test_create_key_checks_the_key_spec_enum_on_the_server(kms_unvalidated: Any) -> None:
     with pytest.raises(ClientError) as raised:
-        raw_client.create_key(KeySpec="AES_512")
+        kms_unvalidated.create_key(KeySpec="AES_512")
 
     code, message = error_of(raised)
     assert code == "ValidationException"
@@ -195,9 +195,9 @@ def test_describe_key_never_fails_because_of_the_key_state(
     assert metadata_of(kms_client, symmetric_key["KeyId"])["KeyState"] == "PendingDeletion"
 
 
-def test_describe_key_checks_the_key_id_length_on_the_server(raw_client: Any) -> None:
+def test_describe_key_checks_the_key_id_length_on_the_server(kms_unvalidated: Any) -> None:
     with pytest.raises(ClientError) as raised:
-        raw_client.describe_key(KeyId="k" * 2049)
+        kms_unvalidated.describe_key(KeyId="k" * 2049)
 
     code, message = error_of(raised)
     assert code == "ValidationException"
@@ -245,9 +245,9 @@ def test_list_keys_works_with_the_boto3_paginator(kms_client: Any) -> None:
     assert [k["KeyArn"] for page in pages for k in page["Keys"]] == arns
 
 
-def test_a_page_limit_beyond_1000_is_refused_by_the_service(raw_client: Any) -> None:
+def test_a_page_limit_beyond_1000_is_refused_by_the_service(kms_unvalidated: Any) -> None:
     with pytest.raises(ClientError) as raised:
-        raw_client.list_keys(Limit=1001)
+        kms_unvalidated.list_keys(Limit=1001)
 
     assert error_of(raised) == (
         "ValidationException",
