@@ -21,6 +21,10 @@ Calls that must fail (each asserts the AWS error code):
   compare whole).
 * :func:`error_of` reads code and message from a ``pytest.raises(ClientError)`` block.
 
+Where the installed botocore is older than the newest: :func:`requires_operation`,
+:func:`requires_member` and :func:`requires_value` skip a test that needs what its model
+lacks, naming the botocore release that brings it.
+
 Constants: :data:`ARN_PREFIX`, :data:`DAY`, :data:`HOUR`, :data:`FROZEN_START`, :data:`ONE_ATTEMPT`,
 :data:`THROTTLING_MESSAGE`, and :data:`needs_ml` for ML-DSA and ML-KEM tests.
 """
@@ -30,11 +34,14 @@ from __future__ import annotations
 import importlib.util
 from typing import Any, NamedTuple
 
+import botocore
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import serialization
 from fidelity import assert_valid_output
+
+from pytest_cloudhsm_kms.protocol.models import BOTOCORE_SINCE, in_model
 
 ARN_PREFIX = "arn:aws:kms:us-east-1:111122223333:"
 """The start of a KMS ARN in the default account and Region."""
@@ -174,3 +181,35 @@ def failure(method: Any, **params: Any) -> Failure:
     response = raised.value.response
     return Failure(response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"],
                    response["Error"].get("Message", ""))
+
+
+# -- what older botocore models lack ----------------------------------------------------------
+
+
+def _requires(feature: str, service: str) -> pytest.MarkDecorator:
+    since = BOTOCORE_SINCE.get(service, {}).get(feature, "a newer release")
+    return pytest.mark.skipif(
+        not in_model(service, feature),
+        reason=f"botocore {botocore.__version__}'s {service} model lacks {feature} "
+        f"(botocore {since}+)",
+    )
+
+
+def requires_operation(operation: str, service: str = "kms") -> pytest.MarkDecorator:
+    """Skip unless the installed botocore model has ``operation``."""
+    return _requires(operation, service)
+
+
+def requires_member(operation: str, member: str, service: str = "kms") -> pytest.MarkDecorator:
+    """Skip unless ``operation``'s request has ``member`` in the installed botocore model."""
+    return _requires(f"{operation}.{member}", service)
+
+
+def requires_value(shape: str, value: str, service: str = "kms") -> pytest.MarkDecorator:
+    """Skip unless the enum ``shape`` has ``value`` in the installed botocore model."""
+    return _requires(f"{shape}={value}", service)
+
+
+def operation_params(operations: Any, service: str = "kms") -> list[Any]:
+    """``operations`` as ``pytest.param`` values, each skipped where the model lacks it."""
+    return [pytest.param(name, marks=requires_operation(name, service)) for name in operations]

@@ -13,11 +13,21 @@ from typing import Any
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from helpers import DAY, THROTTLING_MESSAGE, call, delete_all_hsms, key_state, rejects, snake
+from helpers import (
+    DAY,
+    THROTTLING_MESSAGE,
+    call,
+    delete_all_hsms,
+    key_state,
+    operation_params,
+    rejects,
+    snake,
+)
 
 from pytest_cloudhsm_kms import CloudHsmKms
 from pytest_cloudhsm_kms.errors import ServiceError
 from pytest_cloudhsm_kms.kms.catalog import COUNTED_OPERATIONS
+from pytest_cloudhsm_kms.protocol.models import in_model
 
 CONTEXT = {"purpose": "cloudhsm-test"}
 CRYPTO = ["Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext"]
@@ -339,7 +349,7 @@ def test_rotation_import_key_pairs_and_multi_region_are_unsupported_for_cloudhsm
                       "this operation."
 
 
-@pytest.mark.parametrize("operation", list(WRONG_USAGE))
+@pytest.mark.parametrize("operation", operation_params(WRONG_USAGE))
 def test_signing_macs_and_key_agreement_are_the_wrong_key_usage_for_cloudhsm_keys(
     kms, cloudhsm_key, operation
 ) -> None:
@@ -484,8 +494,9 @@ def test_a_direct_call_after_a_wire_request_is_throttled_and_tracked_as_its_own_
 
     call(kms, "DescribeKey", KeyId=key_id)
     service.Encrypt({"KeyId": key_id, "Plaintext": b"x"})
-    usage = call(kms, "GetKeyLastUsage", KeyId=key_id)["KeyLastUsage"]
-    assert usage["Operation"] == "Encrypt"
+    if in_model("kms", "GetKeyLastUsage"):  # botocore 1.42.97+
+        usage = call(kms, "GetKeyLastUsage", KeyId=key_id)["KeyLastUsage"]
+        assert usage["Operation"] == "Encrypt"
 
 
 def test_a_direct_call_gets_the_answer_of_its_own_operation_for_a_cloudhsm_key(

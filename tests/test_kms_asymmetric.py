@@ -14,7 +14,16 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
-from helpers import call, fails, keypair, needs_ml, new_key, public_key, schedule_deletion
+from helpers import (
+    call,
+    fails,
+    keypair,
+    needs_ml,
+    new_key,
+    public_key,
+    requires_value,
+    schedule_deletion,
+)
 
 from pytest_cloudhsm_kms import CloudHsmKms
 
@@ -33,7 +42,7 @@ METADATA = [
     pytest.param("ML_DSA_65", "SIGN_VERIFY", "SigningAlgorithms", ["ML_DSA_SHAKE_256"],
                  marks=needs_ml),
     pytest.param("ML_KEM_768", "ENCAPSULATE_DECAPSULATE", "EncapsulationAlgorithms", ["ML_KEM"],
-                 marks=needs_ml),
+                 marks=[needs_ml, requires_value("KeySpec", "ML_KEM_768")]),
 ]
 ECDSA = [("ECC_NIST_P256", "ECDSA_SHA_256", hashes.SHA256()),
          ("ECC_NIST_P384", "ECDSA_SHA_384", hashes.SHA384()),
@@ -113,7 +122,8 @@ def test_a_seeded_environment_makes_the_same_ecc_key_every_run() -> None:
     ("spec", "usage"),
     [("RSA_2048", "GENERATE_VERIFY_MAC"), ("RSA_2048", "KEY_AGREEMENT"),
      ("ECC_NIST_P256", "ENCRYPT_DECRYPT"), ("ECC_SECG_P256K1", "KEY_AGREEMENT"),
-     ("ML_DSA_44", "ENCRYPT_DECRYPT"), ("ML_KEM_768", "SIGN_VERIFY")],
+     ("ML_DSA_44", "ENCRYPT_DECRYPT"),
+     pytest.param("ML_KEM_768", "SIGN_VERIFY", marks=requires_value("KeySpec", "ML_KEM_768"))],
 )
 def test_a_key_usage_the_key_spec_does_not_support_is_a_validation_error(
     kms_client: Any, spec: str, usage: str
@@ -127,7 +137,8 @@ def test_a_key_usage_the_key_spec_does_not_support_is_a_validation_error(
 @pytest.mark.parametrize(
     ("spec", "usage"),
     [("SM2", "SIGN_VERIFY"), ("ECC_NIST_EDWARDS25519", "SIGN_VERIFY"),
-     ("ML_KEM_512", "ENCAPSULATE_DECAPSULATE")],
+     pytest.param("ML_KEM_512", "ENCAPSULATE_DECAPSULATE",
+                  marks=requires_value("KeySpec", "ML_KEM_512"))],
 )
 def test_key_specs_the_fake_cannot_offer_are_unsupported(
     kms_client: Any, spec: str, usage: str

@@ -14,9 +14,20 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
-from helpers import call, fails, keypair, needs_ml, new_key, public_key, schedule_deletion
+from helpers import (
+    call,
+    fails,
+    keypair,
+    needs_ml,
+    new_key,
+    public_key,
+    requires_operation,
+    requires_value,
+    schedule_deletion,
+)
 
 from pytest_cloudhsm_kms.kms.keypairs import max_rsa_plaintext
+from pytest_cloudhsm_kms.protocol.models import in_model
 
 
 def public_key_bytes(client: Any, key_id: str) -> bytes:
@@ -141,11 +152,12 @@ def test_a_dry_run_rsa_call_answers_dry_run_or_the_real_error(
           EncryptionAlgorithm="RSAES_OAEP_SHA_1", DryRun=True)
     fails(kms_client, "Decrypt", "DryRunOperationException", KeyId=key_id, CiphertextBlob=blob,
           EncryptionAlgorithm="RSAES_OAEP_SHA_1", DryRun=True)
-    fails(kms_client, "Decrypt", "DryRunOperationException", KeyId=key_id,
-          EncryptionAlgorithm="RSAES_OAEP_SHA_1", DryRun=True,
-          DryRunModifiers=["IGNORE_CIPHERTEXT"])
     fails(kms_client, "Decrypt", "InvalidCiphertextException", KeyId=key_id,
           CiphertextBlob=b"\x00" * 256, EncryptionAlgorithm="RSAES_OAEP_SHA_1", DryRun=True)
+    if in_model("kms", "Decrypt.DryRunModifiers"):  # botocore 1.42.50+
+        fails(kms_client, "Decrypt", "DryRunOperationException", KeyId=key_id,
+              EncryptionAlgorithm="RSAES_OAEP_SHA_1", DryRun=True,
+              DryRunModifiers=["IGNORE_CIPHERTEXT"])
 
 
 # -- data key pairs --------------------------------------------------------------------------
@@ -153,7 +165,9 @@ def test_a_dry_run_rsa_call_answers_dry_run_or_the_real_error(
 
 @pytest.mark.parametrize("spec", ["RSA_2048", "ECC_NIST_P256", "ECC_SECG_P256K1",
                                   "ECC_NIST_EDWARDS25519",
-                                  pytest.param("ML_KEM_768", marks=needs_ml)])
+                                  pytest.param("ML_KEM_768", marks=[
+                                      needs_ml,
+                                      requires_value("DataKeyPairSpec", "ML_KEM_768")])])
 def test_a_data_key_pair_is_a_pkcs8_private_key_its_public_key_and_its_ciphertext(
     kms_client: Any, spec: str
 ) -> None:
@@ -196,6 +210,8 @@ def test_data_key_pairs_need_a_usable_symmetric_key_and_a_supported_spec(
     key = new_key(kms_client)
 
     for spec in ("SM2", "ML_KEM_512"):
+        if not in_model("kms", f"DataKeyPairSpec={spec}"):
+            continue  # an older botocore cannot send it (docs/coverage.md)
         fails(kms_client, operation, "UnsupportedOperationException", KeyId=key["KeyId"],
               KeyPairSpec=spec)
     fails(kms_client, operation, "InvalidKeyUsageException", KeyId=ecc_signing_key["KeyId"],
@@ -266,6 +282,7 @@ def test_derive_shared_secret_needs_a_peer_key_on_the_same_curve(
 
 
 @needs_ml
+@requires_operation("Encapsulate")
 def test_encapsulate_and_decapsulate_share_a_secret(kms_client: Any) -> None:
     from cryptography.hazmat.primitives.asymmetric import mlkem
 
@@ -285,6 +302,7 @@ def test_encapsulate_and_decapsulate_share_a_secret(kms_client: Any) -> None:
 
 
 @needs_ml
+@requires_operation("Decapsulate")
 def test_decapsulation_checks_the_ciphertext_and_the_key(kms_client: Any) -> None:
     key = keypair(kms_client, "ML_KEM_1024", "ENCAPSULATE_DECAPSULATE")
     symmetric = new_key(kms_client)

@@ -10,7 +10,9 @@ import uuid
 from typing import Any
 
 import pytest
-from helpers import call, fails, new_key
+from helpers import call, fails, new_key, requires_operation
+
+pytestmark = requires_operation("GetKeyLastUsage")
 
 
 def last_usage(client: Any, key_id: str) -> dict[str, Any]:
