@@ -41,6 +41,12 @@ class VirtualClock:
         return self._start + elapsed + self._offset
 
     @property
+    def lock(self) -> threading.RLock:
+        """The lock its timers run under. An environment shares it, so a timer that falls
+        due on whichever thread advances the clock never interleaves with a request."""
+        return self._lock
+
+    @property
     def ticking(self) -> bool:
         """Whether virtual time follows real time between jumps; set ``False`` to freeze it."""
         return self._ticking

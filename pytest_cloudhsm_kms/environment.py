@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import threading
 import traceback
 import uuid
 from collections.abc import Callable, Iterator
@@ -83,7 +82,9 @@ class CloudHsmKms:
         self.faults_applied: list[str] = []  # every fault applied, for the summary
         self._applied_faults: list[tuple[Fault, str]] = []  # in force now, oldest first
         self._services: dict[tuple[str, str], Service] = {}
-        self._lock = threading.RLock()
+        # One lock for every state change: requests, scenario helpers, faults, the first
+        # use of a Region, and the clock's timers (which run on whichever thread advances it).
+        self._lock = self.clock.lock
         self._route_requests = route_requests
         self._started = False
         self.sts = SecurityTokenService(account_id, _partition(region))
@@ -123,13 +124,17 @@ class CloudHsmKms:
 
     def services(self, name: str) -> list[Service]:
         """Every service of one kind (``kms`` or ``cloudhsmv2``) made so far, all Regions."""
-        return [service for (kind, _), service in self._services.items() if kind == name]
+        with self._lock:
+            return [service for (kind, _), service in self._services.items() if kind == name]
 
     def _service(self, name: str, region: str) -> Service:
         service = self._services.get((name, region))
         if service is None:
-            factory = _FACTORIES[name]
-            service = self._services[(name, region)] = factory(self, region)
+            with self._lock:  # two threads first using a Region get the same services
+                service = self._services.get((name, region))
+                if service is None:
+                    factory = _FACTORIES[name]
+                    service = self._services[(name, region)] = factory(self, region)
         return service
 
     # -- ready-made resources (what the fixtures use) ------------------------------
