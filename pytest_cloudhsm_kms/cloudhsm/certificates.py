@@ -3,10 +3,10 @@
 RSA key generation is slow, so the process makes two RSA-2048 keys, lazily,
 and reuses them: the *HSM key* (the key of every cluster CSR and of the
 hardware certificates; CSR subjects differ per cluster) and the *customer CA
-key* that signs the cluster certificates of ready-made clusters. These keys
-come from OpenSSL, not from the seeded :class:`~pytest_cloudhsm_kms.entropy.Entropy`,
-so certificate PEMs differ between processes; everything else about a
-certificate (subject, serial number, validity) is fixed.
+key* that signs the cluster certificates of ready-made clusters. Both come from
+:func:`~pytest_cloudhsm_kms.rsa_keys.rsa_key`, so they are the same in every
+process; with everything else about a certificate fixed (subject, serial
+number, validity) and PKCS #1 v1.5 signatures deterministic, so is every PEM.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+
+from ..rsa_keys import rsa_key
 
 __all__ = [
     "MAX_TRUST_ANCHOR_CHARS",
@@ -79,12 +81,12 @@ def _certificate(
 @functools.cache
 def _hsm_key() -> rsa.RSAPrivateKey:
     """The one key pair every fake HSM uses (cluster CSRs, hardware certificates)."""
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return rsa_key(2048, "HSM")
 
 
 @functools.cache
 def _customer_ca() -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = rsa_key(2048, "customer CA")
     name = _name("pytest-cloudhsm-kms customer CA")
     return key, _certificate(name, name, key.public_key(), key, 1, ca=True)
 

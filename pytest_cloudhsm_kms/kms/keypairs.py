@@ -11,13 +11,18 @@ after run. RSA key generation is slow (up to a second for RSA_4096), so RSA key
 pairs come from a pool kept for the whole process: the n-th RSA key of a size
 that an environment makes is the n-th key of that size's pool (generated once,
 on first use; the pool holds :data:`RSA_POOL_SIZE` keys, then starts over). RSA
-keys are therefore distinct within an environment (up to the pool size), shared
-between environments of one process, and not repeatable across processes even
-with a seed.
+keys are therefore distinct within an environment (up to the pool size) and
+shared between environments of one process. Without a seed the pool comes from
+OpenSSL. With a seed it comes from :func:`~pytest_cloudhsm_kms.rsa_keys.rsa_key`
+(primes from a deterministic stream, the same in every process), and the seed
+picks where in it an environment starts, so a seeded run makes the same RSA
+key pairs in every process. RSAES-OAEP ciphertexts still differ run after run:
+OAEP pads with fresh randomness, in AWS too (docs/aws-behaviour.md §4).
 """
 
 from __future__ import annotations
 
+import hashlib
 import weakref
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +30,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils
 
+from ..rsa_keys import rsa_key
 from .declaration import declared_error
 from .model import Key, KeyPairMaterial
 
@@ -105,6 +111,9 @@ def _rsa_private_key(bits: int, entropy: Entropy) -> rsa.RSAPrivateKey:
     uses = _RSA_USES.setdefault(entropy, {})
     index = uses.get(bits, 0)
     uses[bits] = index + 1
+    if entropy.seed is not None:
+        start = hashlib.sha256(str(entropy.seed).encode()).digest()[0]
+        return rsa_key(bits, f"pool {(start + index) % RSA_POOL_SIZE}")
     pool = _RSA_POOL.setdefault(bits, [])
     index %= RSA_POOL_SIZE
     while len(pool) <= index:
