@@ -1,20 +1,23 @@
 """``Scope``: where one service serves (account and Region), with its clock, entropy and settings.
 
-Both services of a Region, KMS and CloudHSM v2, take one and hand it to their
-parts; they all read :attr:`Scope.settings` when they need a value, so
-assigning ``CloudHsmKms.settings`` reaches every part of both services at once.
+Both services of a Region, KMS and CloudHSM v2, are a :class:`RegionalService`:
+they take a scope and hand it to their parts, which all read
+:attr:`Scope.settings` when they need a value, so assigning
+``CloudHsmKms.settings`` reaches every part of both services at once.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from .clock import VirtualClock
 from .entropy import Entropy
 from .settings import Settings
 
-__all__ = ["Scope"]
+__all__ = ["RegionalService", "Scope"]
 
 
 @dataclass(eq=False)
@@ -35,3 +38,46 @@ class Scope:
     def in_region(self, region: str) -> Scope:
         """The same account, clock, entropy and settings, in another Region."""
         return dataclasses.replace(self, region=region)
+
+
+_Service = TypeVar("_Service", bound="RegionalService")
+
+
+class RegionalService:
+    """What KMS and CloudHSM v2 of one account and Region share: the scope, the
+    settings read live through it, and the services of the account's other Regions.
+
+    ``peer(region)`` returns the service of another Region (given by the
+    environment); without one given, the service makes and keeps standalone
+    services for other Regions, sharing its scope's clock, entropy and settings.
+    """
+
+    def __init__(self, scope: Scope, *, peer: Callable[[str], Any] | None = None) -> None:
+        self.scope = scope
+        self.account_id = scope.account_id
+        self.region = scope.region
+        self.clock = scope.clock
+        self.entropy = scope.entropy
+        self._peer = peer
+        self._peers: dict[str, Any] = {}
+
+    @property
+    def settings(self) -> Settings:
+        """The timings and limits this service reads when a request or timer needs one."""
+        return self.scope.settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        self.scope.settings = settings
+
+    def peer(self: _Service, region: str) -> _Service:
+        """The same service in another Region of the same account (itself for its own)."""
+        if region == self.region:
+            return self
+        if self._peer is not None:
+            given: _Service = self._peer(region)
+            return given
+        if region not in self._peers:
+            self._peers[region] = type(self)(self.scope.in_region(region), peer=self.peer)
+        standalone: _Service = self._peers[region]
+        return standalone

@@ -23,8 +23,7 @@ from collections.abc import Callable
 
 from ..context import RequestContext
 from ..errors import ServiceError
-from ..scope import Scope
-from ..settings import Settings
+from ..scope import RegionalService, Scope
 from . import backup_operations, builders, cluster_operations, resource_operations
 from .backups import BackupCatalog
 from .builders import ADMIN_PASSWORD, KMSUSER_PASSWORD
@@ -44,22 +43,17 @@ OPERATIONS: dict[str, Operation] = {
 """Every CloudHSM v2 operation the fake serves, by name."""
 
 
-class CloudHsmService:
+class CloudHsmService(RegionalService):
     """The CloudHSM v2 API of one account and Region.
 
     ``scope`` says which account and Region it serves, with which clock, entropy
-    and settings. ``peer(region)`` returns the service of another Region (for
-    CopyBackupToRegion); without it, this service makes and keeps standalone
-    services for other Regions, sharing its scope's clock, entropy and settings.
+    and settings; ``peer(region)`` (see :class:`~pytest_cloudhsm_kms.scope.RegionalService`)
+    is the service of another Region, for CopyBackupToRegion.
     """
 
     def __init__(self, scope: Scope, *,
                  peer: Callable[[str], CloudHsmService] | None = None) -> None:
-        self.account_id = scope.account_id
-        self.region = scope.region
-        self.clock = scope.clock
-        self.entropy = scope.entropy
-        self.scope = scope
+        super().__init__(scope, peer=peer)
         self.network = Network(scope.region, scope.entropy)
         self.clusters: dict[str, Cluster] = {}
         self.catalog = BackupCatalog(scope, self.clusters)
@@ -68,17 +62,6 @@ class CloudHsmService:
         self.subnets: dict[str, Subnet] = self.network.subnets
         self.ready_clusters = 0
         """How many ready clusters the builders made (each gets its own cluster certificate)."""
-        self._peer = peer
-        self._peers: dict[str, CloudHsmService] = {}
-
-    @property
-    def settings(self) -> Settings:
-        """The timings and limits this CloudHSM reads when an operation or timer needs one."""
-        return self.scope.settings
-
-    @settings.setter
-    def settings(self, settings: Settings) -> None:
-        self.scope.settings = settings
 
     # -- operations -------------------------------------------------------------
 
@@ -148,13 +131,3 @@ class CloudHsmService:
     def replace_hsm(self, cluster_id: str, hsm_id: str) -> Hsm:
         """AWS replaces a failed HSM (see :func:`.builders.replace_hsm`)."""
         return builders.replace_hsm(self, cluster_id, hsm_id)
-
-    def peer(self, region: str) -> CloudHsmService:
-        """The CloudHSM v2 service of another Region of the same account."""
-        if self._peer is not None:
-            return self._peer(region)
-        service = self._peers.get(region)
-        if service is None:
-            service = self._peers[region] = CloudHsmService(self.scope.in_region(region),
-                                                            peer=self.peer)
-        return service

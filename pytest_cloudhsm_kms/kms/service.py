@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..context import RequestContext
 from ..errors import ServiceError
-from ..settings import Settings
+from ..scope import RegionalService
 from .aliases import Aliases
 from .asymmetric import AsymmetricKeys
 from .catalog import OPERATIONS
@@ -67,7 +67,7 @@ class Families:
     usage: Usage
 
 
-class KmsService:
+class KmsService(RegionalService):
     """The KMS API of one account and Region.
 
     ``call(operation, params)`` (or ``call(context, params)``) runs one operation
@@ -76,22 +76,15 @@ class KmsService:
     and the like are the same as ``service.call("Encrypt", params)``.
 
     ``scope`` says which account and Region it serves, with which clock, entropy and
-    settings. ``peer(region)`` returns the service of another Region of the same
-    account (for multi-Region keys); without one given, this service makes and keeps
-    standalone services for other Regions, sharing its scope's clock, entropy and settings.
+    settings; ``peer(region)`` (see :class:`~pytest_cloudhsm_kms.scope.RegionalService`)
+    is the service of another Region of the same account, for multi-Region keys.
     """
 
     def __init__(self, scope: Scope, *, cloudhsm: CloudHsmService | None = None,
                  peer: Callable[[str], KmsService] | None = None) -> None:
-        self.account_id = scope.account_id
-        self.region = scope.region
-        self.clock = scope.clock
-        self.entropy = scope.entropy
+        super().__init__(scope, peer=peer)
         self.cloudhsm = cloudhsm
-        self.scope = scope
         self.registry = registry = KeyRegistry(scope)
-        self._peer = peer
-        self._peers: dict[str, KmsService] = {}
         check = KeyCheck()
         clusters = ClusterAccess(cloudhsm)
         stores = CustomKeyStores(scope, clusters)
@@ -166,28 +159,7 @@ class KmsService:
                 return functools.partial(self.call, name)
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
-    def peer(self, region: str) -> KmsService:
-        """The KMS of another Region of the same account."""
-        if region == self.region:
-            return self
-        if self._peer is not None:
-            return self._peer(region)
-        service = self._peers.get(region)
-        if service is None:
-            service = self._peers[region] = KmsService(self.scope.in_region(region),
-                                                       peer=self.peer)
-        return service
-
     # -- the state of this KMS, for faults, fixtures and tests ----------------------
-
-    @property
-    def settings(self) -> Settings:
-        """The timings and limits this KMS reads when a request needs one."""
-        return self.scope.settings
-
-    @settings.setter
-    def settings(self, settings: Settings) -> None:
-        self.scope.settings = settings
 
     @property
     def keys(self) -> dict[str, Key]:
