@@ -4,7 +4,6 @@ limit, Regions of every partition (docs/aws-behaviour.md §7.1, §6.1)."""
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 from collections.abc import Iterator
@@ -14,9 +13,9 @@ import boto3
 import pytest
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.exceptions import ClientError
-from botocore.model import Shape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import for_shape, json_values
 
 from pytest_cloudhsm_kms import CloudHsmKms
 from pytest_cloudhsm_kms.protocol.models import service_model
@@ -82,42 +81,6 @@ def test_the_botocore_route_reads_odd_header_and_body_types() -> None:
 
 # -- any odd wire input, both services ------------------------------------------------------
 
-_leaves = (st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats()
-           | st.text(max_size=12))
-json_values = st.recursive(
-    _leaves,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                max_size=4),
-    max_leaves=10,
-)
-
-
-def _shaped(shape: Shape, refs: st.SearchStrategy[str]) -> st.SearchStrategy[Any]:
-    """Values of roughly the member's shape, so some requests reach the handlers."""
-    kind = shape.type_name
-    typed: st.SearchStrategy[Any]
-    if kind == "structure":
-        typed = st.fixed_dictionaries(
-            {}, optional={n: _shaped(m, refs) for n, m in shape.members.items()})
-    elif kind == "list":
-        typed = st.lists(_shaped(shape.member, refs), max_size=3)
-    elif kind == "map":
-        typed = st.dictionaries(st.text(max_size=6), st.text(max_size=6), max_size=3)
-    elif kind == "string" and "enum" in shape.metadata:
-        typed = st.sampled_from(shape.metadata["enum"])
-    elif kind == "string":
-        typed = refs | st.text(max_size=20)
-    elif kind == "blob":
-        typed = st.binary(max_size=48).map(lambda b: base64.b64encode(b).decode())
-    elif kind in ("integer", "long"):
-        typed = st.integers(-3, 1100)
-    elif kind == "boolean":
-        typed = st.booleans()
-    else:
-        typed = json_values
-    return typed | json_values
-
-
 def _deep(depth: int, opener: str) -> bytes:
     closer = {"[": "]", "{": "}"}[opener]
     inner = '{"a":' * depth + "1" + "}" * depth if opener == "{" else (
@@ -159,7 +122,7 @@ def _requests(service: str, refs: st.SearchStrategy[str]) -> st.SearchStrategy[A
 
     def for_operation(name: str) -> st.SearchStrategy[tuple[object, object]]:
         shape = model.operation_model(name).input_shape
-        document = _shaped(shape, refs) if shape is not None else json_values
+        document = for_shape(shape, refs) if shape is not None else json_values
         target = PREFIX[service] + name
         return st.tuples(st.sampled_from([target, target.encode()]), _wire_bodies(document))
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from botocore.model import Shape
 from botocore.parsers import create_parser
 from fidelity import UNMODELED, allowed_errors, assert_valid_output
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import for_shape, json_values
 
 from pytest_cloudhsm_kms.environment import CloudHsmKms
 from pytest_cloudhsm_kms.errors import ServiceError
@@ -238,44 +238,6 @@ def test_a_bug_in_the_fake_is_an_internal_exception_and_is_recorded(
 # -- fuzzing -------------------------------------------------------------------------------
 
 _PARSER = create_parser("json")
-_KEY_MEMBERS = {"KeyId", "TargetKeyId", "SourceKeyId", "DestinationKeyId", "AliasName"}
-
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | st.text(max_size=12),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
-    ),
-    max_leaves=12,
-)
-
-
-def for_shape(shape: Shape, refs: st.SearchStrategy[str], blobs: st.SearchStrategy[str],
-              name: str = "") -> st.SearchStrategy[Any]:
-    """Values of roughly the right shape, so that requests get past decoding and into handlers."""
-    kind = shape.type_name
-    if kind == "structure":
-        members = {n: for_shape(m, refs, blobs, n) for n, m in shape.members.items()}
-        typed: st.SearchStrategy[Any] = st.fixed_dictionaries({}, optional=members)
-    elif kind == "list":
-        typed = st.lists(for_shape(shape.member, refs, blobs), max_size=3)
-    elif kind == "map":
-        typed = st.dictionaries(st.text(max_size=6), st.text(max_size=6), max_size=3)
-    elif kind == "string" and name in _KEY_MEMBERS:
-        typed = refs
-    elif kind == "string" and "enum" in shape.metadata:
-        typed = st.sampled_from(shape.metadata["enum"])
-    elif kind == "string":
-        typed = st.text(max_size=20)
-    elif kind == "blob":
-        typed = blobs | st.binary(max_size=64).map(lambda b: base64.b64encode(b).decode())
-    elif kind in ("integer", "long"):
-        typed = st.integers(-3, 1100)
-    elif kind == "boolean":
-        typed = st.booleans()
-    else:
-        typed = json_values
-    return st.one_of(typed, typed, typed, json_values)
-
 
 def _check_answer(operation: str | None, answer: WireResponse) -> None:
     """A well-formed AWS JSON 1.1 answer: headers, JSON body, modeled code, fault status."""
