@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from helpers import ARN_PREFIX, call, error_of, requires_member, snake
+from helpers import ARN_PREFIX, call, error_of, fails, requires_member, snake
 
 # CiphertextBlob became optional together with DryRunModifiers (botocore 1.42.50).
 needs_optional_blob = requires_member("Decrypt", "DryRunModifiers")
@@ -297,28 +298,23 @@ def test_a_ciphertext_blob_longer_than_6144_bytes_is_a_validation_error(kms_clie
 # -- key states ----------------------------------------------------------------------------
 
 
-def test_a_disabled_key_refuses_cryptography_with_disabled_exception(
-    kms_client: Any, symmetric_key: dict[str, Any], blob: bytes
+@pytest.mark.parametrize(
+    ("make_unusable", "code", "state"),
+    [(lambda kms, key_id: kms.disable_key(KeyId=key_id), "DisabledException", "disabled"),
+     (lambda kms, key_id: kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7),
+      "KMSInvalidStateException", "pending deletion")],
+    ids=["disabled", "pending-deletion"],
+)
+def test_a_disabled_or_deleting_key_refuses_cryptography(
+    kms_client: Any, symmetric_key: dict[str, Any], blob: bytes,
+    make_unusable: Callable[[Any, str], object], code: str, state: str,
 ) -> None:
-    kms_client.disable_key(KeyId=symmetric_key["KeyId"])
+    make_unusable(kms_client, symmetric_key["KeyId"])
 
     for operation in ALL_CRYPTO:
-        with pytest.raises(kms_client.exceptions.DisabledException) as raised:
-            getattr(kms_client,
-                    snake(operation))(**crypto_request(operation, symmetric_key["KeyId"], blob))
-        assert error_of(raised)[1] == f"{symmetric_key['Arn']} is disabled.", operation
-
-
-def test_a_key_pending_deletion_refuses_cryptography_with_invalid_state(
-    kms_client: Any, symmetric_key: dict[str, Any], blob: bytes
-) -> None:
-    kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"], PendingWindowInDays=7)
-
-    for operation in ALL_CRYPTO:
-        with pytest.raises(kms_client.exceptions.KMSInvalidStateException) as raised:
-            getattr(kms_client,
-                    snake(operation))(**crypto_request(operation, symmetric_key["KeyId"], blob))
-        assert error_of(raised)[1] == f"{symmetric_key['Arn']} is pending deletion.", operation
+        message = fails(kms_client, operation, code,
+                        **crypto_request(operation, symmetric_key["KeyId"], blob))
+        assert message == f"{symmetric_key['Arn']} is {state}.", operation
 
 
 def test_a_key_enabled_again_encrypts_and_decrypts(

@@ -14,6 +14,9 @@ import pytest
 from botocore.config import Config
 from helpers import DAY, call, fails, new_key, schedule_deletion
 
+ROTATION_OPERATIONS = ["EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus",
+                       "RotateKeyOnDemand", "ListKeyRotations"]
+
 
 def status(client: Any, key_id: str) -> dict[str, Any]:
     return call(client, "GetKeyRotationStatus", KeyId=key_id)
@@ -190,9 +193,7 @@ def test_rotation_of_a_disabled_or_deleting_key_cannot_change(
     fails(kms_client, operation, "KMSInvalidStateException", KeyId=symmetric_key["KeyId"])
 
 
-@pytest.mark.parametrize("operation", ["EnableKeyRotation", "DisableKeyRotation",
-                                       "GetKeyRotationStatus", "RotateKeyOnDemand",
-                                       "ListKeyRotations"])
+@pytest.mark.parametrize("operation", ROTATION_OPERATIONS)
 def test_rotation_operations_take_a_key_id_or_arn_only(
     kms_client: Any, symmetric_key: dict[str, Any], operation: str
 ) -> None:
@@ -202,9 +203,7 @@ def test_rotation_operations_take_a_key_id_or_arn_only(
     fails(kms_client, operation, "NotFoundException", KeyId="00000000-0000-4000-8000-000000000000")
 
 
-@pytest.mark.parametrize("operation", ["EnableKeyRotation", "DisableKeyRotation",
-                                       "GetKeyRotationStatus", "RotateKeyOnDemand",
-                                       "ListKeyRotations"])
+@pytest.mark.parametrize("operation", ROTATION_OPERATIONS)
 @pytest.mark.parametrize(
     "spec", [{"KeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC"},
              {"KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY"}], ids=["hmac", "ecc"])
@@ -216,9 +215,7 @@ def test_only_symmetric_encryption_keys_rotate(
     fails(kms_client, operation, "UnsupportedOperationException", KeyId=other["KeyId"])
 
 
-@pytest.mark.parametrize("operation", ["EnableKeyRotation", "DisableKeyRotation",
-                                       "GetKeyRotationStatus", "RotateKeyOnDemand",
-                                       "ListKeyRotations"])
+@pytest.mark.parametrize("operation", ROTATION_OPERATIONS)
 def test_a_cloudhsm_key_store_key_never_rotates(
     kms_client: Any, cloudhsm_key: dict[str, Any], operation: str
 ) -> None:
