@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from helpers import ARN_PREFIX, DAY, call, error_of, snake
+from helpers import ARN_PREFIX, DAY, call, error_of, fails, snake
 
 
 def metadata_of(kms_client: Any, key_id: str) -> dict[str, Any]:
@@ -148,17 +148,14 @@ def test_describe_key_of_something_that_is_no_key_id_says_invalid_key_id(
 
 
 def test_describe_key_of_an_unknown_alias_says_the_alias_is_not_found(kms_client: Any) -> None:
-    with pytest.raises(kms_client.exceptions.NotFoundException) as raised:
-        kms_client.describe_key(KeyId="alias/missing")
-
-    assert error_of(raised)[1] == f"Alias {ARN_PREFIX}alias/missing is not found."
+    assert fails(kms_client, "DescribeKey", "NotFoundException", KeyId="alias/missing") == (
+        f"Alias {ARN_PREFIX}alias/missing is not found.")
 
 
 def test_any_well_formed_key_id_is_looked_up_and_named_in_the_message(kms_client: Any) -> None:
     for key_id in ("1234ABCD-12AB-34CD-56EF-1234567890AB", "mrk-" + "a" * 32):
-        with pytest.raises(kms_client.exceptions.NotFoundException) as raised:
-            kms_client.describe_key(KeyId=key_id)
-        assert error_of(raised)[1] == f"Key '{ARN_PREFIX}key/{key_id}' does not exist"
+        assert fails(kms_client, "DescribeKey", "NotFoundException", KeyId=key_id) == (
+            f"Key '{ARN_PREFIX}key/{key_id}' does not exist")
 
 
 def test_an_arn_of_another_account_is_not_found(
@@ -167,22 +164,19 @@ def test_an_arn_of_another_account_is_not_found(
     foreign_key = symmetric_key["Arn"].replace(":111122223333:", ":444455556666:")
     foreign_alias = "arn:aws:kms:us-east-1:444455556666:alias/orders"
 
-    with pytest.raises(kms_client.exceptions.NotFoundException) as raised:
-        kms_client.describe_key(KeyId=foreign_key)
-    assert error_of(raised)[1] == f"Key '{foreign_key}' does not exist"
-    with pytest.raises(kms_client.exceptions.NotFoundException) as raised:
-        kms_client.describe_key(KeyId=foreign_alias)
-    assert error_of(raised)[1] == f"Alias {foreign_alias} is not found."
+    assert fails(kms_client, "DescribeKey", "NotFoundException", KeyId=foreign_key) == (
+        f"Key '{foreign_key}' does not exist")
+    assert fails(kms_client, "DescribeKey", "NotFoundException", KeyId=foreign_alias) == (
+        f"Alias {foreign_alias} is not found.")
 
 
 def test_an_arn_of_another_region_is_an_invalid_arn(
     kms_client: Any, symmetric_key: dict[str, Any],
 ) -> None:
     foreign = symmetric_key["Arn"].replace(":us-east-1:", ":eu-west-1:")
-    with pytest.raises(kms_client.exceptions.NotFoundException) as raised:
-        kms_client.describe_key(KeyId=foreign)
 
-    assert error_of(raised)[1] == "Invalid arn eu-west-1"
+    assert fails(kms_client, "DescribeKey", "NotFoundException", KeyId=foreign) == (
+        "Invalid arn eu-west-1")
 
 
 def test_describe_key_never_fails_because_of_the_key_state(
