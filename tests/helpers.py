@@ -158,6 +158,18 @@ def rejects(client: Any, operation: str, code: str, **params: Any) -> str:
     return str(error.get("Message", ""))
 
 
+HIDDEN = object()
+"""The value of a member AWS leaves out of a validation message (plaintext, ciphertext)."""
+
+
+def validation_message(member: str, rule: str, value: object = HIDDEN) -> str:
+    """AWS's ValidationException message for one member that breaks one rule: the
+    value quoted, ``null`` when missing, left out when sensitive (:data:`HIDDEN`)."""
+    shown = "Value" if value is HIDDEN else "Value null" if value is None else f"Value '{value}'"
+    return (f"1 validation error detected: {shown} at '{member}' failed to satisfy "
+            f"constraint: Member must {rule}")
+
+
 def error(code: str, method: Any, **params: Any) -> str:
     """Call a client method that must fail with ``code``; answer the message."""
     with pytest.raises(ClientError) as raised:

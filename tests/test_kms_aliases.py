@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from helpers import ARN_PREFIX, call, error_of
+from helpers import ARN_PREFIX, call, error_of, fails, validation_message
 
 
 def aliases(kms_client: Any, **params: Any) -> list[dict[str, Any]]:
@@ -92,14 +92,9 @@ def test_an_alias_name_with_a_colon_is_a_validation_error(
 def test_an_alias_name_with_other_characters_is_a_validation_error(
     kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    with pytest.raises(ClientError) as raised:
-        kms_client.create_alias(AliasName="alias/orders!", TargetKeyId=symmetric_key["KeyId"])
-
-    assert error_of(raised) == (
-        "ValidationException",
-        "1 validation error detected: Value 'alias/orders!' at 'aliasName' failed to satisfy "
-        "constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$",
-    )
+    assert fails(kms_client, "CreateAlias", "ValidationException", AliasName="alias/orders!",
+                 TargetKeyId=symmetric_key["KeyId"]) == validation_message(
+        "aliasName", "satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$", "alias/orders!")
 
 
 def test_an_alias_cannot_point_at_an_alias(kms_client: Any, symmetric_key: dict[str, Any]) -> None:

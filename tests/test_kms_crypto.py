@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from helpers import ARN_PREFIX, call, error_of, fails, requires_member, snake
+from helpers import ARN_PREFIX, call, error_of, fails, requires_member, snake, validation_message
 
 # CiphertextBlob became optional together with DryRunModifiers (botocore 1.42.50).
 needs_optional_blob = requires_member("Decrypt", "DryRunModifiers")
@@ -113,27 +113,17 @@ def test_plaintext_may_be_1_to_4096_bytes(
 def test_plaintext_outside_1_to_4096_bytes_is_a_validation_error_without_the_value(
     kms_client: Any, symmetric_key: dict[str, Any], plaintext: bytes, rule: str
 ) -> None:
-    with pytest.raises(ClientError) as raised:
-        kms_client.encrypt(KeyId=symmetric_key["KeyId"], Plaintext=plaintext)
-
-    assert error_of(raised) == (
-        "ValidationException",
-        "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: "
-        f"Member must {rule}",
-    )
+    assert fails(kms_client, "Encrypt", "ValidationException", KeyId=symmetric_key["KeyId"],
+                 Plaintext=plaintext) == validation_message("plaintext", rule)
 
 
 def test_encrypt_without_plaintext_is_a_validation_error(
     kms_unvalidated: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    with pytest.raises(ClientError) as raised:
-        kms_unvalidated.encrypt(KeyId=symmetric_key["KeyId"])
+    message = fails(kms_unvalidated, "Encrypt", "ValidationException",
+                    KeyId=symmetric_key["KeyId"])
 
-    assert error_of(raised) == (
-        "ValidationException",
-        "1 validation error detected: Value null at 'plaintext' failed to satisfy constraint: "
-        "Member must not be null",
-    )
+    assert message == validation_message("plaintext", "not be null", None)
 
 
 def test_encrypt_with_an_unknown_key_answers_not_found(kms_client: Any) -> None:
@@ -162,17 +152,13 @@ def test_a_symmetric_key_only_takes_the_symmetric_default_algorithm(
 def test_an_algorithm_outside_the_enum_is_a_validation_error(
     kms_unvalidated: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    with pytest.raises(ClientError) as raised:
-        kms_unvalidated.encrypt(KeyId=symmetric_key["KeyId"], Plaintext=b"x",
-                           EncryptionAlgorithm="AES_GCM")
+    message = fails(kms_unvalidated, "Encrypt", "ValidationException", KeyId=symmetric_key["KeyId"],
+                    Plaintext=b"x", EncryptionAlgorithm="AES_GCM")
 
-    code, message = error_of(raised)
-    assert code == "ValidationException"
-    assert message == (
-        "1 validation error detected: Value 'AES_GCM' at 'encryptionAlgorithm' failed to "
-        "satisfy constraint: Member must satisfy enum value set: "
-        "[SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256, SM2PKE]"
-    )
+    assert message == validation_message(
+        "encryptionAlgorithm",
+        "satisfy enum value set: [SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256, SM2PKE]",
+        "AES_GCM")
 
 
 def test_decrypt_needs_no_key_id(
@@ -274,25 +260,13 @@ def test_a_blob_naming_another_existing_key_is_invalid_ciphertext(
 
 @needs_optional_blob
 def test_decrypt_without_a_ciphertext_blob_is_a_validation_error(kms_client: Any) -> None:
-    with pytest.raises(ClientError) as raised:
-        kms_client.decrypt()
-
-    assert error_of(raised) == (
-        "ValidationException",
-        "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy "
-        "constraint: Member must not be null",
-    )
+    assert fails(kms_client, "Decrypt", "ValidationException") == (
+        validation_message("ciphertextBlob", "not be null", None))
 
 
 def test_a_ciphertext_blob_longer_than_6144_bytes_is_a_validation_error(kms_client: Any) -> None:
-    with pytest.raises(ClientError) as raised:
-        kms_client.decrypt(CiphertextBlob=b"x" * 6145)
-
-    assert error_of(raised) == (
-        "ValidationException",
-        "1 validation error detected: Value at 'ciphertextBlob' failed to satisfy constraint: "
-        "Member must have length less than or equal to 6144",
-    )
+    assert fails(kms_client, "Decrypt", "ValidationException", CiphertextBlob=b"x" * 6145) == (
+        validation_message("ciphertextBlob", "have length less than or equal to 6144"))
 
 
 # -- key states ----------------------------------------------------------------------------
@@ -454,27 +428,17 @@ def test_a_data_key_needs_exactly_one_of_key_spec_and_number_of_bytes(
 def test_a_data_key_is_1_to_1024_bytes(
     kms_unvalidated: Any, symmetric_key: dict[str, Any], count: int, rule: str
 ) -> None:
-    with pytest.raises(ClientError) as raised:
-        kms_unvalidated.generate_data_key(KeyId=symmetric_key["KeyId"], NumberOfBytes=count)
-
-    assert error_of(raised) == (
-        "ValidationException",
-        f"1 validation error detected: Value '{count}' at 'numberOfBytes' failed to satisfy "
-        f"constraint: Member must have value {rule}",
-    )
+    assert fails(kms_unvalidated, "GenerateDataKey", "ValidationException",
+                 KeyId=symmetric_key["KeyId"], NumberOfBytes=count) == (
+        validation_message("numberOfBytes", f"have value {rule}", count))
 
 
 def test_a_key_spec_outside_the_enum_is_a_validation_error(
     kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    with pytest.raises(ClientError) as raised:
-        kms_client.generate_data_key(KeyId=symmetric_key["KeyId"], KeySpec="AES_512")
-
-    assert error_of(raised) == (
-        "ValidationException",
-        "1 validation error detected: Value 'AES_512' at 'keySpec' failed to satisfy "
-        "constraint: Member must satisfy enum value set: [AES_256, AES_128]",
-    )
+    assert fails(kms_client, "GenerateDataKey", "ValidationException",
+                 KeyId=symmetric_key["KeyId"], KeySpec="AES_512") == (
+        validation_message("keySpec", "satisfy enum value set: [AES_256, AES_128]", "AES_512"))
 
 
 # -- GenerateRandom ------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from helpers import ARN_PREFIX, DAY, call, error_of, fails, snake
+from helpers import ARN_PREFIX, DAY, call, error_of, fails, snake, validation_message
 
 
 def metadata_of(kms_client: Any, key_id: str) -> dict[str, Any]:
@@ -94,16 +94,11 @@ def test_key_types_the_fake_does_not_model_are_unsupported(
 
 
 def test_create_key_checks_the_key_spec_enum_on_the_server(kms_unvalidated: Any) -> None:
-    with pytest.raises(ClientError) as raised:
-        kms_unvalidated.create_key(KeySpec="AES_512")
+    message = fails(kms_unvalidated, "CreateKey", "ValidationException", KeySpec="AES_512")
 
-    code, message = error_of(raised)
-    assert code == "ValidationException"
     assert message is not None
     assert message.startswith(
-        "1 validation error detected: Value 'AES_512' at 'keySpec' failed to satisfy "
-        "constraint: Member must satisfy enum value set: [RSA_2048, "
-    )
+        validation_message("keySpec", "satisfy enum value set: [RSA_2048, ", "AES_512"))
 
 
 def test_the_key_quota_answers_limit_exceeded(
@@ -147,36 +142,29 @@ def test_describe_key_of_something_that_is_no_key_id_says_invalid_key_id(
     assert error_of(raised)[1] == "Invalid keyId 'orders'"
 
 
-def test_describe_key_of_an_unknown_alias_says_the_alias_is_not_found(kms_client: Any) -> None:
-    assert fails(kms_client, "DescribeKey", "NotFoundException", KeyId="alias/missing") == (
-        f"Alias {ARN_PREFIX}alias/missing is not found.")
-
-
-def test_any_well_formed_key_id_is_looked_up_and_named_in_the_message(kms_client: Any) -> None:
-    for key_id in ("1234ABCD-12AB-34CD-56EF-1234567890AB", "mrk-" + "a" * 32):
-        assert fails(kms_client, "DescribeKey", "NotFoundException", KeyId=key_id) == (
-            f"Key '{ARN_PREFIX}key/{key_id}' does not exist")
-
-
-def test_an_arn_of_another_account_is_not_found(
-    kms_client: Any, symmetric_key: dict[str, Any],
+@pytest.mark.parametrize(
+    ("key_id", "message"),
+    [
+        ("alias/missing", "Alias {here}alias/missing is not found."),
+        # Any well-formed key ID is looked up and named in the message.
+        ("1234ABCD-12AB-34CD-56EF-1234567890AB", "Key '{here}key/{key_id}' does not exist"),
+        ("mrk-" + "a" * 32, "Key '{here}key/{key_id}' does not exist"),
+        # An ARN of another account is not found, even for a key ID this account holds.
+        ("{other_account}key/{key}", "Key '{key_id}' does not exist"),
+        ("{other_account}alias/orders", "Alias {key_id} is not found."),
+        # An ARN of another Region is an invalid ARN.
+        ("{other_region}key/{key}", "Invalid arn eu-west-1"),
+    ],
+)
+def test_describe_key_of_a_key_kms_does_not_hold_is_not_found(
+    kms_client: Any, symmetric_key: dict[str, Any], key_id: str, message: str
 ) -> None:
-    foreign_key = symmetric_key["Arn"].replace(":111122223333:", ":444455556666:")
-    foreign_alias = "arn:aws:kms:us-east-1:444455556666:alias/orders"
+    key_id = key_id.format(here=ARN_PREFIX, key=symmetric_key["KeyId"],
+                           other_account="arn:aws:kms:us-east-1:444455556666:",
+                           other_region="arn:aws:kms:eu-west-1:111122223333:")
 
-    assert fails(kms_client, "DescribeKey", "NotFoundException", KeyId=foreign_key) == (
-        f"Key '{foreign_key}' does not exist")
-    assert fails(kms_client, "DescribeKey", "NotFoundException", KeyId=foreign_alias) == (
-        f"Alias {foreign_alias} is not found.")
-
-
-def test_an_arn_of_another_region_is_an_invalid_arn(
-    kms_client: Any, symmetric_key: dict[str, Any],
-) -> None:
-    foreign = symmetric_key["Arn"].replace(":us-east-1:", ":eu-west-1:")
-
-    assert fails(kms_client, "DescribeKey", "NotFoundException", KeyId=foreign) == (
-        "Invalid arn eu-west-1")
+    assert fails(kms_client, "DescribeKey", "NotFoundException", KeyId=key_id) == (
+        message.format(here=ARN_PREFIX, key_id=key_id))
 
 
 def test_describe_key_never_fails_because_of_the_key_state(
@@ -240,14 +228,8 @@ def test_list_keys_works_with_the_boto3_paginator(kms_client: Any) -> None:
 
 
 def test_a_page_limit_beyond_1000_is_refused_by_the_service(kms_unvalidated: Any) -> None:
-    with pytest.raises(ClientError) as raised:
-        kms_unvalidated.list_keys(Limit=1001)
-
-    assert error_of(raised) == (
-        "ValidationException",
-        "1 validation error detected: Value '1001' at 'limit' failed to satisfy constraint: "
-        "Member must have value less than or equal to 1000",
-    )
+    assert fails(kms_unvalidated, "ListKeys", "ValidationException", Limit=1001) == (
+        validation_message("limit", "have value less than or equal to 1000", 1001))
 
 
 @pytest.mark.parametrize(
@@ -367,14 +349,9 @@ def test_a_disabled_key_can_be_scheduled_for_deletion(
 def test_the_waiting_period_is_7_to_30_days(
     kms_client: Any, symmetric_key: dict[str, Any], days: int, rule: str
 ) -> None:
-    with pytest.raises(ClientError) as raised:
-        kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"], PendingWindowInDays=days)
-
-    assert error_of(raised) == (
-        "ValidationException",
-        f"1 validation error detected: Value '{days}' at 'pendingWindowInDays' failed to "
-        f"satisfy constraint: Member must have value {rule}",
-    )
+    assert fails(kms_client, "ScheduleKeyDeletion", "ValidationException",
+                 KeyId=symmetric_key["KeyId"], PendingWindowInDays=days) == (
+        validation_message("pendingWindowInDays", f"have value {rule}", days))
     assert metadata_of(kms_client, symmetric_key["KeyId"])["KeyState"] == "Enabled"
 
 
