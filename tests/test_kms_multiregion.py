@@ -174,14 +174,16 @@ def test_replicate_key_checks_the_replica_policy_tags_and_key_quota(
 def test_a_disabled_or_deleting_primary_is_not_replicated(
     kms_client: Any, primary: dict[str, Any]
 ) -> None:
-    to_west = [("ReplicateKey", {"ReplicaRegion": WEST}),
-               ("UpdatePrimaryRegion", {"PrimaryRegion": WEST})]
     kms_client.disable_key(KeyId=primary["KeyId"])
-    for operation, region in to_west:
-        fails(kms_client, operation, "DisabledException", KeyId=primary["KeyId"], **region)
+    fails(kms_client, "ReplicateKey", "DisabledException", KeyId=primary["KeyId"],
+          ReplicaRegion=WEST)
+    fails(kms_client, "UpdatePrimaryRegion", "DisabledException", KeyId=primary["KeyId"],
+          PrimaryRegion=WEST)
     schedule_deletion(kms_client, primary["KeyId"])
-    for operation, region in to_west:
-        fails(kms_client, operation, "KMSInvalidStateException", KeyId=primary["KeyId"], **region)
+    fails(kms_client, "ReplicateKey", "KMSInvalidStateException", KeyId=primary["KeyId"],
+          ReplicaRegion=WEST)
+    fails(kms_client, "UpdatePrimaryRegion", "KMSInvalidStateException", KeyId=primary["KeyId"],
+          PrimaryRegion=WEST)
 
 
 def test_a_deleted_replica_leaves_the_replica_list(

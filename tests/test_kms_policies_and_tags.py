@@ -123,14 +123,11 @@ def test_list_key_policies_names_only_the_default_policy(
     assert response["Truncated"] is False
 
 
-@pytest.mark.parametrize(("operation", "code"), [
-    ("ListKeyPolicies", "ValidationException"),
-    ("ListResourceTags", "InvalidMarkerException"),
-])
-def test_a_listing_refuses_a_marker_it_did_not_issue(
-    kms_client: Any, symmetric_key: dict[str, Any], operation: str, code: str
+def test_list_key_policies_refuses_a_marker_it_did_not_issue(
+    kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    fails(kms_client, operation, code, KeyId=symmetric_key["KeyId"], Marker="bogus")
+    fails(kms_client, "ListKeyPolicies", "ValidationException", KeyId=symmetric_key["KeyId"],
+          Marker="bogus")
 
 
 @pytest.mark.parametrize(
@@ -250,6 +247,13 @@ def test_list_resource_tags_pages_with_limit_and_marker(
                   Marker=first["NextMarker"])
     assert second["Truncated"] is False
     assert first["Tags"] + second["Tags"] == [tag(f"k{i}") for i in range(3)]
+
+
+def test_list_resource_tags_refuses_a_marker_it_did_not_issue(
+    kms_client: Any, symmetric_key: dict[str, Any]
+) -> None:
+    fails(kms_client, "ListResourceTags", "InvalidMarkerException", KeyId=symmetric_key["KeyId"],
+          Marker="bogus")
 
 
 @pytest.mark.parametrize(
