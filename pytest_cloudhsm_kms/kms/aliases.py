@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 from ..context import RequestContext
 from ..pagination import numbering
-from .checks import KeyCheck, paginate
+from .checks import paginate
 from .declaration import Message, Params, Result, declared_error, operation, states_except
+from .family import Family
 from .model import Alias, Key, KeyState
-from .registry import KeyRegistry
 
 __all__ = ["Aliases"]
 
@@ -35,11 +35,8 @@ _TARGET_MESSAGES: dict[str, Message] = {
 
 
 @dataclass(eq=False)
-class Aliases:
+class Aliases(Family):
     """The alias operations of one account and Region."""
-
-    registry: KeyRegistry
-    check: KeyCheck
 
     @operation(key_states=_TO_A_KEY, messages={
         **_TARGET_MESSAGES,

@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from ..context import RequestContext
 from ..errors import ServiceError
-from .checks import KeyCheck, check_algorithm_of, dry_run
+from .checks import check_algorithm_of, dry_run
 from .ciphertext import seal
 from .declaration import (
     ASYMMETRIC_KINDS,
@@ -47,6 +47,7 @@ from .declaration import (
     declared_error,
     operation,
 )
+from .family import Family
 from .keypairs import (
     check_message,
     new_key_pair,
@@ -58,7 +59,6 @@ from .keypairs import (
     verify,
 )
 from .model import ALGORITHMS, Key, KeyPairMaterial
-from .registry import KeyRegistry, Scope
 
 __all__ = ["AsymmetricKeys"]
 
@@ -89,12 +89,8 @@ _SIGNATURE_MESSAGES: dict[str, Message] = {
 
 
 @dataclass(eq=False)
-class AsymmetricKeys:
+class AsymmetricKeys(Family):
     """The operations of asymmetric keys, and of data key pairs."""
-
-    scope: Scope
-    registry: KeyRegistry
-    check: KeyCheck
 
     # -- public keys ------------------------------------------------------------------
 

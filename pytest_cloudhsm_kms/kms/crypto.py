@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from ..context import RequestContext
 from ..errors import ServiceError, constraint, validation_error
-from .checks import KeyCheck, check_algorithm_of, dry_run, dry_run_error
+from .checks import check_algorithm_of, dry_run, dry_run_error
 from .ciphertext import aad, parse, seal
 from .declaration import (
     CRYPTO_STATES,
@@ -32,10 +32,10 @@ from .declaration import (
     declared_error,
     operation,
 )
+from .family import Family
 from .keypairs import max_rsa_plaintext, oaep, private_key_of
 from .keystores import ConnectionState, CustomKeyStores
 from .model import Key
-from .registry import KeyRegistry, Scope
 
 __all__ = ["Cryptography", "recipient_unsupported"]
 
@@ -76,12 +76,9 @@ def recipient_unsupported() -> ServiceError:
 
 
 @dataclass(eq=False)
-class Cryptography:
+class Cryptography(Family):
     """The encryption operations of one account and Region."""
 
-    scope: Scope
-    registry: KeyRegistry
-    check: KeyCheck
     stores: CustomKeyStores
 
     @_encryption()

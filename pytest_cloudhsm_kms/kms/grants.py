@@ -33,7 +33,7 @@ from typing import Any
 from ..context import RequestContext
 from ..errors import ServiceError, constraint, validation_error
 from ..pagination import numbering
-from .checks import KeyCheck, dry_run, paginate
+from .checks import dry_run, paginate
 from .declaration import (
     ALL_KINDS,
     Message,
@@ -43,8 +43,8 @@ from .declaration import (
     operation,
     states_except,
 )
+from .family import Family
 from .model import Key, KeyState
-from .registry import KeyRegistry, Scope
 
 __all__ = ["Grant", "Grants"]
 
@@ -127,12 +127,9 @@ class Grant:
 
 
 @dataclass(eq=False)
-class Grants:
+class Grants(Family):
     """The grants of one account and Region, and their operations."""
 
-    scope: Scope
-    registry: KeyRegistry
-    check: KeyCheck
     grants: dict[str, Grant] = field(default_factory=dict)
     grant_tokens: dict[str, str] = field(default_factory=dict)
     """Every grant token issued, with the ID of its grant."""

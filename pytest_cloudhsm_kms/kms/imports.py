@@ -45,11 +45,10 @@ from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap
 
 from ..context import RequestContext
 from ..errors import ServiceError
-from .checks import KeyCheck
 from .declaration import InCloudHsm, declared_error, operation, states_except
+from .family import Family
 from .keypairs import CURVES, ML_KEY_TYPES, new_key_pair, oaep, public_key_der
 from .model import ImportedMaterial, Key, KeyPairMaterial, KeyState, MacMaterial, SymmetricMaterial
-from .registry import KeyRegistry, Scope
 
 __all__ = ["ImportParameters", "Imports"]
 
@@ -77,12 +76,9 @@ _imports = operation(key_states=_IMPORT_STATES, in_cloudhsm=InCloudHsm.UNSUPPORT
 
 
 @dataclass(eq=False)
-class Imports:
+class Imports(Family):
     """The imported key material operations of one account and Region."""
 
-    scope: Scope
-    registry: KeyRegistry
-    check: KeyCheck
     import_tokens: dict[bytes, ImportParameters] = field(default_factory=dict)
     """Every import token issued, with what it binds together."""
 

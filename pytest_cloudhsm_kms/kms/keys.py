@@ -31,7 +31,7 @@ from typing import Any
 from ..context import RequestContext
 from ..errors import ServiceError, constraint, validation_error
 from ..pagination import numbering
-from .checks import KeyCheck, paginate
+from .checks import paginate
 from .clusters import ClusterAccess, ClusterMaterial
 from .declaration import (
     ALL_KINDS,
@@ -42,6 +42,7 @@ from .declaration import (
     operation,
     states_except,
 )
+from .family import Family
 from .keypairs import new_key_pair, supported_key_pair_spec
 from .keystores import KMSUSER, ConnectionState, CustomKeyStores, check_state
 from .macs import MAC_KEY_BYTES
@@ -56,7 +57,7 @@ from .model import (
 )
 from .multiregion import MultiRegionKeySet
 from .policies import TAG_MESSAGES, check_policy, check_tags
-from .registry import KeyRegistry, Scope
+from .registry import KeyRegistry
 
 __all__ = ["Keys"]
 
@@ -65,12 +66,9 @@ _NOT_PENDING_DELETION = ("KMSInvalidStateException", "{arn} is not pending delet
 
 
 @dataclass(eq=False)
-class Keys:
+class Keys(Family):
     """The key operations of one account and Region."""
 
-    scope: Scope
-    registry: KeyRegistry
-    check: KeyCheck
     stores: CustomKeyStores
     clusters: ClusterAccess
     registries: Callable[[str], KeyRegistry]

@@ -15,10 +15,10 @@ from typing import Any
 
 from ..context import RequestContext
 from ..errors import ServiceError
-from .checks import KeyCheck, check_algorithm_of, dry_run
+from .checks import check_algorithm_of, dry_run
 from .declaration import CRYPTO_STATES, InCloudHsm, TokenCheck, operation
+from .family import Family
 from .model import Key, MacMaterial
-from .registry import KeyRegistry
 
 __all__ = ["MAC_KEY_BYTES", "Macs"]
 
@@ -37,11 +37,8 @@ _mac_operation = functools.partial(
 
 
 @dataclass(eq=False)
-class Macs:
+class Macs(Family):
     """The HMAC operations of one account and Region."""
-
-    registry: KeyRegistry
-    check: KeyCheck
 
     @_mac_operation()
     def GenerateMac(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:

@@ -33,11 +33,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..context import RequestContext
-from .checks import KeyCheck
 from .declaration import InCloudHsm, Message, declared_error, operation, states_except
+from .family import Family
 from .model import Key, KeyPairMaterial, KeyState, MacMaterial, SymmetricMaterial
 from .policies import TAG_MESSAGES
-from .registry import KeyRegistry, Scope
+from .registry import KeyRegistry
 
 if TYPE_CHECKING:
     from .service import KmsService
@@ -93,12 +93,9 @@ _NOT_PRIMARY: dict[str, Message] = {  # recorded (docs/aws-behaviour.md §11.7)
 
 
 @dataclass(eq=False)
-class MultiRegion:
+class MultiRegion(Family):
     """The multi-Region key operations of one account and Region."""
 
-    scope: Scope
-    registry: KeyRegistry
-    check: KeyCheck
     peers: Callable[[str], KmsService]
     """The KMS of another Region of the account."""
 

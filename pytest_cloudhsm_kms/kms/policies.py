@@ -25,10 +25,10 @@ from typing import Any
 from ..context import RequestContext
 from ..errors import ServiceError
 from ..pagination import numbering
-from .checks import KeyCheck, paginate
+from .checks import paginate
 from .declaration import Message, declared_error, operation, states_except
+from .family import Family
 from .model import KeyState
-from .registry import KeyRegistry
 
 __all__ = ["MAX_POLICY_BYTES", "MAX_TAGS", "TAG_MESSAGES", "Policies", "check_policy",
            "check_tags"]
@@ -87,11 +87,8 @@ _not_pending_deletion = operation(
 
 
 @dataclass(eq=False)
-class Policies:
+class Policies(Family):
     """GetKeyPolicy, PutKeyPolicy, ListKeyPolicies, the tag operations and UpdateKeyDescription."""
-
-    registry: KeyRegistry
-    check: KeyCheck
 
     # -- key policies -----------------------------------------------------------------
 

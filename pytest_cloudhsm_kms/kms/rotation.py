@@ -34,10 +34,10 @@ from typing import Any
 
 from ..context import RequestContext
 from ..pagination import numbering
-from .checks import KeyCheck, paginate
+from .checks import paginate
 from .declaration import InCloudHsm, Message, declared_error, operation, states_except
+from .family import Family
 from .model import Key, KeyState, Rotation, SymmetricMaterial
-from .registry import KeyRegistry, Scope
 
 __all__ = ["Rotations"]
 
@@ -63,12 +63,8 @@ _reads_rotation = operation(in_cloudhsm=InCloudHsm.UNSUPPORTED, messages=_ROTATI
 
 
 @dataclass(eq=False)
-class Rotations:
+class Rotations(Family):
     """The key rotation operations of one account and Region, and the rotation schedule."""
-
-    scope: Scope
-    registry: KeyRegistry
-    check: KeyCheck
 
     @_changes_rotation
     def EnableKeyRotation(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:

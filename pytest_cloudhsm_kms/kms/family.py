@@ -1,0 +1,28 @@
+"""``Family``: what every operation family of one KMS is given.
+
+Each family (:mod:`.keys`, :mod:`.crypto`, :mod:`.grants` ...) is a dataclass
+that extends this one with what only it needs; :class:`~.service.KmsService`
+builds them all from the same three collaborators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..scope import Scope
+from .checks import KeyCheck
+from .registry import KeyRegistry
+
+__all__ = ["Family"]
+
+
+@dataclass(eq=False)
+class Family:
+    """The collaborators an operation family shares with the others of its KMS."""
+
+    scope: Scope
+    """Account, Region, clock, entropy and settings."""
+    registry: KeyRegistry
+    """The keys and aliases, and how a request names a key."""
+    check: KeyCheck
+    """Whether a key serves an operation (its declared key states, usage, store)."""
