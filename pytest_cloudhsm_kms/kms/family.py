@@ -18,11 +18,10 @@ __all__ = ["Family"]
 
 @dataclass(eq=False)
 class Family:
-    """The collaborators an operation family shares with the others of its KMS."""
+    """The collaborators an operation family shares with the others of its KMS: the
+    ``scope`` (account, Region, clock, entropy, settings), the ``registry`` of keys and
+    aliases, and the ``check`` of whether a key serves an operation."""
 
     scope: Scope
-    """Account, Region, clock, entropy and settings."""
     registry: KeyRegistry
-    """The keys and aliases, and how a request names a key."""
     check: KeyCheck
-    """Whether a key serves an operation (its declared key states, usage, store)."""
