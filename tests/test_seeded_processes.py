@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from pytest_cloudhsm_kms import rsa_keys
+
 pytest_plugins = ["pytester"]
 
 DUMP = """
@@ -55,3 +57,13 @@ def test_a_seed_repeats_rsa_keys_and_certificates_in_another_process(
     assert first == second
     assert oaep[0] != oaep[1]  # RSAES-OAEP pads with fresh randomness (docs/aws-behaviour.md §4)
     assert set(first["certificates"]) >= {"HsmCertificate", "ClusterCertificate"}
+
+
+def test_the_recorded_prime_positions_are_where_the_search_finds_the_primes() -> None:
+    """Recorded positions only save time: each is where the full search finds its prime,
+    so a recorded key is the key the search derives."""
+    for (bits, label), positions in rsa_keys._POSITIONS.items():
+        assert rsa_keys.prime_positions(bits, label) == positions, label
+    key = rsa_keys.rsa_key(2048, "HSM").private_numbers()
+    assert key.p * key.q == key.public_numbers.n
+    assert key.public_numbers.e == 65537
