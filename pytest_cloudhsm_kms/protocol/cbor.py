@@ -23,9 +23,7 @@ import cbor2
 from botocore.model import OperationModel, ServiceModel, Shape
 
 from ..errors import ServiceError
-from .json11 import WireResponse
-from .models import fault_codes
-from .shapes import input_checker
+from .json11 import Codec
 
 __all__ = ["CONTENT_TYPE", "PROTOCOL", "CborCodec", "request_target"]
 
@@ -161,70 +159,21 @@ def _output_converter(shape: Shape | None) -> Convert:
     return lambda v: v
 
 
-class CborCodec:
-    """The RPC v2 CBOR wire format of one service model."""
+class CborCodec(Codec):
+    """The RPC v2 CBOR wire format of one service model; ``handle`` takes the
+    operation's name from the request path."""
 
     def __init__(self, model: ServiceModel, *, message_member: str = "message") -> None:
-        self.model = model
+        super().__init__(model, message_member=message_member)
         self.service_name = model.metadata["targetPrefix"]
         """``<Service>`` in the request path (botocore fills it with the targetPrefix)."""
-        self.message_member = message_member
         self._namespace = f"com.amazonaws.{model.endpoint_prefix}#"
         self._modeled = frozenset(shape for shape in model.shape_names
                                   if model.shape_for(shape).metadata.get("exception"))
-        self._faults = fault_codes(model.service_name)
-        self._operations: dict[str, OperationModel] = {
-            name: model.operation_model(name) for name in model.operation_names
-        }
-        self._checkers = {name: input_checker(op) for name, op in self._operations.items()}
         self._inputs = {name: _input_converter(op.input_shape)
                         for name, op in self._operations.items()}
         self._outputs = {name: _output_converter(op.output_shape)
                          for name, op in self._operations.items()}
-
-    def handle(
-        self,
-        operation_name: str | None,
-        body: bytes,
-        request_id: str,
-        invoke: Callable[[str, dict[str, Any]], dict[str, Any]],
-    ) -> WireResponse:
-        """Decode a request for ``operation_name`` (from the path), run
-        ``invoke(operation, params)``, encode what it gives or raises."""
-        operation = params = None
-        try:
-            operation = self._operation(operation_name)
-            params = self._params(operation.name, body)
-            result = invoke(operation.name, params)
-        except ServiceError as error:
-            return self.error(error, request_id, operation, params)
-        payload = cbor2.dumps(self._outputs[operation.name](result))
-        return WireResponse(200, self._headers(request_id, payload), payload,
-                            operation.name, params, None)
-
-    def error(
-        self,
-        error: ServiceError,
-        request_id: str,
-        operation: OperationModel | None = None,
-        params: dict[str, Any] | None = None,
-    ) -> WireResponse:
-        """Encode an AWS error: ``__type`` is the shape ID for a modeled error."""
-        code = error.code
-        document: dict[str, str] = {
-            "__type": self._namespace + code if code in self._modeled else code
-        }
-        if error.message is not None:
-            document[self.message_member] = error.message
-        status = error.status or (500 if code in self._faults else 400)
-        payload = cbor2.dumps(document)
-        return WireResponse(status, self._headers(request_id, payload), payload,
-                            operation.name if operation else None, params, code)
-
-    def check_input(self, operation: str, document: dict[str, Any]) -> dict[str, Any]:
-        """The request members of a JSON-style document (blobs in base64), checked
-        against the operation's input shape as :meth:`JsonCodec.check_input` does."""
-        return self._checkers[operation](document)
 
     def _operation(self, name: str | None) -> OperationModel:
         operation = self._operations.get(name) if name else None
@@ -243,6 +192,16 @@ class CborCodec:
                     cbor2.CBORDecodeError):
                 raise ServiceError("SerializationException", "Malformed CBOR body") from None
         return self._checkers[operation](document)
+
+    def _result(self, operation: str, result: dict[str, Any]) -> bytes:
+        return cbor2.dumps(self._outputs[operation](result))
+
+    def _dump(self, document: dict[str, str]) -> bytes:
+        return cbor2.dumps(document)
+
+    def _error_type(self, code: str) -> str:
+        """A modeled error's ``__type`` is its shape ID."""
+        return self._namespace + code if code in self._modeled else code
 
     @staticmethod
     def _headers(request_id: str, payload: bytes) -> dict[str, str]:

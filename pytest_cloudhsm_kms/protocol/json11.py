@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import json.encoder
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -21,7 +22,7 @@ from ..errors import ServiceError
 from .models import fault_codes, service_model
 from .shapes import input_checker
 
-__all__ = ["JsonCodec", "WireResponse", "as_client_parses"]
+__all__ = ["Codec", "JsonCodec", "WireResponse", "as_client_parses"]
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
 
@@ -76,12 +77,14 @@ def as_client_parses(service: str, operation: str, output: dict[str, Any]) -> di
     return parsed
 
 
-class JsonCodec:
-    """The JSON 1.1 wire format of one service model."""
+class Codec(ABC):
+    """What the wire formats of one service model share (:class:`JsonCodec`,
+    :class:`~.cbor.CborCodec`): the operations and their input checks, running a
+    request, and encoding its result or error. A format says how the operation is
+    named, how a body decodes and encodes, and which headers an answer carries."""
 
     def __init__(self, model: ServiceModel, *, message_member: str = "message") -> None:
         self.model = model
-        self.prefix = model.metadata["targetPrefix"] + "."
         self.message_member = message_member
         self._faults = fault_codes(model.service_name)
         self._operations: dict[str, OperationModel] = {
@@ -91,20 +94,21 @@ class JsonCodec:
 
     def handle(
         self,
-        target: str | None,
+        name: str | None,
         body: bytes,
         request_id: str,
         invoke: Callable[[str, dict[str, Any]], dict[str, Any]],
     ) -> WireResponse:
-        """Decode a request, run ``invoke(operation, params)``, encode what it gives or raises."""
+        """Decode a request for the operation ``name`` (as the format names it), run
+        ``invoke(operation, params)``, encode what it gives or raises."""
         operation = params = None
         try:
-            operation = self._operation(target)
+            operation = self._operation(name)
             params = self._params(operation.name, body)
             result = invoke(operation.name, params)
         except ServiceError as error:
             return self.error(error, request_id, operation, params)
-        payload = _encode(result).encode()
+        payload = self._result(operation.name, result)
         return WireResponse(200, self._headers(request_id, payload), payload,
                             operation.name, params, None)
 
@@ -115,14 +119,56 @@ class JsonCodec:
         operation: OperationModel | None = None,
         params: dict[str, Any] | None = None,
     ) -> WireResponse:
-        """Encode an AWS error."""
-        document: dict[str, str] = {"__type": error.code}
+        """Encode an AWS error: 5xx for the model's fault shapes, 4xx otherwise."""
+        code = error.code
+        document: dict[str, str] = {"__type": self._error_type(code)}
         if error.message is not None:
             document[self.message_member] = error.message
-        status = error.status or (500 if error.code in self._faults else 400)
-        payload = json.dumps(document).encode()
+        status = error.status or (500 if code in self._faults else 400)
+        payload = self._dump(document)
         return WireResponse(status, self._headers(request_id, payload), payload,
-                            operation.name if operation else None, params, error.code)
+                            operation.name if operation else None, params, code)
+
+    def check_input(self, operation: str, document: dict[str, Any]) -> dict[str, Any]:
+        """The request members of a JSON document (blobs in base64), checked against the
+        operation's input shape as a request body would be (``ValidationException``)."""
+        return self._checkers[operation](document)
+
+    # -- what a format says ---------------------------------------------------------
+
+    @abstractmethod
+    def _operation(self, name: str | None) -> OperationModel:
+        """The operation a request names (``UnknownOperationException`` if none)."""
+
+    @abstractmethod
+    def _params(self, operation: str, body: bytes) -> dict[str, Any]:
+        """The checked request members of a body (``SerializationException`` if malformed)."""
+
+    @abstractmethod
+    def _result(self, operation: str, result: dict[str, Any]) -> bytes:
+        """The body of a successful answer."""
+
+    @abstractmethod
+    def _dump(self, document: dict[str, str]) -> bytes:
+        """The body of an error."""
+
+    def _error_type(self, code: str) -> str:
+        """The ``__type`` of an error: its code."""
+        return code
+
+    @staticmethod
+    @abstractmethod
+    def _headers(request_id: str, payload: bytes) -> dict[str, str]:
+        """The headers of an answer."""
+
+
+class JsonCodec(Codec):
+    """The JSON 1.1 wire format of one service model; ``handle`` takes the
+    ``X-Amz-Target`` header as the operation's name."""
+
+    def __init__(self, model: ServiceModel, *, message_member: str = "message") -> None:
+        super().__init__(model, message_member=message_member)
+        self.prefix = model.metadata["targetPrefix"] + "."
 
     def _operation(self, target: str | None) -> OperationModel:
         if not target:
@@ -133,11 +179,6 @@ class JsonCodec:
             raise ServiceError("UnknownOperationException", f"Unknown operation {target}")
         return operation
 
-    def check_input(self, operation: str, document: dict[str, Any]) -> dict[str, Any]:
-        """The request members of a JSON document (blobs in base64), checked against the
-        operation's input shape as a request body would be (``ValidationException``)."""
-        return self._checkers[operation](document)
-
     def _params(self, operation: str, body: bytes) -> dict[str, Any]:
         if not body.strip():
             document: Any = {}
@@ -147,6 +188,12 @@ class JsonCodec:
             except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
                 raise ServiceError("SerializationException", "Malformed JSON body") from None
         return self._checkers[operation](document)
+
+    def _result(self, operation: str, result: dict[str, Any]) -> bytes:
+        return _encode(result).encode()
+
+    def _dump(self, document: dict[str, str]) -> bytes:
+        return json.dumps(document).encode()
 
     @staticmethod
     def _headers(request_id: str, payload: bytes) -> dict[str, str]:
