@@ -10,12 +10,17 @@ their own operation (key states, quota, last usage, faults).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .clock import VirtualClock
 
-__all__ = ["RequestContext"]
+__all__ = ["Params", "RequestContext", "Result"]
+
+Params = dict[str, Any]
+"""The request members a handler takes (decoded: blobs are ``bytes``)."""
+Result = dict[str, Any]
+"""The response members a handler returns (the botocore output shape)."""
 
 
 @dataclass(frozen=True)

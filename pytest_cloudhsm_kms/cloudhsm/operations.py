@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .. import pagination
+from ..context import Params, Result
 from ..errors import ServiceError
 from .model import BACKUP_TRANSITIONS, CLUSTER_TRANSITIONS, Backup, Cluster, ClusterState
 
@@ -45,8 +46,6 @@ __all__ = [
     "paginate",
 ]
 
-Params = dict[str, Any]
-Result = dict[str, Any]
 Handler = Callable[["CloudHsmService", Params, "RequestContext"], Result]
 
 INVALID = "CloudHsmInvalidRequestException"

@@ -22,8 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
+from ..context import Params, Result
 from ..errors import ServiceError
 from .model import KeyState
 
@@ -48,10 +49,6 @@ __all__ = [
     "states_except",
 ]
 
-Params = dict[str, Any]
-"""The request members a handler takes (decoded: blobs are ``bytes``)."""
-Result = dict[str, Any]
-"""The response members a handler returns (the botocore output shape)."""
 
 ANY_STATE: frozenset[str] = frozenset(
     value for name, value in vars(KeyState).items() if name.isupper()
