@@ -1,4 +1,8 @@
-"""Real AWS KMS answers, recorded by LocalStack's AWS-validated parity tests, as checks."""
+"""Real AWS KMS answers, recorded by LocalStack's AWS-validated parity tests, as checks.
+
+Each case names the LocalStack test that recorded AWS's answer (``sources.py`` has
+its validation date); requests and scenarios are ours.
+"""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
 """Recorded AWS answers about cryptography: random bytes, encryption, data keys,
 signatures, MACs, key agreement, public keys, DryRun.
-
-Each case names the LocalStack test that recorded AWS's answer (``sources.py`` has
-its validation date); requests and scenarios are ours.
 """
 
 from __future__ import annotations

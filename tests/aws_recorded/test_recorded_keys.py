@@ -1,8 +1,5 @@
 """Recorded AWS answers about keys: create, describe, list, enable/disable, delete,
 descriptions, tags, aliases, key policies, grants, multi-Region keys.
-
-Each case names the LocalStack test that recorded AWS's answer (``sources.py`` has
-its validation date); requests and scenarios are ours.
 """
 
 from __future__ import annotations

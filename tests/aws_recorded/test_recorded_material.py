@@ -1,8 +1,5 @@
 """Recorded AWS answers about key material: importing it, deleting it, rotating keys
 automatically and on demand.
-
-Each case names the LocalStack test that recorded AWS's answer (``sources.py`` has
-its validation date); requests and scenarios are ours.
 """
 
 from __future__ import annotations
