@@ -20,6 +20,15 @@ def backups(client: Any, **kwargs: Any) -> list[dict[str, Any]]:
     return list(response["Backups"])
 
 
+def periodic_backup(cloudhsm_kms: Any, client: Any, key_label: str) -> tuple[Any, int, str]:
+    """A ready cluster with one key, a day later: its cluster, the key's handle, and the
+    ID of the periodic backup that holds the key."""
+    ready = cloudhsm_kms.cloudhsm().create_ready_cluster()
+    handle = ready.create_key(key_label)
+    cloudhsm_kms.clock.advance(DAY)
+    return ready, handle, backups(client)[0]["BackupId"]
+
+
 # -- when backups are taken, and what they restore ------------------------------------------------
 
 
@@ -88,10 +97,7 @@ def test_a_cluster_made_from_a_backup_is_related_active_and_restores_it_on_its_f
     cloudhsm_kms, cloudhsmv2_client
 ) -> None:
     service = cloudhsm_kms.cloudhsm()
-    source = service.create_ready_cluster()
-    kept = source.create_key("kept")
-    cloudhsm_kms.clock.advance(DAY)
-    backup_id = backups(cloudhsmv2_client)[0]["BackupId"]
+    source, kept, backup_id = periodic_backup(cloudhsm_kms, cloudhsmv2_client, "kept")
     after = source.create_key("after the backup")
     response = cloudhsmv2_client.create_cluster(
         HsmType="hsm2m.medium", SourceBackupId=backup_id,
@@ -262,11 +268,7 @@ def test_modify_backup_attributes_sets_never_expires(cloudhsm_kms, cloudhsmv2_cl
 def test_copy_backup_to_region_makes_a_backup_there_with_its_source(
     cloudhsm_kms, cloudhsmv2_client
 ) -> None:
-    service = cloudhsm_kms.cloudhsm()
-    ready = service.create_ready_cluster()
-    handle = ready.create_key("copied")
-    cloudhsm_kms.clock.advance(DAY)
-    backup_id = backups(cloudhsmv2_client)[0]["BackupId"]
+    ready, handle, backup_id = periodic_backup(cloudhsm_kms, cloudhsmv2_client, "copied")
     response = cloudhsmv2_client.copy_backup_to_region(
         DestinationRegion="us-west-2", BackupId=backup_id,
         TagList=[{"Key": "copy", "Value": "yes"}])
