@@ -32,6 +32,7 @@ Constants: :data:`ARN_PREFIX`, :data:`DAY`, :data:`HOUR`, :data:`FROZEN_START`, 
 from __future__ import annotations
 
 import importlib.util
+import os
 from typing import Any, NamedTuple
 
 import botocore
@@ -128,6 +129,25 @@ def delete_all_hsms(cloudhsmv2: Any, cluster_id: str) -> None:
     (cluster,) = cloudhsmv2.describe_clusters(Filters={"clusterIds": [cluster_id]})["Clusters"]
     for entry in cluster["Hsms"]:
         cloudhsmv2.delete_hsm(ClusterId=cluster_id, HsmId=entry["HsmId"])
+
+
+# -- the shell of a developer with a real AWS profile ------------------------------------------
+
+PRODUCTION_SHELL = {"AWS_PROFILE": "production", "AWS_DEFAULT_REGION": "ap-south-1"}
+"""A real profile and Region; no access key in the environment."""
+
+
+def enter_production_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the test's environment variables those of :data:`PRODUCTION_SHELL`."""
+    for name, value in PRODUCTION_SHELL.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+
+
+def in_production_shell() -> bool:
+    """Whether the environment variables are those of :data:`PRODUCTION_SHELL` again."""
+    return ("AWS_ACCESS_KEY_ID" not in os.environ
+            and all(os.environ.get(name) == value for name, value in PRODUCTION_SHELL.items()))
 
 
 # -- calls that must fail ---------------------------------------------------------------------

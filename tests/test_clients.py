@@ -11,6 +11,7 @@ import pytest
 import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from helpers import enter_production_shell, in_production_shell
 
 from pytest_cloudhsm_kms import CloudHsmKms, VirtualClock
 
@@ -33,9 +34,7 @@ def _frozen() -> CloudHsmKms:
 def test_an_outer_environment_stopped_first_leaves_the_inner_one_its_settings(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("AWS_PROFILE", "production")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-south-1")
-    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+    enter_production_shell(monkeypatch)
     outer, inner = CloudHsmKms(region="eu-west-1"), CloudHsmKms(region="eu-central-1")
     outer.start()
     inner.start()
@@ -54,9 +53,7 @@ def test_an_outer_environment_stopped_first_leaves_the_inner_one_its_settings(
         assert response.status_code == 200 and response.json()["Keys"] == []
     finally:
         inner.stop()
-    assert os.environ["AWS_PROFILE"] == "production"
-    assert os.environ["AWS_DEFAULT_REGION"] == "ap-south-1"
-    assert "AWS_ACCESS_KEY_ID" not in os.environ
+    assert in_production_shell()
 
 
 def test_the_innermost_active_environment_sets_the_region_whatever_stops_first() -> None:

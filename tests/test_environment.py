@@ -11,6 +11,7 @@ import pytest
 import requests
 from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
+from helpers import enter_production_shell, in_production_shell
 
 from pytest_cloudhsm_kms import CloudHsmKms
 
@@ -62,18 +63,14 @@ def test_the_innermost_environment_answers_and_the_outer_one_resumes() -> None:
 def test_fake_credentials_and_region_are_set_then_restored(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("AWS_PROFILE", "production")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-south-1")
-    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+    enter_production_shell(monkeypatch)
     with CloudHsmKms(region="eu-central-1"):
         assert os.environ["AWS_DEFAULT_REGION"] == "eu-central-1"
         assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIAIOSFODNN7EXAMPLE"
         assert os.environ["AWS_EC2_METADATA_DISABLED"] == "true"
         assert "AWS_PROFILE" not in os.environ
         assert boto3.client("kms").meta.region_name == "eu-central-1"
-    assert os.environ["AWS_PROFILE"] == "production"
-    assert os.environ["AWS_DEFAULT_REGION"] == "ap-south-1"
-    assert "AWS_ACCESS_KEY_ID" not in os.environ
+    assert in_production_shell()
 
 
 def test_requests_calls_to_kms_endpoints_are_served_by_the_same_handler() -> None:
