@@ -43,6 +43,16 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 # -- every host form of both services (docs/aws-behaviour.md §7) ------------------------------
 
+
+def post_in_process(url: str, headers: dict[str, str]) -> tuple[Any, list[tuple[str, str, str]]]:
+    """POST an empty request under an environment: the answer (which must be 200) and
+    the (service, Region, operation) of each call the environment served."""
+    with CloudHsmKms() as aws:
+        response = requests.post(url, data=b"{}", headers=headers, timeout=5)
+    assert response.status_code == 200, response.text
+    return response, [(c.service, c.region, c.operation) for c in aws.calls]
+
+
 KMS_URLS = {
     "standard": ("https://kms.us-east-1.amazonaws.com/", "us-east-1"),
     "China partition": ("https://kms.cn-north-1.amazonaws.com.cn/", "cn-north-1"),
@@ -70,12 +80,10 @@ KMS_URLS = {
 def test_requests_to_every_kms_host_form_are_served_in_process(
     offline: list[str], url: str, region: str,
 ) -> None:
-    with CloudHsmKms() as aws:
-        response = requests.post(url, data=b"{}", headers=LIST_KEYS, timeout=5)
-        assert response.status_code == 200
-        assert response.json() == {"Keys": [], "Truncated": False}
-        assert [(c.service, c.region, c.operation) for c in aws.calls] == [
-            ("kms", region, "ListKeys")]
+    response, calls = post_in_process(url, LIST_KEYS)
+
+    assert response.json() == {"Keys": [], "Truncated": False}
+    assert calls == [("kms", region, "ListKeys")]
     assert offline == []
 
 
@@ -90,11 +98,10 @@ def test_requests_to_every_kms_host_form_are_served_in_process(
 def test_requests_to_every_cloudhsmv2_host_form_are_served_in_process(
     offline: list[str], url: str, region: str,
 ) -> None:
-    with CloudHsmKms() as aws:
-        response = requests.post(url, data=b"{}", headers=DESCRIBE_CLUSTERS, timeout=5)
-        assert response.status_code == 200
-        assert response.json()["Clusters"] == []
-        assert aws.calls[0].region == region
+    response, calls = post_in_process(url, DESCRIBE_CLUSTERS)
+
+    assert response.json()["Clusters"] == []
+    assert calls == [("cloudhsmv2", region, "DescribeClusters")]
     assert offline == []
 
 
