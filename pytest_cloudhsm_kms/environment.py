@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import traceback
 import uuid
 from collections.abc import Callable, Iterator
@@ -29,6 +30,27 @@ __all__ = ["KMSUSER_PASSWORD", "Call", "CloudHsmKms", "Endpoint"]
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "111122223333"
+# Every AWS Region name is words and a number joined by hyphens ("us-east-1", "us-gov-west-1",
+# "eusc-de-east-1"); an account ID is 12 digits (docs/aws-behaviour.md §1.1).
+_REGION = re.compile(r"[a-z]+(?:-[a-z]+)+-[0-9]+")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
+
+
+def check_identity(region: object, account_id: object) -> None:
+    """Raise ``ValueError`` unless ``region`` is an AWS Region name and ``account_id``
+    an AWS account ID: either would otherwise end up in every ARN and host name."""
+    if not isinstance(region, str) or not _REGION.fullmatch(region):
+        raise ValueError(f"region {region!r} is not an AWS Region name such as "
+                         f"{DEFAULT_REGION!r} (lower case)")
+    if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
+        raise ValueError(f"account_id {account_id!r} is not an AWS account ID (12 digits, "
+                         f"such as {DEFAULT_ACCOUNT_ID!r})")
+
+
+def _check_settings(settings: object) -> Settings:
+    if not isinstance(settings, Settings):
+        raise TypeError(f"settings must be a pytest_cloudhsm_kms.Settings, not {settings!r}")
+    return settings
 
 
 class Call(NamedTuple):
@@ -70,8 +92,9 @@ class CloudHsmKms:
         route_requests: bool = True,
         settings: Settings | None = None,
     ) -> None:
+        check_identity(region, account_id)
         self.region = region
-        self._settings = settings or Settings()
+        self._settings = Settings() if settings is None else _check_settings(settings)
         self.account_id = account_id
         self.clock = clock or VirtualClock()
         self.entropy = Entropy(seed)
@@ -106,7 +129,7 @@ class CloudHsmKms:
 
     @settings.setter
     def settings(self, settings: Settings) -> None:
-        self._settings = settings
+        self._settings = _check_settings(settings)
         for service in self._services.values():
             service.settings = settings
 

@@ -23,7 +23,13 @@ from typing import Any
 import pytest
 
 from . import hooks
-from .environment import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, CloudHsmKms, Endpoint
+from .environment import (
+    DEFAULT_ACCOUNT_ID,
+    DEFAULT_REGION,
+    CloudHsmKms,
+    Endpoint,
+    check_identity,
+)
 from .errors import ServiceError
 from .faults import FAULTS, TARGETS, Fault, acted_on, make_fault
 from .isolation import Isolation
@@ -158,6 +164,11 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_SETTINGS] = Settings.from_lines(config.getini("cloudhsm_kms_settings"))
     except ValueError as error:
         raise pytest.UsageError(str(error)) from None
+    try:
+        check_identity(config.getini("cloudhsm_kms_region"),
+                       config.getini("cloudhsm_kms_account_id"))
+    except ValueError as error:  # "region ..." or "account_id ...": the ini option's name
+        raise pytest.UsageError(f"cloudhsm_kms_{error}") from None
     if config.getini("cloudhsm_kms_isolate"):
         isolation = config.stash[_ISOLATION] = Isolation(config.getini("cloudhsm_kms_region"))
         isolation.start()
@@ -464,6 +475,10 @@ def cloudhsm_kms(
     ``with cloudhsm_kms.fault(name, **options):`` applies one for a block.
     """
     config = request.config
+    if not isinstance(cloudhsm_kms_settings, Settings):
+        pytest.fail(f"{request.node.nodeid}: the cloudhsm_kms_settings fixture gave "
+                    f"{cloudhsm_kms_settings!r}, not a pytest_cloudhsm_kms.Settings (return "
+                    "cloudhsm_kms_settings.replace(...) or Settings(...))", pytrace=False)
     seed = config.getini("cloudhsm_kms_seed")
     environment = CloudHsmKms(
         region=config.getini("cloudhsm_kms_region"),

@@ -143,3 +143,42 @@ def test_a_frozen_clock_moves_only_when_advanced() -> None:
         assert aws.clock.advance(2.5) == frozen + 2.5
         aws.clock.ticking = True
         assert aws.clock.now() >= frozen + 2.5
+
+
+# -- the Region and account of an environment (docs/aws-behaviour.md §1.1) -----------------
+
+
+@pytest.mark.parametrize("region", ["us-gov-west-1", "cn-north-1", "us-isob-east-1",
+                                    "eusc-de-east-1", "ap-southeast-5"])
+def test_every_partition_s_region_names_are_taken(region: str) -> None:
+    with CloudHsmKms(region=region) as aws:
+        assert aws.client("kms").create_key()["KeyMetadata"]["Arn"].split(":")[3] == region
+
+
+@pytest.mark.parametrize("region", ["EU-WEST-1", "", "eu-west", "eu_west_1", " us-east-1"])
+def test_a_region_that_is_no_aws_region_name_is_refused(region: str) -> None:
+    # Upper case would be served under a second, lower-case Region by the clients.
+    with pytest.raises(ValueError, match="is not an AWS Region name"):
+        CloudHsmKms(region=region)
+
+
+@pytest.mark.parametrize("account_id", ["abc", "12345", "1111222233334", ""])
+def test_an_account_id_that_is_not_12_digits_is_refused(account_id: str) -> None:
+    with pytest.raises(ValueError, match=r"is not an AWS account ID \(12 digits"):
+        CloudHsmKms(account_id=account_id)
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("cloudhsm_kms_region = EU-WEST-1",
+     "*cloudhsm_kms_region 'EU-WEST-1' is not an AWS Region name*"),
+    ("cloudhsm_kms_region =", "*cloudhsm_kms_region '' is not an AWS Region name*"),
+    ("cloudhsm_kms_account_id = abc", "*cloudhsm_kms_account_id 'abc' is not an AWS account ID*"),
+])
+def test_a_bad_region_or_account_in_the_ini_is_a_usage_error(
+    pytester: pytest.Pytester, line: str, message: str
+) -> None:
+    pytester.makeini(f"[pytest]\n{line}\n")
+    pytester.makepyfile("def test_x(kms_client): pass")
+    result = pytester.runpytest("-p", "no:randomly")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])

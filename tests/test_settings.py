@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_cloudhsm_kms import Settings
+from pytest_cloudhsm_kms import CloudHsmKms, Settings
 
 pytest_plugins = ["pytester"]
 
@@ -83,6 +83,37 @@ def test_a_bad_ini_line_is_a_usage_error_naming_it(pytester: pytest.Pytester) ->
     result = pytester.runpytest()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*cloudhsm_kms_settings: 'create_hsm_delay = -5'*negative*"])
+
+
+def test_an_override_that_gives_no_settings_fails_the_test_naming_the_fixture(
+    pytester: pytest.Pytester,
+) -> None:
+    # A plausible slip: returning the changes instead of cloudhsm_kms_settings.replace(...).
+    pytester.makeconftest("""
+import pytest
+
+@pytest.fixture
+def cloudhsm_kms_settings():
+    return {"connect_delay": 60}
+""")
+    pytester.makepyfile("def test_x(kms_client):\n    kms_client.create_key()\n")
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([
+        "*test_x*the cloudhsm_kms_settings fixture gave {'connect_delay': 60}, "
+        "not a pytest_cloudhsm_kms.Settings*"])
+    result.stdout.no_fnmatch_line("*internal error*")
+    result.stdout.no_fnmatch_line("*Traceback*")
+
+
+@pytest.mark.parametrize("settings", [{"connect_delay": 60}, "connect_delay = 60", 60])
+def test_an_environment_takes_only_settings(settings: object) -> None:
+    with pytest.raises(TypeError, match=r"settings must be a pytest_cloudhsm_kms\.Settings"):
+        CloudHsmKms(settings=settings)  # type: ignore[arg-type]
+    environment = CloudHsmKms()
+    with pytest.raises(TypeError, match=r"settings must be a pytest_cloudhsm_kms\.Settings"):
+        environment.settings = settings  # type: ignore[assignment]
+    assert environment.settings == Settings()
 
 
 def test_overriding_the_fixture_changes_the_settings_of_some_tests(
