@@ -55,3 +55,20 @@ def test_restore_from_a_backup_that_holds_the_key(
     assert kms_client.decrypt(CiphertextBlob=blob)["Plaintext"] == b"precious"
     metadata = kms_client.describe_key(KeyId=key_id)["KeyMetadata"]
     assert metadata["CloudHsmClusterId"] == restored["ClusterId"]
+
+
+def _seal(key_id: str, data: bytes) -> bytes:
+    """The README's ``myapp.seal``: the application makes its own client."""
+    import boto3
+
+    blob: bytes = boto3.client("kms").encrypt(KeyId=key_id, Plaintext=data)["CiphertextBlob"]
+    return blob
+
+
+def test_app_asks_kms_once(cloudhsm_kms, cloudhsm_key) -> None:
+    _seal(cloudhsm_key["KeyId"], b"x")
+    assert list(cloudhsm_kms.operations("kms")) == ["Encrypt"]  # fixture setup is not listed
+    call = cloudhsm_kms.calls[-1]
+    assert (call.service, call.region, call.operation, call.status, call.error_code) == (
+        "kms", cloudhsm_kms.region, "Encrypt", 200, None)
+    assert call.params["KeyId"] == cloudhsm_key["KeyId"]
