@@ -110,11 +110,12 @@ def install_aio() -> None:
     patches: list[tuple[Any, str, Any]] = []
     for cls in (endpoint.AioEndpoint, getattr(endpoint, "AnyioEndpoint", None)):
         if cls is not None and "_sleep" in vars(cls):  # AnyioEndpoint: aiobotocore 3.x, httpx
-            patches.append((cls, "_sleep", _aio_endpoint_sleep(vars(cls)["_sleep"])))
+            patches.append((cls, "_sleep",
+                            _aio_virtual_sleep(vars(cls)["_sleep"], checkpoint=True)))
     for cls in (aio_bucket.AsyncTokenBucket, getattr(aio_bucket, "AnyioTokenBucket", None)):
         if cls is not None and "_wait_for_new_fill_rate" in vars(cls):
-            patches.append((cls, "_wait_for_new_fill_rate",
-                            _aio_fill_wait(vars(cls)["_wait_for_new_fill_rate"])))
+            patches.append((cls, "_wait_for_new_fill_rate", _aio_virtual_sleep(
+                vars(cls)["_wait_for_new_fill_rate"], checkpoint=False)))
     patches.append((endpoint.AioEndpoint, "_cloudhsm_kms_virtual", True))
     for owner, name, replacement in patches:
         _aio_real[(owner, name)] = vars(owner).get(name, False)
@@ -239,27 +240,20 @@ quota.RetryQuota.acquire = _quota_acquire
 # -- aiobotocore -----------------------------------------------------------------------------
 
 
-def _aio_endpoint_sleep(real: Any) -> Any:
-    async def _sleep(self: Any, sleep_amount: float) -> None:
+def _aio_virtual_sleep(real: Any, *, checkpoint: bool) -> Any:
+    """An async sleep of aiobotocore (a retry's back-off, the rate limiter's wait) that
+    advances the virtual clock under an environment; with ``checkpoint`` it still
+    yields to the event loop once, as a real sleep does."""
+    async def sleep(self: Any, sleep_amount: float) -> None:
         environment = current()
         if environment is None:
             await real(self, sleep_amount)
             return
         environment.clock.sleep(sleep_amount)
-        await real(self, 0)  # still a checkpoint of the event loop
+        if checkpoint:
+            await real(self, 0)
 
-    return _sleep
-
-
-def _aio_fill_wait(real: Any) -> Any:
-    async def _wait_for_new_fill_rate(self: Any, sleep_amount: float) -> None:
-        environment = current()
-        if environment is None:
-            await real(self, sleep_amount)
-            return
-        environment.clock.sleep(sleep_amount)
-
-    return _wait_for_new_fill_rate
+    return sleep
 
 
 def _aio_limiter_hook(real: Any) -> Any:
