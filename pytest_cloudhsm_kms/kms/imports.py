@@ -45,7 +45,7 @@ from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap
 
 from ..context import RequestContext
 from ..errors import ServiceError
-from .declaration import InCloudHsm, declared_error, operation, states_except
+from .declaration import InCloudHsm, Message, declared_error, operation, states_except
 from .family import Family
 from .keypairs import CURVES, ML_KEY_TYPES, new_key_pair, oaep, public_key_der
 from .model import ImportedMaterial, Key, KeyPairMaterial, KeyState, MacMaterial, SymmetricMaterial
@@ -72,7 +72,11 @@ class ImportParameters:
 
 # Only keys with Origin EXTERNAL take imported material; not while pending deletion.
 _IMPORT_STATES = states_except(KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION)
-_imports = operation(key_states=_IMPORT_STATES, in_cloudhsm=InCloudHsm.UNSUPPORTED)
+# Every import operation refuses a key that does not take imported material (recorded).
+_EXTERNAL_ONLY: dict[str, Message] = {
+    "origin": ("UnsupportedOperationException",
+               "{arn} origin is {origin} which is not valid for this operation."),
+}
 
 
 @dataclass(eq=False)
@@ -82,15 +86,16 @@ class Imports(Family):
     import_tokens: dict[bytes, ImportParameters] = field(default_factory=dict)
     """Every import token issued, with what it binds together."""
 
-    @_imports
+    @operation(key_states=_IMPORT_STATES, in_cloudhsm=InCloudHsm.UNSUPPORTED, messages={
+        **_EXTERNAL_ONLY,
+        "wrapping": ("UnsupportedOperationException", "Wrapping algorithm {algorithm} with "
+                     "wrapping key spec {spec} is not supported."),  # Choice, §11.6
+    })
     def GetParametersForImport(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         key = self._external_key(ctx, p)
         algorithm, spec = p["WrappingAlgorithm"], p["WrappingKeySpec"]
         if algorithm in ("RSAES_PKCS1_V1_5", "SM2PKE") or spec == "SM2":
-            raise ServiceError(
-                "UnsupportedOperationException",
-                f"Wrapping algorithm {algorithm} with wrapping key spec {spec} is not supported.",
-            )
+            raise declared_error(ctx, "wrapping", algorithm=algorithm, spec=spec)
         wrapping_key = new_key_pair(spec, self.scope.entropy)
         token = self.scope.entropy.bytes(_TOKEN_BYTES)
         valid_to = ctx.now() + PARAMETERS_VALID_FOR
@@ -103,6 +108,7 @@ class Imports(Family):
         }
 
     @operation(key_states=_IMPORT_STATES, in_cloudhsm=InCloudHsm.UNSUPPORTED, messages={
+        **_EXTERNAL_ONLY,
         # Recorded (docs/aws-behaviour.md §11.6):
         "valid_to_required": ("ValidationException", "A validTo date must be set if the "
                               "ExpirationModel is KEY_MATERIAL_EXPIRES"),
@@ -175,25 +181,28 @@ class Imports(Family):
             result["KeyMaterialId"] = material_id.hex()
         return result
 
-    @operation(in_cloudhsm=InCloudHsm.UNSUPPORTED)
+    @operation(in_cloudhsm=InCloudHsm.UNSUPPORTED, messages={
+        **_EXTERNAL_ONLY,
+        # Choice (docs/aws-behaviour.md §11.6):
+        "no_material": ("NotFoundException", "Key material {material_id} of {arn} does not exist."),
+        "pending_import": ("KMSInvalidStateException", "{arn} is pending import."),
+        "not_imported": ("KMSInvalidStateException",
+                         "Key material {material_id} of {arn} is not imported."),
+    })
     def DeleteImportedKeyMaterial(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         key = self._external_key(ctx, p)
         wanted = p.get("KeyMaterialId")
         if wanted is not None:
             record = key.imports.get(bytes.fromhex(wanted))
             if record is None:
-                raise ServiceError(
-                    "NotFoundException", f"Key material {wanted} of {key.arn} does not exist."
-                )
+                raise declared_error(ctx, "no_material", material_id=wanted, arn=key.arn)
         else:
             record = key.current_import
             if record is None:
-                raise ServiceError("KMSInvalidStateException", f"{key.arn} is pending import.")
+                raise declared_error(ctx, "pending_import", arn=key.arn)
         if not record.imported:
-            raise ServiceError(
-                "KMSInvalidStateException",
-                f"Key material {record.material_id.hex()} of {key.arn} is not imported.",
-            )
+            raise declared_error(ctx, "not_imported", material_id=record.material_id.hex(),
+                                 arn=key.arn)
         self._remove(key, record)
         result: dict[str, Any] = {"KeyId": key.arn}
         if key.key_spec == "SYMMETRIC_DEFAULT":
@@ -205,10 +214,7 @@ class Imports(Family):
     def _external_key(self, ctx: RequestContext, p: dict[str, Any]) -> Key:
         key = self.check.in_cloudhsm(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         if key.origin != "EXTERNAL":
-            raise ServiceError(
-                "UnsupportedOperationException",
-                f"{key.arn} origin is {key.origin} which is not valid for this operation.",
-            )
+            raise declared_error(ctx, "origin", arn=key.arn, origin=key.origin)
         return self.check.state(ctx, key)
 
     def _install(self, key: Key, record: ImportedMaterial, material: bytes, parsed: Any) -> None:
