@@ -104,7 +104,7 @@ def _prime(bits: int, stream: _Stream, skip: int = 0) -> tuple[int, int]:
 
 
 # Where the search finds each prime of the keys every process makes (the cluster
-# certificates' keys) or many do (the seeded RSA_2048 pool): ``prime_positions`` of
+# certificates' keys) or many do (the seeded RSA pools of every size): ``prime_positions`` of
 # each, recorded so these keys cost a few exponentiations instead of a search. A
 # wrong entry costs only time: OpenSSL's check of the key finds a composite "prime" and
 # the search runs after all (tests/test_seeded_processes.py checks every entry).
@@ -119,6 +119,22 @@ _POSITIONS: dict[tuple[int, str], tuple[int, ...]] = {
     (2048, "pool 5"): (649, 923),
     (2048, "pool 6"): (177, 240),
     (2048, "pool 7"): (528, 74),
+    (3072, "pool 0"): (148, 156),
+    (3072, "pool 1"): (38, 21),
+    (3072, "pool 2"): (184, 35),
+    (3072, "pool 3"): (2265, 195),
+    (3072, "pool 4"): (70, 614),
+    (3072, "pool 5"): (820, 353),
+    (3072, "pool 6"): (1174, 205),
+    (3072, "pool 7"): (461, 405),
+    (4096, "pool 0"): (2389, 857),
+    (4096, "pool 1"): (1599, 688),
+    (4096, "pool 2"): (679, 42),
+    (4096, "pool 3"): (682, 38),
+    (4096, "pool 4"): (520, 387),
+    (4096, "pool 5"): (1345, 1033),
+    (4096, "pool 6"): (24, 143),
+    (4096, "pool 7"): (747, 1227),
 }
 
 
