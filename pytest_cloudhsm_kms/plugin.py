@@ -247,9 +247,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             factory = _fault_types(config).get(name)
             target = (TARGETS.get(factory) if isinstance(factory, type) else None) or (
                 "store, cluster or key")
+            where = ("the one test that uses cloudhsm_kms: it ran" if tests == 1 else
+                     f"any of the {tests} tests that use cloudhsm_kms: they all ran")
             config.issue_config_time_warning(CloudHsmFaultWarning(
-                f"--cloudhsm-fault {name} found no {target} to act on in any of the {tests} "
-                f"tests that use cloudhsm_kms: they all ran without the fault"), stacklevel=2)
+                f"--cloudhsm-fault {name} found no {target} to act on in {where} without the "
+                "fault"), stacklevel=2)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -272,8 +274,9 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if stats.faults:
         write("faults injected: " + ", ".join(f"{n} x{c}" for n, c in sorted(stats.faults.items())))
     for name, idle in sorted(stats.option_idle.items()):
-        write(f"--cloudhsm-fault {name} found nothing to act on in {idle} of "
-              f"{stats.option_tests[name]} tests (they ran without it)")
+        tests = stats.option_tests[name]
+        write(f"--cloudhsm-fault {name} found nothing to act on in {idle} of {tests} "
+              f"test{'' if tests == 1 else 's'} ({'it' if idle == 1 else 'they'} ran without it)")
     for service in ("kms", "cloudhsmv2"):
         served = sorted(((-n, op) for (svc, op), n in stats.operations.items() if svc == service))
         if served:

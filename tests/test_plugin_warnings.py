@@ -112,6 +112,18 @@ def test_a_command_line_fault_that_finds_nothing_in_any_test_warns_once(
     ])
 
 
+def test_one_test_is_one_test_in_the_warning_and_the_summary(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_one(cloudhsm_kms):\n    pass\n")
+    result = pytester.runpytest("-p", "no:randomly", "--cloudhsm-fault", "disconnected")
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines([
+        "*CloudHsmFaultWarning: --cloudhsm-fault disconnected found no * to act on in the one "
+        "test that uses cloudhsm_kms: it ran without the fault",
+        "*pytest-cloudhsm-kms*",
+        "--cloudhsm-fault disconnected found nothing to act on in 1 of 1 test (it ran without it)",
+    ])
+
+
 def test_a_ci_matrix_where_some_tests_have_stores_gets_one_summary_line(
     pytester: pytest.Pytester,
 ) -> None:
