@@ -70,7 +70,9 @@ def before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSRe
     authorization = header_text(headers.get("Authorization"))
     region = region_of(request.url, authorization)
     body = body_bytes(request.body)
-    cbor = request_target(request.url, header_text(headers.get("smithy-protocol")))
+    smithy_protocol = headers.get("smithy-protocol")
+    cbor = None if smithy_protocol is None else request_target(
+        request.url, header_text(smithy_protocol))
     if service_id == "sts":
         answer = environment.handle_sts(operation, region, body, authorization)
     elif cbor is not None:  # a botocore that prefers the model's RPC v2 CBOR (cloudhsmv2)
