@@ -54,7 +54,7 @@ from ..errors import ServiceError
 from ..pagination import numbering
 from .checks import paginate
 from .clusters import ClusterAccess
-from .declaration import DECLARED, operation
+from .declaration import DECLARED, declared_error, operation
 from .quota import RequestQuota
 from .registry import Scope
 
@@ -164,20 +164,27 @@ class CustomKeyStores:
     clusters: ClusterAccess
     custom_key_stores: dict[str, CustomKeyStore] = field(default_factory=dict)
 
-    @operation()
+    @operation(messages={
+        "external": ("ValidationException", "pytest-cloudhsm-kms does not model "
+                     "EXTERNAL_KEY_STORE custom key stores yet."),
+        "required": ("ValidationException",
+                     "{member} is required for a custom key store of type AWS_CLOUDHSM."),
+        "limit": ("LimitExceededException",
+                  "The maximum of {limit} custom key stores has been reached."),
+        "in use": ("CloudHsmClusterInUseException",
+                   "Cluster {cluster_id} is already associated with custom key store "
+                   "{store_id}, directly or through its backup history."),
+        "trust anchor": ("IncorrectTrustAnchorException",
+                         "The trust anchor certificate does not match the trust anchor of "
+                         "cluster {cluster_id}."),
+    })
     def CreateCustomKeyStore(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         if p.get("CustomKeyStoreType", "AWS_CLOUDHSM") != "AWS_CLOUDHSM":
-            raise ServiceError(
-                "ValidationException",
-                "pytest-cloudhsm-kms does not model EXTERNAL_KEY_STORE custom key stores yet.",
-            )
+            raise declared_error(ctx, "external")
         _refuse_xks_members(p)
         for member in ("CloudHsmClusterId", "TrustAnchorCertificate", "KeyStorePassword"):
             if member not in p:
-                raise ServiceError(
-                    "ValidationException",
-                    f"{member} is required for a custom key store of type AWS_CLOUDHSM.",
-                )
+                raise declared_error(ctx, "required", member=member)
         name, cluster_id = p["CustomKeyStoreName"], p["CloudHsmClusterId"]
         anchor, password = p["TrustAnchorCertificate"], p["KeyStorePassword"]
         for store in self.custom_key_stores.values():
@@ -189,27 +196,17 @@ class CustomKeyStores:
         self._check_name_free(name, None)
         limit = self.scope.settings.max_custom_key_stores
         if len(self.custom_key_stores) >= limit:
-            raise ServiceError(
-                "LimitExceededException",
-                f"The maximum of {limit} custom key stores has been reached.",
-            )
+            raise declared_error(ctx, "limit", limit=limit)
         cluster = self.clusters.cluster(cluster_id)
         for store in self.custom_key_stores.values():
             related = cluster.cluster_certificate is not None and (
                 store.cluster_certificate == cluster.cluster_certificate)
             if store.cloud_hsm_cluster_id == cluster_id or related:
-                raise ServiceError(
-                    "CloudHsmClusterInUseException",
-                    f"Cluster {cluster_id} is already associated with custom key store "
-                    f"{store.custom_key_store_id}, directly or through its backup history.",
-                )
+                raise declared_error(ctx, "in use", cluster_id=cluster_id,
+                                     store_id=store.custom_key_store_id)
         self.clusters.check_cluster(cluster, hsms_needed=2)
         if _normalise_pem(anchor) != _normalise_pem(cluster.trust_anchor or ""):
-            raise ServiceError(
-                "IncorrectTrustAnchorException",
-                f"The trust anchor certificate does not match the trust anchor of cluster "
-                f"{cluster_id}.",
-            )
+            raise declared_error(ctx, "trust anchor", cluster_id=cluster_id)
         store_id = "cks-" + self.scope.entropy.bytes(9).hex()[:17]
         self.custom_key_stores[store_id] = CustomKeyStore(
             custom_key_store_id=store_id,
@@ -223,23 +220,23 @@ class CustomKeyStores:
         )
         return {"CustomKeyStoreId": store_id}
 
-    @operation()
+    @operation(messages={
+        "both": ("ValidationException",
+                 "Specify either CustomKeyStoreId or CustomKeyStoreName, but not both."),
+        "no such name": ("CustomKeyStoreNotFoundException",
+                         "Custom key store {name} does not exist."),
+    })
     def DescribeCustomKeyStores(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         store_id, name = p.get("CustomKeyStoreId"), p.get("CustomKeyStoreName")
         if store_id is not None and name is not None:
-            raise ServiceError(
-                "ValidationException",
-                "Specify either CustomKeyStoreId or CustomKeyStoreName, but not both.",
-            )
+            raise declared_error(ctx, "both")
         stores = list(self.custom_key_stores.values())
         if store_id is not None:
             stores = [self.custom_key_store(store_id)]
         elif name is not None:
             stores = [s for s in stores if s.custom_key_store_name == name]
             if not stores:
-                raise ServiceError(
-                    "CustomKeyStoreNotFoundException", f"Custom key store {name} does not exist."
-                )
+                raise declared_error(ctx, "no such name", name=name)
         numbers = numbering(self, "custom key stores").number(self.custom_key_stores)
         page, result = paginate(stores, p, default_limit=100,
                                 number=lambda s: numbers[s.custom_key_store_id])
@@ -247,7 +244,10 @@ class CustomKeyStores:
         return result
 
     @operation(store_states={ConnectionState.CONNECTED, ConnectionState.CONNECTING,
-                             ConnectionState.DISCONNECTED})
+                             ConnectionState.DISCONNECTED}, messages={
+        "cluster not active": ("CloudHsmClusterNotActiveException",
+                               "Cluster {cluster_id} is in the {state} state, not ACTIVE."),
+    })
     def ConnectCustomKeyStore(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         store = self.custom_key_store(p["CustomKeyStoreId"])
         check_state(ctx, store)
@@ -256,10 +256,8 @@ class CustomKeyStores:
         cluster = self.clusters.cluster_or_none(store.cloud_hsm_cluster_id)
         if cluster is not None and cluster.state not in (
                 "ACTIVE", "DELETE_IN_PROGRESS", "DELETED"):
-            raise ServiceError(
-                "CloudHsmClusterNotActiveException",
-                f"Cluster {cluster.cluster_id} is in the {cluster.state} state, not ACTIVE.",
-            )
+            raise declared_error(ctx, "cluster not active", cluster_id=cluster.cluster_id,
+                                 state=cluster.state)
         store.set_state(ConnectionState.CONNECTING)
         store.connection_attempt += 1
         attempt = store.connection_attempt
@@ -282,7 +280,11 @@ class CustomKeyStores:
                                     lambda: self._finish_disconnecting(store, attempt))
         return {}
 
-    @operation(store_states={ConnectionState.CONNECTED, ConnectionState.DISCONNECTED})
+    @operation(store_states={ConnectionState.CONNECTED, ConnectionState.DISCONNECTED}, messages={
+        "not related": ("CloudHsmClusterNotRelatedException",
+                        "Cluster {cluster_id} does not share a backup history with cluster "
+                        "{store_cluster_id}."),
+    })
     def UpdateCustomKeyStore(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         store = self.custom_key_store(p["CustomKeyStoreId"])
         new_name = p.get("NewCustomKeyStoreName")
@@ -296,11 +298,8 @@ class CustomKeyStores:
             cluster = self.clusters.cluster(cluster_id)
             if cluster.cluster_certificate is None or (
                     cluster.cluster_certificate != store.cluster_certificate):
-                raise ServiceError(
-                    "CloudHsmClusterNotRelatedException",
-                    f"Cluster {cluster_id} does not share a backup history with cluster "
-                    f"{store.cloud_hsm_cluster_id}.",
-                )
+                raise declared_error(ctx, "not related", cluster_id=cluster_id,
+                                     store_cluster_id=store.cloud_hsm_cluster_id)
             self.clusters.check_cluster(cluster, hsms_needed=2)
             store.cloud_hsm_cluster_id = cluster_id
         if new_name is not None:
@@ -313,16 +312,16 @@ class CustomKeyStores:
             store.set_state(ConnectionState.DISCONNECTED)
         return {}
 
-    @operation(store_states={ConnectionState.DISCONNECTED})
+    @operation(store_states={ConnectionState.DISCONNECTED}, messages={
+        "has keys": ("CustomKeyStoreHasCMKsException",
+                     "Custom key store {store_id} contains KMS keys. Schedule them for "
+                     "deletion and wait for the waiting periods to end."),
+    })
     def DeleteCustomKeyStore(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         store = self.custom_key_store(p["CustomKeyStoreId"])
         check_state(ctx, store)
         if store.keys:
-            raise ServiceError(
-                "CustomKeyStoreHasCMKsException",
-                f"Custom key store {store.custom_key_store_id} contains KMS keys. Schedule "
-                "them for deletion and wait for the waiting periods to end.",
-            )
+            raise declared_error(ctx, "has keys", store_id=store.custom_key_store_id)
         del self.custom_key_stores[store.custom_key_store_id]
         return {}
 
