@@ -33,7 +33,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from ..context import RequestContext
-from ..errors import ServiceError
 from .checks import check_algorithm_of, dry_run
 from .ciphertext import seal
 from .declaration import (
@@ -76,6 +75,8 @@ _data_key_pair_operation = functools.partial(
 _DATA_KEY_PAIR_MESSAGES: dict[str, Message] = {
     "data_key_spec": ("InvalidKeyUsageException",
                       "{arn} key spec is {spec} which is not valid for {operation}."),
+    "unmodelled_spec": ("UnsupportedOperationException",
+                        "KeyPairSpec {spec} is not supported by pytest-cloudhsm-kms."),
 }
 # Sign and Verify (recorded: docs/aws-behaviour.md §11.2; the ML-DSA texts are in AWS's style).
 _SIGNATURE_MESSAGES: dict[str, Message] = {
@@ -94,15 +95,15 @@ class AsymmetricKeys(Family):
 
     # -- public keys ------------------------------------------------------------------
 
-    @_crypto_operation(in_cloudhsm=InCloudHsm.UNSUPPORTED, grant_kinds=ASYMMETRIC_KINDS)
+    @_crypto_operation(in_cloudhsm=InCloudHsm.UNSUPPORTED, grant_kinds=ASYMMETRIC_KINDS, messages={
+        "no_public_key": ("UnsupportedOperationException",
+                          "{arn} is a {spec} key, which has no public key."),
+    })
     def GetPublicKey(self, ctx: RequestContext, p: Params) -> Result:
         key = self.check.in_cloudhsm(ctx, self.registry.key(p["KeyId"]))
         material = key.material
         if not isinstance(material, KeyPairMaterial):
-            raise ServiceError(
-                "UnsupportedOperationException",
-                f"{key.arn} is a {key.key_spec} key, which has no public key.",
-            )
+            raise declared_error(ctx, "no_public_key", arn=key.arn, spec=key.key_spec)
         self.check.state(ctx, key)
         result: Result = {
             "KeyId": key.arn,
@@ -160,10 +161,7 @@ class AsymmetricKeys(Family):
                                  operation=ctx.operation)
         spec: str = p["KeyPairSpec"]
         if not supported_key_pair_spec(spec) or spec.startswith("ML_DSA"):
-            raise ServiceError(
-                "UnsupportedOperationException",
-                f"KeyPairSpec {spec} is not supported by pytest-cloudhsm-kms.",
-            )
+            raise declared_error(ctx, "unmodelled_spec", spec=spec)
         dry_run(p)
         entropy = self.scope.entropy
         private_key = new_key_pair(spec, entropy)
@@ -220,14 +218,16 @@ class AsymmetricKeys(Family):
             "EncapsulationAlgorithm": "ML_KEM",
         }
 
-    @_key_pair_operation(grant_kinds={"ENCAPSULATE_DECAPSULATE"})
+    @_key_pair_operation(grant_kinds={"ENCAPSULATE_DECAPSULATE"}, messages={
+        "invalid_ciphertext": ("InvalidCiphertextException", None),
+    })
     def Decapsulate(self, ctx: RequestContext, p: Params) -> Result:
         """ML-KEM rejects a forged ciphertext implicitly: it decapsulates to another secret."""
         key = self.check.usable(ctx, self.registry.key(p["KeyId"]), "ENCAPSULATE_DECAPSULATE")
         check_algorithm_of(key, p["EncapsulationAlgorithm"])
         ciphertext: bytes = p["SharedSecretCiphertextBlob"]
         if len(ciphertext) != _ML_KEM_CIPHERTEXT_BYTES[key.key_spec]:
-            raise ServiceError("InvalidCiphertextException", None)
+            raise declared_error(ctx, "invalid_ciphertext")
         dry_run(p)
         secret: bytes = private_key_of(key).decapsulate(ciphertext)
         return {"KeyId": key.arn, "SharedSecret": secret, "EncapsulationAlgorithm": "ML_KEM"}

@@ -86,6 +86,15 @@ class Keys(Family):
         "both_specs": ("ValidationException", "You cannot specify KeySpec and "
                        "CustomerMasterKeySpec in the same request. CustomerMasterKeySpec is "
                        "deprecated."),
+        # Choices where AWS documents nothing (see the module docstring):
+        "cloudhsm_origin": ("UnsupportedOperationException", "Origin AWS_CLOUDHSM and a "
+                            "CustomKeyStoreId must be specified together."),
+        "not_in_store": ("UnsupportedOperationException",
+                         "{what} not supported in custom key stores."),
+        "unmodelled_origin": ("UnsupportedOperationException", "Origin {origin} needs an "
+                              "external key store, which pytest-cloudhsm-kms does not model."),
+        "unmodelled_spec": ("UnsupportedOperationException",
+                            "KeySpec {spec} is not supported by pytest-cloudhsm-kms."),
     })
     def CreateKey(self, ctx: RequestContext, p: Params) -> Result:
         spec = p.get("KeySpec")
@@ -116,17 +125,11 @@ class Keys(Family):
     ) -> Result:
         """CreateKey in a CloudHSM key store (docs/aws-behaviour.md §2.1)."""
         if store_id is None or origin != "AWS_CLOUDHSM":
-            raise ServiceError(
-                "UnsupportedOperationException",
-                "Origin AWS_CLOUDHSM and a CustomKeyStoreId must be specified together.",
-            )
+            raise declared_error(ctx, "cloudhsm_origin")
         store = self.stores.custom_key_store(store_id)
         if spec != "SYMMETRIC_DEFAULT" or p.get("MultiRegion"):
             what = "MultiRegion keys are" if spec == "SYMMETRIC_DEFAULT" else f"KeySpec {spec} is"
-            raise ServiceError(
-                "UnsupportedOperationException",
-                f"{what} not supported in custom key stores.",
-            )
+            raise declared_error(ctx, "not_in_store", what=what)
         check_state(ctx, store)
         cluster = self.clusters.cluster_for_new_key(store)
         key_id, arn, policy = self.new_identity(ctx, p)
@@ -143,17 +146,10 @@ class Keys(Family):
     ) -> Result:
         """CreateKey of an asymmetric, HMAC, ``EXTERNAL`` or multi-Region key."""
         if origin not in ("AWS_KMS", "EXTERNAL"):
-            raise ServiceError(
-                "UnsupportedOperationException",
-                f"Origin {origin} needs an external key store, which pytest-cloudhsm-kms does "
-                "not model.",
-            )
+            raise declared_error(ctx, "unmodelled_origin", origin=origin)
         if spec not in MAC_KEY_BYTES and spec != "SYMMETRIC_DEFAULT" and (
                 not supported_key_pair_spec(spec) or spec == "ECC_NIST_EDWARDS25519"):
-            raise ServiceError(
-                "UnsupportedOperationException",
-                f"KeySpec {spec} is not supported by pytest-cloudhsm-kms.",
-            )
+            raise declared_error(ctx, "unmodelled_spec", spec=spec)
         key_id, arn, policy = self.new_identity(ctx, p)
         if p.get("MultiRegion"):
             key_id = "mrk-" + key_id.replace("-", "")

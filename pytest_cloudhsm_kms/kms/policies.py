@@ -85,6 +85,11 @@ def check_tags(
 _not_pending_deletion = operation(
     key_states=states_except(KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION))
 
+# GetKeyPolicy and PutKeyPolicy: a policy name other than "default" (docs/aws-behaviour.md §11.4).
+_POLICY_NAME_MESSAGES: dict[str, Message] = {
+    "no_such_policy": ("NotFoundException", "No such policy exists"),
+}
+
 
 @dataclass(eq=False)
 class Policies(Family):
@@ -92,22 +97,24 @@ class Policies(Family):
 
     # -- key policies -----------------------------------------------------------------
 
-    @operation()
+    @operation(messages=_POLICY_NAME_MESSAGES)
     def GetKeyPolicy(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         key = self.registry.key_by_id_or_arn(p["KeyId"])
         name = p.get("PolicyName", "default")
-        _check_policy_name(name)
+        _check_policy_name(ctx, name)
         return {"Policy": key.policy, "PolicyName": name}
 
-    @operation()
+    @operation(messages={
+        **_POLICY_NAME_MESSAGES,
+        "ram_policy": ("ValidationException",
+                       "The AWS_RAM policy can only be managed by the RAM service."),
+    })
     def PutKeyPolicy(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         key = self.registry.key_by_id_or_arn(p["KeyId"])
         name = p.get("PolicyName", "default")
         if name == "AWS_RAM":
-            raise ServiceError(
-                "ValidationException", "The AWS_RAM policy can only be managed by the RAM service."
-            )
-        _check_policy_name(name)
+            raise declared_error(ctx, "ram_policy")
+        _check_policy_name(ctx, name)
         check_policy(p["Policy"])
         key.policy = p["Policy"]
         return {}
@@ -171,6 +178,6 @@ class Policies(Family):
         return {}
 
 
-def _check_policy_name(name: str) -> None:
+def _check_policy_name(ctx: RequestContext, name: str) -> None:
     if name != "default":
-        raise ServiceError("NotFoundException", "No such policy exists")
+        raise declared_error(ctx, "no_such_policy")
