@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
@@ -36,6 +35,7 @@ from .isolation import Isolation
 from .kms.catalog import COUNTED_OPERATIONS
 from .protocol.json11 import as_client_parses
 from .settings import Settings
+from .stats import SessionStats
 
 __all__ = [
     "CloudHsmFaultWarning",
@@ -159,7 +159,7 @@ _ISOLATION = pytest.StashKey[Isolation]()
 def pytest_configure(config: pytest.Config) -> None:
     for text in MARKER_HELP.values():
         config.addinivalue_line("markers", text)
-    config.stash[_STATS] = _Stats()
+    config.stash[_STATS] = SessionStats()
     try:
         config.stash[_SETTINGS] = Settings.from_lines(config.getini("cloudhsm_kms_settings"))
     except ValueError as error:
@@ -190,43 +190,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 # -- the summary ------------------------------------------------------------------------
 
 
-class _Stats:
-    """What the plugin did in this session, for the terminal summary."""
-
-    def __init__(self) -> None:
-        self.environments = 0
-        self.faults: Counter[str] = Counter()
-        self.operations: Counter[tuple[str, str]] = Counter()
-        self.option_tests: Counter[str] = Counter()  # --cloudhsm-fault NAME: tests it applied to
-        self.option_idle: Counter[str] = Counter()  # ... and of those, where it found nothing
-
-    def record(self, environment: CloudHsmKms) -> None:
-        self.environments += 1
-        self.faults.update(environment.faults_applied)
-        self.operations.update((c.service, c.operation) for c in environment.calls if c.operation)
-
-    def dump(self) -> dict[str, Any]:
-        """Plain data, for an xdist worker to send to the controller."""
-        return {
-            "environments": self.environments,
-            "faults": dict(self.faults),
-            "operations": [[s, o, n] for (s, o), n in self.operations.items()],
-            "option_tests": dict(self.option_tests),
-            "option_idle": dict(self.option_idle),
-        }
-
-    def merge(self, data: dict[str, Any]) -> None:
-        self.environments += int(data.get("environments", 0))
-        self.faults.update(data.get("faults", {}))
-        for service, operation, count in data.get("operations", ()):
-            self.operations[(service, operation)] += count
-        self.option_tests.update(data.get("option_tests", {}))
-        self.option_idle.update(data.get("option_idle", {}))
-
-
-_STATS = pytest.StashKey[_Stats]()
+_STATS = pytest.StashKey[SessionStats]()
 _WORKER_OUTPUT_KEY = "pytest_cloudhsm_kms_stats"
-_SUMMARY_OPERATIONS = 8  # the most frequent operations the summary names
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -268,22 +233,9 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     stats = config.stash.get(_STATS, None)
     if stats is None or not stats.environments:
         return
-    write = terminalreporter.write_line
     terminalreporter.section("pytest-cloudhsm-kms")
-    write(f"environments: {stats.environments}")
-    if stats.faults:
-        write("faults injected: " + ", ".join(f"{n} x{c}" for n, c in sorted(stats.faults.items())))
-    for name, idle in sorted(stats.option_idle.items()):
-        tests = stats.option_tests[name]
-        write(f"--cloudhsm-fault {name} found nothing to act on in {idle} of {tests} "
-              f"test{'' if tests == 1 else 's'} ({'it' if idle == 1 else 'they'} ran without it)")
-    for service in ("kms", "cloudhsmv2"):
-        served = sorted(((-n, op) for (svc, op), n in stats.operations.items() if svc == service))
-        if served:
-            shown = ", ".join(f"{op} x{-n}" for n, op in served[:_SUMMARY_OPERATIONS])
-            more = len(served) - _SUMMARY_OPERATIONS
-            write(f"{service} operations served: {shown}" + (f", and {more} more" if more > 0
-                                                           else ""))
+    for line in stats.summary_lines():
+        terminalreporter.write_line(line)
 
 
 # -- faults from markers and the command line ---------------------------------------------
