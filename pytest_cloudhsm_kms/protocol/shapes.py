@@ -92,17 +92,21 @@ def _compile(shape: Shape) -> Checker:
     if kind in ("integer", "long"):
         return _compile_integer(shape)
     if kind == "boolean":
-        return _compile_boolean()
-    if kind in ("double", "float"):
-        return _compile_number()
-    if kind == "timestamp":
-        return _compile_number()
+        return _check_boolean
+    if kind in ("double", "float", "timestamp"):
+        return _check_number
     return lambda value, path, problems: value
 
 
 def _compile_structure(shape: Shape) -> Checker:
     members = {name: (_camel(name), _compile(member)) for name, member in shape.members.items()}
-    required = tuple(shape.required_members)
+    return _structure_checker(members, tuple(shape.required_members))
+
+
+def _structure_checker(
+    members: dict[str, tuple[str, Checker]], required: tuple[str, ...]
+) -> Checker:
+    """Check a JSON object: its modelled members by their checkers (wire name first)."""
 
     def check(value: Any, path: str, problems: Problems) -> Any:
         if not isinstance(value, dict):
@@ -236,28 +240,23 @@ def _compile_integer(shape: Shape) -> Checker:
     return check
 
 
-def _compile_boolean() -> Checker:
-    def check(value: Any, path: str, problems: Problems) -> Any:
-        if not isinstance(value, bool):
-            raise _serialization_error(value, "a Boolean")
-        return value
-
-    return check
+def _check_boolean(value: Any, path: str, problems: Problems) -> Any:
+    if not isinstance(value, bool):
+        raise _serialization_error(value, "a Boolean")
+    return value
 
 
-def _compile_number() -> Checker:
-    def check(value: Any, path: str, problems: Problems) -> Any:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not isfinite(value):
-            raise _serialization_error(value, "a Number")
-        return value
-
-    return check
+def _check_number(value: Any, path: str, problems: Problems) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not isfinite(value):
+        raise _serialization_error(value, "a Number")
+    return value
 
 
 def input_checker(operation: OperationModel) -> Callable[[Any], dict[str, Any]]:
     """Return ``check(body) -> params`` for one operation, compiled once."""
     shape = operation.input_shape
-    structure = _compile(shape) if shape is not None else _compile_structure_free()
+    # An operation without input members still takes a JSON object (and ignores its members).
+    structure = _compile(shape) if shape is not None else _structure_checker({}, ())
 
     def check(body: Any) -> dict[str, Any]:
         problems: Problems = []
@@ -268,11 +267,3 @@ def input_checker(operation: OperationModel) -> Callable[[Any], dict[str, Any]]:
 
     return check
 
-
-def _compile_structure_free() -> Checker:
-    def check(value: Any, path: str, problems: Problems) -> Any:
-        if not isinstance(value, dict):
-            raise _serialization_error(value, "a structure")
-        return {}
-
-    return check
