@@ -37,14 +37,12 @@ from .checks import check_algorithm_of, dry_run
 from .ciphertext import seal
 from .declaration import (
     ASYMMETRIC_KINDS,
-    CRYPTO_STATES,
     InCloudHsm,
     Message,
     Params,
     Result,
-    TokenCheck,
+    crypto_operation,
     declared_error,
-    operation,
 )
 from .family import Family
 from .keypairs import (
@@ -64,9 +62,7 @@ __all__ = ["AsymmetricKeys"]
 _ML_KEM_CIPHERTEXT_BYTES = {"ML_KEM_768": 1088, "ML_KEM_1024": 1568}
 
 # The facts the operations of this family share.
-_crypto_operation = functools.partial(
-    operation, key_states=CRYPTO_STATES, grant_tokens=TokenCheck.CHECKED)
-_tracked_operation = functools.partial(_crypto_operation, tracked=True, dry_run=True)
+_tracked_operation = functools.partial(crypto_operation, tracked=True, dry_run=True)
 _key_pair_operation = functools.partial(_tracked_operation, in_cloudhsm=InCloudHsm.WRONG_KEY_USAGE)
 _data_key_pair_operation = functools.partial(
     _tracked_operation, in_cloudhsm=InCloudHsm.UNSUPPORTED, grant_kinds={"symmetric"})
@@ -95,7 +91,7 @@ class AsymmetricKeys(Family):
 
     # -- public keys ------------------------------------------------------------------
 
-    @_crypto_operation(in_cloudhsm=InCloudHsm.UNSUPPORTED, grant_kinds=ASYMMETRIC_KINDS, messages={
+    @crypto_operation(in_cloudhsm=InCloudHsm.UNSUPPORTED, grant_kinds=ASYMMETRIC_KINDS, messages={
         "no_public_key": ("UnsupportedOperationException",
                           "{arn} is a {spec} key, which has no public key."),
     })

@@ -23,15 +23,7 @@ from ..context import RequestContext
 from ..errors import ServiceError, constraint, validation_error
 from .checks import check_algorithm_of, dry_run, dry_run_error
 from .ciphertext import aad, parse, seal
-from .declaration import (
-    CRYPTO_STATES,
-    Message,
-    Params,
-    Result,
-    TokenCheck,
-    declared_error,
-    operation,
-)
+from .declaration import Message, Params, Result, crypto_operation, declared_error, operation
 from .family import Family
 from .keypairs import max_rsa_plaintext, oaep, private_key_of
 from .keystores import ConnectionState, CustomKeyStores
@@ -64,9 +56,8 @@ _ENCRYPTION_MESSAGES: dict[str, Message] = {
 # Encrypt, Decrypt and ReEncrypt run on symmetric and RSA encryption keys; data keys on
 # symmetric keys only. All count against a CloudHSM key store's quota.
 _encryption = functools.partial(
-    operation, key_states=CRYPTO_STATES, counted=True, tracked=True, dry_run=True,
-    grant_tokens=TokenCheck.CHECKED, grant_kinds={"symmetric", "ENCRYPT_DECRYPT"},
-    messages=_ENCRYPTION_MESSAGES)
+    crypto_operation, counted=True, tracked=True, dry_run=True,
+    grant_kinds={"symmetric", "ENCRYPT_DECRYPT"}, messages=_ENCRYPTION_MESSAGES)
 _data_key = functools.partial(_encryption, grant_kinds={"symmetric"})
 
 

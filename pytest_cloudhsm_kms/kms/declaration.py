@@ -19,6 +19,7 @@ with its facts above it, and test it. Nothing else lists it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -43,6 +44,7 @@ __all__ = [
     "Params",
     "Result",
     "TokenCheck",
+    "crypto_operation",
     "declared_error",
     "grant_operations",
     "operation",
@@ -187,6 +189,12 @@ def operation(
         return handler
 
     return declare
+
+
+crypto_operation = functools.partial(
+    operation, key_states=CRYPTO_STATES, grant_tokens=TokenCheck.CHECKED)
+""":func:`operation` for one that runs cryptography: it needs a key in
+:data:`CRYPTO_STATES` and checks its grant tokens."""
 
 
 _GRANT_OPERATIONS: dict[str, frozenset[str]] = {}

@@ -16,7 +16,7 @@ from typing import Any
 from ..context import RequestContext
 from ..errors import ServiceError
 from .checks import check_algorithm_of, dry_run
-from .declaration import CRYPTO_STATES, InCloudHsm, TokenCheck, operation
+from .declaration import InCloudHsm, crypto_operation
 from .family import Family
 from .model import Key, MacMaterial
 
@@ -31,9 +31,8 @@ _DIGESTS = {
 }
 
 _mac_operation = functools.partial(
-    operation, key_states=CRYPTO_STATES, counted=True, tracked=True, dry_run=True,
-    grant_tokens=TokenCheck.CHECKED, in_cloudhsm=InCloudHsm.WRONG_KEY_USAGE,
-    grant_kinds={"GENERATE_VERIFY_MAC"})
+    crypto_operation, counted=True, tracked=True, dry_run=True,
+    in_cloudhsm=InCloudHsm.WRONG_KEY_USAGE, grant_kinds={"GENERATE_VERIFY_MAC"})
 
 
 @dataclass(eq=False)
