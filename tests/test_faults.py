@@ -49,13 +49,27 @@ def before(
     return world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"])
 
 
+@pytest.fixture
+def blob(kms_no_retry: Any, cloudhsm_key: dict[str, Any]) -> bytes:
+    """A ciphertext of ``b"x"`` under the CloudHSM key, made before any fault."""
+    result: bytes = kms_no_retry.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")[
+        "CiphertextBlob"]
+    return result
+
+
+def assert_as_before(kms: Any, cloudhsmv2: Any, key_id: str, before: dict[str, Any],
+                     blob: bytes) -> None:
+    """Lifting a fault gives back the very same describe outputs, and the blob decrypts."""
+    assert world(kms, cloudhsmv2, key_id) == before
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"x"
+
+
 # -- disconnected --------------------------------------------------------------------------
 
 
 def test_a_disconnected_store_reports_disconnected_and_its_keys_unavailable(
-    cloudhsm_kms, kms_no_retry, cloudhsmv2_client, cloudhsm_key, before,
+    cloudhsm_kms, kms_no_retry, cloudhsmv2_client, cloudhsm_key, before, blob,
 ) -> None:
-    blob = kms_no_retry.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
     with cloudhsm_kms.fault("disconnected"):
         during = world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"])
         assert during["store"]["ConnectionState"] == "DISCONNECTED"
@@ -69,8 +83,7 @@ def test_a_disconnected_store_reports_disconnected_and_its_keys_unavailable(
         assert failure(kms_no_retry.decrypt, CiphertextBlob=blob) == unavailable
         assert failure(kms_no_retry.generate_data_key, KeyId=key_id, KeySpec="AES_256") == (
             unavailable)
-    assert world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"]) == before
-    assert kms_no_retry.decrypt(CiphertextBlob=blob)["Plaintext"] == b"x"
+    assert_as_before(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"], before, blob)
 
 
 @pytest.mark.parametrize("code", ["NETWORK_ERRORS", "USER_LOCKED_OUT", "INTERNAL_ERROR"])
@@ -115,9 +128,8 @@ def test_a_store_the_test_reconnects_during_the_fault_stays_connected(
 
 
 def test_an_empty_cluster_has_no_hsm_and_its_keys_cannot_encrypt(
-    cloudhsm_kms, kms_no_retry, cloudhsmv2_client, cloudhsm_key, before,
+    cloudhsm_kms, kms_no_retry, cloudhsmv2_client, cloudhsm_key, before, blob,
 ) -> None:
-    blob = kms_no_retry.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
     with cloudhsm_kms.fault("empty_cluster"):
         during = world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"])
         assert during["cluster"]["Hsms"] == []
@@ -132,8 +144,7 @@ def test_an_empty_cluster_has_no_hsm_and_its_keys_cannot_encrypt(
             assert (code, status) == ("KMSInvalidStateException", 400)
             assert message.startswith(f"{cloudhsm_key['Arn']} is unavailable")
             assert before["cluster"]["ClusterId"] in message
-    assert world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"]) == before
-    assert kms_no_retry.decrypt(CiphertextBlob=blob)["Plaintext"] == b"x"
+    assert_as_before(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"], before, blob)
 
 
 def test_connecting_to_an_empty_cluster_ends_failed_with_insufficient_hsms(
@@ -158,9 +169,8 @@ def test_connecting_to_an_empty_cluster_ends_failed_with_insufficient_hsms(
 
 
 def test_missing_key_material_leaves_the_key_enabled_but_unusable(
-    cloudhsm_kms, kms_no_retry, cloudhsmv2_client, cloudhsm_key, before,
+    cloudhsm_kms, kms_no_retry, cloudhsmv2_client, cloudhsm_key, before, blob,
 ) -> None:
-    blob = kms_no_retry.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
     with cloudhsm_kms.fault("missing_key_material"):
         # nothing shows it
         assert world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"]) == before
@@ -173,8 +183,7 @@ def test_missing_key_material_leaves_the_key_enabled_but_unusable(
             code, status, message = failure(call, **kwargs)
             assert (code, status) == ("KMSInvalidStateException", 400)
             assert message.startswith(f"{cloudhsm_key['Arn']} is unavailable")
-    assert world(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"]) == before
-    assert kms_no_retry.decrypt(CiphertextBlob=blob)["Plaintext"] == b"x"
+    assert_as_before(kms_no_retry, cloudhsmv2_client, cloudhsm_key["KeyId"], before, blob)
 
 
 @pytest.mark.parametrize("name_by", ["id", "arn", "alias", "alias arn"])
@@ -260,9 +269,8 @@ def test_throttled_after_and_times(
 
 
 def test_throttled_operations_narrow_what_is_throttled(
-    cloudhsm_kms, kms_no_retry, cloudhsm_key,
+    cloudhsm_kms, kms_no_retry, cloudhsm_key, blob,
 ) -> None:
-    blob = kms_no_retry.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
     with cloudhsm_kms.fault("throttled", operations=["Decrypt"]):
         kms_no_retry.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
         assert failure(kms_no_retry.decrypt, CiphertextBlob=blob)[0] == "ThrottlingException"
