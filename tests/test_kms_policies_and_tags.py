@@ -123,13 +123,6 @@ def test_list_key_policies_names_only_the_default_policy(
     assert response["Truncated"] is False
 
 
-def test_list_key_policies_refuses_a_marker_it_did_not_issue(
-    kms_client: Any, symmetric_key: dict[str, Any]
-) -> None:
-    fails(kms_client, "ListKeyPolicies", "ValidationException", KeyId=symmetric_key["KeyId"],
-          Marker="bogus")
-
-
 @pytest.mark.parametrize(
     ("operation", "params"),
     [("GetKeyPolicy", {}), ("PutKeyPolicy", {"Policy": POLICY}), ("ListKeyPolicies", {}),
@@ -249,11 +242,13 @@ def test_list_resource_tags_pages_with_limit_and_marker(
     assert first["Tags"] + second["Tags"] == [tag(f"k{i}") for i in range(3)]
 
 
-def test_list_resource_tags_refuses_a_marker_it_did_not_issue(
+def test_list_key_policies_and_tags_refuse_a_marker_they_did_not_issue(
     kms_client: Any, symmetric_key: dict[str, Any]
 ) -> None:
-    fails(kms_client, "ListResourceTags", "InvalidMarkerException", KeyId=symmetric_key["KeyId"],
-          Marker="bogus")
+    key_id = symmetric_key["KeyId"]
+    # ListKeyPolicies models no InvalidMarkerException: its refusal is a ValidationException.
+    fails(kms_client, "ListKeyPolicies", "ValidationException", KeyId=key_id, Marker="bogus")
+    fails(kms_client, "ListResourceTags", "InvalidMarkerException", KeyId=key_id, Marker="bogus")
 
 
 @pytest.mark.parametrize(
