@@ -86,15 +86,22 @@ def test_the_rsa_3072_limit_with_sha_1_is_342_bytes() -> None:
     assert max_rsa_plaintext(3072, "RSAES_OAEP_SHA_1") == 342
 
 
+@pytest.fixture
+def rsa_blob(kms_client: Any, rsa_encryption_key: dict[str, Any]) -> bytes:
+    """A ciphertext of ``b"x"`` under the RSA encryption key, with RSAES_OAEP_SHA_1."""
+    blob: bytes = kms_client.encrypt(KeyId=rsa_encryption_key["KeyId"], Plaintext=b"x",
+                                     EncryptionAlgorithm="RSAES_OAEP_SHA_1")["CiphertextBlob"]
+    return blob
+
+
 def test_an_rsa_key_needs_an_rsaes_algorithm_and_no_encryption_context(
-    kms_client: Any, rsa_encryption_key: dict[str, Any]
+    kms_client: Any, rsa_encryption_key: dict[str, Any], rsa_blob: bytes
 ) -> None:
     key_id = rsa_encryption_key["KeyId"]
-    blob = kms_client.encrypt(KeyId=key_id, Plaintext=b"x",
-                              EncryptionAlgorithm="RSAES_OAEP_SHA_1")["CiphertextBlob"]
 
     fails(kms_client, "Encrypt", "InvalidKeyUsageException", KeyId=key_id, Plaintext=b"x")
-    fails(kms_client, "Decrypt", "InvalidKeyUsageException", KeyId=key_id, CiphertextBlob=blob)
+    fails(kms_client, "Decrypt", "InvalidKeyUsageException", KeyId=key_id,
+          CiphertextBlob=rsa_blob)
     fails(kms_client, "Encrypt", "ValidationException", KeyId=key_id, Plaintext=b"x",
           EncryptionAlgorithm="RSAES_OAEP_SHA_1", EncryptionContext={"a": "b"})
     fails(kms_client, "GenerateDataKey", "InvalidKeyUsageException", KeyId=key_id,
@@ -142,15 +149,13 @@ def test_re_encrypt_moves_ciphertext_between_rsa_and_symmetric_keys(
 
 
 def test_a_dry_run_rsa_call_answers_dry_run_or_the_real_error(
-    kms_client: Any, rsa_encryption_key: dict[str, Any]
+    kms_client: Any, rsa_encryption_key: dict[str, Any], rsa_blob: bytes
 ) -> None:
     key_id = rsa_encryption_key["KeyId"]
-    blob = kms_client.encrypt(KeyId=key_id, Plaintext=b"x",
-                              EncryptionAlgorithm="RSAES_OAEP_SHA_1")["CiphertextBlob"]
 
     fails(kms_client, "Encrypt", "DryRunOperationException", KeyId=key_id, Plaintext=b"x",
           EncryptionAlgorithm="RSAES_OAEP_SHA_1", DryRun=True)
-    fails(kms_client, "Decrypt", "DryRunOperationException", KeyId=key_id, CiphertextBlob=blob,
+    fails(kms_client, "Decrypt", "DryRunOperationException", KeyId=key_id, CiphertextBlob=rsa_blob,
           EncryptionAlgorithm="RSAES_OAEP_SHA_1", DryRun=True)
     fails(kms_client, "Decrypt", "InvalidCiphertextException", KeyId=key_id,
           CiphertextBlob=b"\x00" * 256, EncryptionAlgorithm="RSAES_OAEP_SHA_1", DryRun=True)
