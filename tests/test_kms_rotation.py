@@ -37,6 +37,14 @@ def epoch(value: datetime.datetime) -> float:
     return value.timestamp()
 
 
+@pytest.fixture
+def rotating_key(kms_client: Any, symmetric_key: dict[str, Any]) -> str:
+    """The ID of a symmetric key with automatic rotation every 90 days, enabled now."""
+    key_id: str = symmetric_key["KeyId"]
+    kms_client.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=90)
+    return key_id
+
+
 # -- automatic rotation ----------------------------------------------------------------------
 
 
@@ -131,41 +139,37 @@ def test_changing_the_period_moves_the_next_rotation(
 
 
 def test_enabling_rotation_twice_rotates_once_per_period(
-    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, rotating_key: str
 ) -> None:
-    kms_client.enable_key_rotation(KeyId=symmetric_key["KeyId"], RotationPeriodInDays=90)
-    kms_client.enable_key_rotation(KeyId=symmetric_key["KeyId"], RotationPeriodInDays=90)
+    kms_client.enable_key_rotation(KeyId=rotating_key, RotationPeriodInDays=90)  # again
 
     cloudhsm_kms.clock.advance(100 * DAY)
 
-    assert len(rotations(kms_client, symmetric_key["KeyId"])) == 1
+    assert len(rotations(kms_client, rotating_key)) == 1
 
 
 def test_disabling_rotation_stops_it(
-    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, rotating_key: str
 ) -> None:
-    kms_client.enable_key_rotation(KeyId=symmetric_key["KeyId"], RotationPeriodInDays=90)
-
-    call(kms_client, "DisableKeyRotation", KeyId=symmetric_key["KeyId"])
+    call(kms_client, "DisableKeyRotation", KeyId=rotating_key)
     cloudhsm_kms.clock.advance(200 * DAY)
 
-    assert status(kms_client, symmetric_key["KeyId"])["KeyRotationEnabled"] is False
-    assert rotations(kms_client, symmetric_key["KeyId"]) == []
+    assert status(kms_client, rotating_key)["KeyRotationEnabled"] is False
+    assert rotations(kms_client, rotating_key) == []
 
 
 def test_a_disabled_key_does_not_rotate_until_it_is_enabled_again(
-    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, rotating_key: str
 ) -> None:
-    kms_client.enable_key_rotation(KeyId=symmetric_key["KeyId"], RotationPeriodInDays=90)
-    kms_client.disable_key(KeyId=symmetric_key["KeyId"])
+    kms_client.disable_key(KeyId=rotating_key)
 
     cloudhsm_kms.clock.advance(120 * DAY)
-    assert rotations(kms_client, symmetric_key["KeyId"]) == []
-    assert status(kms_client, symmetric_key["KeyId"])["KeyRotationEnabled"] is True
+    assert rotations(kms_client, rotating_key) == []
+    assert status(kms_client, rotating_key)["KeyRotationEnabled"] is True
 
-    kms_client.enable_key(KeyId=symmetric_key["KeyId"])
+    kms_client.enable_key(KeyId=rotating_key)
     cloudhsm_kms.clock.advance(DAY)
-    assert len(rotations(kms_client, symmetric_key["KeyId"])) == 1
+    assert len(rotations(kms_client, rotating_key)) == 1
 
 
 def test_a_key_pending_deletion_reports_rotation_off_until_the_deletion_is_cancelled(
@@ -260,12 +264,11 @@ def test_an_on_demand_rotation_in_progress_is_reported_and_conflicts_with_anothe
 
 
 def test_on_demand_rotation_conflicts_with_an_automatic_rotation_about_to_begin(
-    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, rotating_key: str
 ) -> None:
-    kms_client.enable_key_rotation(KeyId=symmetric_key["KeyId"], RotationPeriodInDays=90)
     cloudhsm_kms.clock.advance(90 * DAY - 600)
 
-    fails(kms_client, "RotateKeyOnDemand", "ConflictException", KeyId=symmetric_key["KeyId"])
+    fails(kms_client, "RotateKeyOnDemand", "ConflictException", KeyId=rotating_key)
 
 
 def test_a_key_rotates_on_demand_at_most_25_times(
