@@ -401,28 +401,32 @@ def test_at_the_end_of_the_waiting_period_the_key_and_its_aliases_are_deleted(
         kms_client.decrypt(CiphertextBlob=blob)
 
 
-def test_a_cancelled_deletion_never_deletes_the_key(
-    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
-) -> None:
-    kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"], PendingWindowInDays=7)
-    kms_client.cancel_key_deletion(KeyId=symmetric_key["KeyId"])
+@pytest.fixture
+def cancelled_key(kms_client: Any, symmetric_key: dict[str, Any]) -> str:
+    """The ID of a key whose deletion, scheduled in 7 days, was cancelled at once."""
+    key_id: str = symmetric_key["KeyId"]
+    kms_client.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+    kms_client.cancel_key_deletion(KeyId=key_id)
+    return key_id
 
+
+def test_a_cancelled_deletion_never_deletes_the_key(
+    cloudhsm_kms: Any, kms_client: Any, cancelled_key: str
+) -> None:
     cloudhsm_kms.clock.advance(31 * DAY)
 
-    assert metadata_of(kms_client, symmetric_key["KeyId"])["KeyState"] == "Disabled"
+    assert metadata_of(kms_client, cancelled_key)["KeyState"] == "Disabled"
 
 
 def test_a_rescheduled_deletion_follows_the_new_date(
-    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str, Any]
+    cloudhsm_kms: Any, kms_client: Any, cancelled_key: str
 ) -> None:
-    kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"], PendingWindowInDays=7)
-    kms_client.cancel_key_deletion(KeyId=symmetric_key["KeyId"])
     cloudhsm_kms.clock.advance(1 * DAY)
-    kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"], PendingWindowInDays=30)
+    kms_client.schedule_key_deletion(KeyId=cancelled_key, PendingWindowInDays=30)
 
     cloudhsm_kms.clock.advance(7 * DAY)
-    assert metadata_of(kms_client, symmetric_key["KeyId"])["KeyState"] == "PendingDeletion"
+    assert metadata_of(kms_client, cancelled_key)["KeyState"] == "PendingDeletion"
 
     cloudhsm_kms.clock.advance(24 * DAY)
     with pytest.raises(kms_client.exceptions.NotFoundException):
-        kms_client.describe_key(KeyId=symmetric_key["KeyId"])
+        kms_client.describe_key(KeyId=cancelled_key)
