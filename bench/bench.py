@@ -62,6 +62,19 @@ def _per_call(call: Callable[[], object], calls: int) -> float:
     return (time.perf_counter() - start) / calls
 
 
+def _abba(round_: int, first: Any, second: Any) -> tuple[Any, Any]:
+    """The order of two sides in a round: AB, BA, AB, ..., so that drift in the
+    machine's speed falls on both sides."""
+    return (first, second) if round_ % 2 == 0 else (second, first)
+
+
+def _compare(base: list[float], other: list[float]) -> tuple[float, float, float]:
+    """The median µs per call of each side and the median of the per-round ratios
+    ``other / base`` (rounds run interleaved)."""
+    ratio = statistics.median(b / a for a, b in zip(base, other, strict=True))
+    return statistics.median(base) * 1e6, statistics.median(other) * 1e6, ratio
+
+
 def _calls(client: Any, key_id: str) -> dict[str, Callable[[], object]]:
     blob = client.encrypt(KeyId=key_id, Plaintext=b"x" * 64)["CiphertextBlob"]
     return {
@@ -114,8 +127,7 @@ def bench_per_call(calls: int, rounds: int) -> None:
         fake_calls = _calls(fake, fake.create_key()["KeyMetadata"]["KeyId"])
     for round_ in range(rounds):  # the floor runs with no environment active
         for op in OPERATIONS:
-            # ABBA order, so that drift in the machine's speed falls on both sides.
-            for side in (("floor", "fake") if round_ % 2 == 0 else ("fake", "floor")):
+            for side in _abba(round_, "floor", "fake"):
                 if side == "floor":
                     samples.setdefault(("floor", op), []).append(
                         _per_call(floor_calls[op], calls))
@@ -129,12 +141,9 @@ def bench_per_call(calls: int, rounds: int) -> None:
     print(f"  {'operation':<16} {'floor µs':>9} {'fake µs':>9} "
           f"{'fake/floor':>10} {'moto/floor':>10}")
     for op in OPERATIONS:
-        floors, fakes = samples[("floor", op)], samples[("fake", op)]
-        ratio = statistics.median(fake / floor for fake, floor in zip(fakes, floors, strict=True))
-        floor_t, fake_t = statistics.median(floors), statistics.median(fakes)
-        moto_t = statistics.median(samples[("moto", op)])
-        print(f"  {op:<16} {floor_t * 1e6:9.1f} {fake_t * 1e6:9.1f} "
-              f"{ratio:10.3f} {moto_t / floor_t:10.2f}")
+        floor_us, fake_us, ratio = _compare(samples[("floor", op)], samples[("fake", op)])
+        moto_us = statistics.median(samples[("moto", op)]) * 1e6
+        print(f"  {op:<16} {floor_us:9.1f} {fake_us:9.1f} {ratio:10.3f} {moto_us / floor_us:10.2f}")
 
 
 def _replay(env: CloudHsmKms, call: Callable[[], object]) -> tuple[int, dict[str, str], bytes]:
@@ -182,17 +191,15 @@ def bench_scale(calls: int, rounds: int, many: int) -> None:
     timings: dict[tuple[int, str], list[float]] = {}
     for round_ in range(rounds):
         for op in OPERATIONS:
-            for count in ((10, many) if round_ % 2 == 0 else (many, 10)):
+            for count in _abba(round_, 10, many):
                 with environments[count] as env:
                     env.calls.clear()
                     timings.setdefault((count, op), []).append(
                         _per_call(key_calls[count][op], calls))
     print(f"scale: per call with {many:,} keys against 10 keys (median of per-round ratios)")
     for op in OPERATIONS:
-        small, large = timings[(10, op)], timings[(many, op)]
-        ratio = statistics.median(b / a for a, b in zip(small, large, strict=True))
-        print(f"  {op:<16} {statistics.median(small) * 1e6:9.1f} µs "
-              f"{statistics.median(large) * 1e6:9.1f} µs  ratio {ratio:.3f}")
+        small_us, large_us, ratio = _compare(timings[(10, op)], timings[(many, op)])
+        print(f"  {op:<16} {small_us:9.1f} µs {large_us:9.1f} µs  ratio {ratio:.3f}")
 
 
 FIXTURE_TESTS = {
@@ -290,17 +297,14 @@ def bench_endpoint(calls: int, rounds: int) -> None:
         }
         for round_ in range(rounds):
             for op in OPERATIONS:
-                for side in (("in-process", "endpoint") if round_ % 2 == 0
-                             else ("endpoint", "in-process")):
+                for side in _abba(round_, "in-process", "endpoint"):
                     env.calls.clear()
                     samples.setdefault((side, op), []).append(_per_call(sides[side][op], calls))
     print("endpoint: per call through a boto3 client with endpoint_url against in-process")
     print(f"  {'operation':<16} {'in-process µs':>13} {'endpoint µs':>11} {'ratio':>6}")
     for op in OPERATIONS:
-        near, far = samples[("in-process", op)], samples[("endpoint", op)]
-        ratio = statistics.median(b / a for a, b in zip(near, far, strict=True))
-        print(f"  {op:<16} {statistics.median(near) * 1e6:13.1f} "
-              f"{statistics.median(far) * 1e6:11.1f} {ratio:6.2f}")
+        near_us, far_us, ratio = _compare(samples[("in-process", op)], samples[("endpoint", op)])
+        print(f"  {op:<16} {near_us:13.1f} {far_us:11.1f} {ratio:6.2f}")
 
 
 MEMORY_TESTS = {
