@@ -12,7 +12,9 @@ lives in a CloudHSM key store, and is built to survive what such keys go through
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -46,20 +48,26 @@ def kms() -> Any:
 
 def seal(key_id: str, record: bytes) -> bytes:
     """Encrypt one record under ``key_id``."""
-    try:
+    with _explained(key_id):
         blob: bytes = kms().encrypt(KeyId=key_id, Plaintext=record)["CiphertextBlob"]
-    except ClientError as error:
-        raise _explain(error, key_id) from error
     return blob
 
 
 def unseal(key_id: str, blob: bytes) -> bytes:
     """Decrypt what :func:`seal` produced (and only under ``key_id``)."""
-    try:
+    with _explained(key_id):
         record: bytes = kms().decrypt(KeyId=key_id, CiphertextBlob=blob)["Plaintext"]
+    return record
+
+
+@contextlib.contextmanager
+def _explained(key_id: str) -> Iterator[None]:
+    """Raise a KMS error about ``key_id`` as :class:`KmsBusy` or :class:`KeyStoreUnavailable`
+    where it is one of those (see :func:`_explain`)."""
+    try:
+        yield
     except ClientError as error:
         raise _explain(error, key_id) from error
-    return record
 
 
 def _explain(error: ClientError, key_id: str) -> Exception:
