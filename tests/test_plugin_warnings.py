@@ -89,39 +89,37 @@ def test_a_fault_matrix_run_that_finds_nothing_warns_for_that_run_only(
         "*test_matrix[[]disconnected[]]: @pytest.mark.cloudhsm_faults found no custom key store*"])
 
 
-def test_a_command_line_fault_that_finds_nothing_in_any_test_warns_once(
-    pytester: pytest.Pytester,
-) -> None:
-    pytester.makepyfile(
-        """
-        def test_one(kms_client):
-            kms_client.create_key()
+_TWO_TESTS = """
+def test_one(kms_client):
+    kms_client.create_key()
 
-        def test_two(cloudhsm_kms):
-            pass
-        """
-    )
-    result = pytester.runpytest("-p", "no:randomly", "--cloudhsm-fault", "empty_cluster")
-    result.assert_outcomes(passed=2, warnings=1)
-    result.stdout.fnmatch_lines([
+def test_two(cloudhsm_kms):
+    pass
+"""
+
+
+@pytest.mark.parametrize(("tests", "fault", "passed", "warning", "summary"), [
+    pytest.param(
+        _TWO_TESTS, "empty_cluster", 2,
         "*CloudHsmFaultWarning: --cloudhsm-fault empty_cluster found no CloudHSM cluster to act "
         "on in any of the 2 tests that use cloudhsm_kms: they all ran without the fault",
-        "*pytest-cloudhsm-kms*",
         "--cloudhsm-fault empty_cluster found nothing to act on in 2 of 2 tests (they ran "
         "without it)",
-    ])
-
-
-def test_one_test_is_one_test_in_the_warning_and_the_summary(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile("def test_one(cloudhsm_kms):\n    pass\n")
-    result = pytester.runpytest("-p", "no:randomly", "--cloudhsm-fault", "disconnected")
-    result.assert_outcomes(passed=1, warnings=1)
-    result.stdout.fnmatch_lines([
+        id="in any test"),
+    pytest.param(
+        "def test_one(cloudhsm_kms):\n    pass\n", "disconnected", 1,
         "*CloudHsmFaultWarning: --cloudhsm-fault disconnected found no * to act on in the one "
         "test that uses cloudhsm_kms: it ran without the fault",
-        "*pytest-cloudhsm-kms*",
         "--cloudhsm-fault disconnected found nothing to act on in 1 of 1 test (it ran without it)",
-    ])
+        id="one test is one test"),
+])
+def test_a_command_line_fault_that_finds_nothing_warns_once_and_says_so_in_the_summary(
+    pytester: pytest.Pytester, tests: str, fault: str, passed: int, warning: str, summary: str,
+) -> None:
+    pytester.makepyfile(tests)
+    result = pytester.runpytest("-p", "no:randomly", "--cloudhsm-fault", fault)
+    result.assert_outcomes(passed=passed, warnings=1)
+    result.stdout.fnmatch_lines([warning, "*pytest-cloudhsm-kms*", summary])
 
 
 def test_a_ci_matrix_where_some_tests_have_stores_gets_one_summary_line(
