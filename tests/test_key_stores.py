@@ -79,6 +79,16 @@ def put_in_state(env: CloudHsmKms, store_id: str, state: str) -> None:
     assert service.custom_key_store(store_id).connection_state == state
 
 
+def timeline(env: CloudHsmKms, kms: Any, store_id: str, *steps: float) -> list[str]:
+    """The store's ConnectionState now and after each advance of the virtual clock by ``steps``
+    seconds."""
+    states = [store_state(kms, store_id)]
+    for seconds in steps:
+        env.clock.advance(seconds)
+        states.append(store_state(kms, store_id))
+    return states
+
+
 def cluster_from_backup(cloudhsmv2: Any, cluster: dict[str, Any], *, hsm_count: int = 2) -> str:
     """A cluster made with CreateCluster ``SourceBackupId`` from the newest backup of
     ``cluster``, with ``hsm_count`` HSMs in different Availability Zones."""
@@ -313,11 +323,8 @@ def test_connect_returns_at_once_and_the_store_is_connecting_until_connected(
     cloudhsm_kms.settings = cloudhsm_kms.settings.replace(connect_delay=600.0)
 
     call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
-    assert store_state(kms, store_id) == "CONNECTING"
-    cloudhsm_kms.clock.advance(599.0)
-    assert store_state(kms, store_id) == "CONNECTING"
-    cloudhsm_kms.clock.advance(1.0)
-    assert store_state(kms, store_id) == "CONNECTED"
+    assert timeline(cloudhsm_kms, kms, store_id, 599.0, 1.0) == [
+        "CONNECTING", "CONNECTING", "CONNECTED"]
 
 
 def test_connect_rotates_the_kmsuser_password_so_the_old_one_fails_but_kms_reconnects(
@@ -428,10 +435,9 @@ def test_a_connection_attempt_disconnected_midway_never_completes_a_later_one(
     cloudhsm_kms.clock.advance(10.0)
     call(kms, "ConnectCustomKeyStore", CustomKeyStoreId=store_id)
 
-    cloudhsm_kms.clock.advance(55.0)  # the first attempt would have ended now
-    assert store_state(kms, store_id) == "CONNECTING"
-    cloudhsm_kms.clock.advance(5.0)
-    assert store_state(kms, store_id) == "CONNECTED"
+    # At +55 s the first attempt would have ended; the second ends at +60 s.
+    assert timeline(cloudhsm_kms, kms, store_id, 55.0, 5.0) == [
+        "CONNECTING", "CONNECTING", "CONNECTED"]
 
 
 def test_disconnect_goes_through_disconnecting_and_logs_kms_out_of_kmsuser(
@@ -444,10 +450,8 @@ def test_disconnect_goes_through_disconnecting_and_logs_kms_out_of_kmsuser(
     cloudhsm_kms.settings = cloudhsm_kms.settings.replace(disconnect_delay=30.0)
 
     call(kms, "DisconnectCustomKeyStore", CustomKeyStoreId=store_id)
-    assert store_state(kms, store_id) == "DISCONNECTING"
     assert not kmsuser.kms_session
-    cloudhsm_kms.clock.advance(30.0)
-    assert store_state(kms, store_id) == "DISCONNECTED"
+    assert timeline(cloudhsm_kms, kms, store_id, 30.0) == ["DISCONNECTING", "DISCONNECTED"]
 
 
 # -- UpdateCustomKeyStore -------------------------------------------------------------------------
