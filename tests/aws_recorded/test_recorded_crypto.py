@@ -277,6 +277,19 @@ def data_key_context_cases() -> list[Case]:
     return cases
 
 
+def re_encrypt_case(spec: str, algorithm: str, **material_ids: object) -> Case:
+    """test_re_encrypt[spec-algorithm]: from one key of ``spec`` to another, with ``algorithm``
+    on both sides."""
+    return Case(f"TestKMS::test_re_encrypt[{spec}-{algorithm}]", "test_re_encrypt", "ReEncrypt",
+                {"SourceKeyId": "<source>", "DestinationKeyId": "<key-id:1>",
+                 "CiphertextBlob": "<blob:ciphertext>", "SourceEncryptionAlgorithm": algorithm,
+                 "DestinationEncryptionAlgorithm": algorithm},
+                re_encrypt_keys(spec, algorithm),
+                answer={"CiphertextBlob": BLOB, "DestinationEncryptionAlgorithm": algorithm,
+                        "KeyId": KeyRef(), "SourceEncryptionAlgorithm": algorithm,
+                        "SourceKeyId": "<key-arn>", **material_ids})
+
+
 def hmac_wrong_algorithm(world: World) -> None:
     world.key(Description="test hmac key", KeySpec="HMAC_224", KeyUsage="GENERATE_VERIFY_MAC")
 
@@ -346,27 +359,11 @@ CASES = [
            answer={"Plaintext": equals(base64.b64encode(MESSAGE))}, partial=True)
       for spec, algorithm in [("SYMMETRIC_DEFAULT", "SYMMETRIC_DEFAULT"),
                               ("RSA_2048", "RSAES_OAEP_SHA_256")]),
-    Case("TestKMS::test_re_encrypt[SYMMETRIC_DEFAULT-SYMMETRIC_DEFAULT]", "test_re_encrypt",
-         "ReEncrypt", {"SourceKeyId": "<source>", "DestinationKeyId": "<key-id:1>",
-                       "CiphertextBlob": "<blob:ciphertext>",
-                       "SourceEncryptionAlgorithm": "SYMMETRIC_DEFAULT",
-                       "DestinationEncryptionAlgorithm": "SYMMETRIC_DEFAULT"},
-         re_encrypt_keys("SYMMETRIC_DEFAULT", "SYMMETRIC_DEFAULT"),
-         # Since the recording AWS added the material IDs of symmetric keys (botocore model,
-         # API reference): docs/aws-behaviour.md §4.3.
-         answer={"CiphertextBlob": BLOB, "DestinationEncryptionAlgorithm": "SYMMETRIC_DEFAULT",
-                 "KeyId": KeyRef(), "SourceEncryptionAlgorithm": "SYMMETRIC_DEFAULT",
-                 "SourceKeyId": "<key-arn>", "SourceKeyMaterialId": MATERIAL_ID,
-                 "DestinationKeyMaterialId": MATERIAL_ID}),
-    Case("TestKMS::test_re_encrypt[RSA_2048-RSAES_OAEP_SHA_256]", "test_re_encrypt",
-         "ReEncrypt", {"SourceKeyId": "<source>", "DestinationKeyId": "<key-id:1>",
-                       "CiphertextBlob": "<blob:ciphertext>",
-                       "SourceEncryptionAlgorithm": "RSAES_OAEP_SHA_256",
-                       "DestinationEncryptionAlgorithm": "RSAES_OAEP_SHA_256"},
-         re_encrypt_keys("RSA_2048", "RSAES_OAEP_SHA_256"),
-         answer={"CiphertextBlob": BLOB, "DestinationEncryptionAlgorithm": "RSAES_OAEP_SHA_256",
-                 "KeyId": KeyRef(), "SourceEncryptionAlgorithm": "RSAES_OAEP_SHA_256",
-                 "SourceKeyId": "<key-arn>"}),
+    # Since the recording AWS added the material IDs of symmetric keys (botocore model,
+    # API reference): docs/aws-behaviour.md §4.3.
+    re_encrypt_case("SYMMETRIC_DEFAULT", "SYMMETRIC_DEFAULT",
+                    SourceKeyMaterialId=MATERIAL_ID, DestinationKeyMaterialId=MATERIAL_ID),
+    re_encrypt_case("RSA_2048", "RSAES_OAEP_SHA_256"),
     Case("TestKMS::test_re_encrypt_incorrect_source_key", "incorrect-source-key", "ReEncrypt",
          {"SourceKeyId": "<key-id:1>", "DestinationKeyId": "<key-id:1>",
           "CiphertextBlob": "<blob:ciphertext>", "SourceEncryptionAlgorithm": "SYMMETRIC_DEFAULT",
