@@ -1,8 +1,12 @@
-"""``Family``: what every operation family of one KMS is given.
+"""``Family``: what the operation families of one KMS are given.
 
-Each family (:mod:`.keys`, :mod:`.crypto`, :mod:`.grants` ...) is a dataclass
-that extends this one with what only it needs; :class:`~.service.KmsService`
-builds them all from the same three collaborators.
+Each family that acts on keys (:mod:`.keys`, :mod:`.crypto`, :mod:`.grants` ...)
+is a dataclass that extends this one with what only it needs (``Keys`` also
+gets the custom key stores and the clusters, ``MultiRegion`` the other
+Regions); :class:`~.service.KmsService` builds them all from the same three
+collaborators. Two families need less and do not extend it:
+:class:`~.keystores.CustomKeyStores` (the scope and the clusters) and
+:class:`~.usage.Usage` (the registry).
 """
 
 from __future__ import annotations
