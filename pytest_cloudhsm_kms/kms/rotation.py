@@ -1,7 +1,7 @@
 """Key rotation: EnableKeyRotation, DisableKeyRotation, GetKeyRotationStatus,
 RotateKeyOnDemand and ListKeyRotations, on the environment's virtual clock.
 
-Rotation adds a version to the key's :class:`~.keys.SymmetricMaterial` and makes it
+Rotation adds a version to the key's :class:`~.model.SymmetricMaterial` and makes it
 current: new ciphertext uses it, older ciphertext still decrypts, and the key's
 ``CurrentKeyMaterialId`` changes.
 
