@@ -14,7 +14,8 @@ Where a recording of real AWS answers exists (``tests/aws_recorded/``), the text
 AWS's; otherwise it follows the shape of AWS's messages (docs/aws-behaviour.md §0.3).
 
 Add an operation: write its handler in its family module, put ``@operation(...)``
-with its facts above it, and test it. Nothing else lists it.
+with its facts above it, and test it; nothing else in the package lists it.
+``docs/architecture.md`` (section 5) walks through it, the tests to extend included.
 """
 
 from __future__ import annotations
@@ -124,7 +125,8 @@ class Operation:
     grant_tokens: str = TokenCheck.NONE
     in_cloudhsm: str = InCloudHsm.ALLOWED
     dry_run: bool = False
-    """Whether it takes ``DryRun``."""
+    """Whether it takes ``DryRun``. A fact for the tests and ``docs/coverage.md``: the
+    handler itself calls :func:`.checks.dry_run` once AWS's checks before it have passed."""
     recipient: bool = False
     """Whether it takes ``Recipient`` (Nitro Enclaves), which this fake refuses."""
     grant_kinds: frozenset[str] = frozenset()
