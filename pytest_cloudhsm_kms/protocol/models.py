@@ -14,7 +14,9 @@ __all__ = ["BOTOCORE_SINCE", "fault_codes", "in_model", "service_model"]
 # the first botocore release that has it: ``Operation``, ``Operation.Member`` or
 # ``Shape=VALUE`` of an enum. Where the installed model lacks one, the fake does not
 # offer it: botocore cannot send it, and a request that reaches the fake anyway gets the
-# answer AWS gives an unknown operation, member or value.
+# answer AWS gives an unknown operation, member or value. That follows from the codecs
+# and input checkers being made from the installed model; nothing in the package reads
+# this table. The tests skip by it (``requires_operation``) and docs/coverage.md lists it.
 BOTOCORE_SINCE: dict[str, dict[str, str]] = {
     "kms": {
         "Encapsulate": "1.44.0",
