@@ -26,7 +26,11 @@ from helpers import (
 
 from pytest_cloudhsm_kms import CloudHsmKms
 from pytest_cloudhsm_kms.errors import ServiceError
-from pytest_cloudhsm_kms.kms.catalog import COUNTED_OPERATIONS
+from pytest_cloudhsm_kms.kms.catalog import (
+    COUNTED_OPERATIONS,
+    NOT_IN_CLOUDHSM,
+    WRONG_USAGE_IN_CLOUDHSM,
+)
 from pytest_cloudhsm_kms.protocol.models import in_model
 
 CONTEXT = {"purpose": "cloudhsm-test"}
@@ -337,6 +341,11 @@ WRONG_USAGE = {
     "Encapsulate": {"EncapsulationAlgorithm": "ML_KEM"},
     "Decapsulate": {"EncapsulationAlgorithm": "ML_KEM", "SharedSecretCiphertextBlob": b"c"},
 }
+
+
+def test_these_are_every_operation_a_cloudhsm_key_store_key_refuses() -> None:
+    assert set(UNSUPPORTED) == NOT_IN_CLOUDHSM
+    assert set(WRONG_USAGE) == WRONG_USAGE_IN_CLOUDHSM
 
 
 @pytest.mark.parametrize("operation", list(UNSUPPORTED))
