@@ -1,6 +1,6 @@
 """Benchmarks of pytest-cloudhsm-kms, printed as ratios taken in one run.
 
-    python bench/bench.py [--quick]
+    python bench/bench.py [--quick] [--only per-test] ...
 
 * per call: Encrypt, Decrypt and GenerateDataKey through a boto3 client, the
   fake against the floor (the same client answered by a ``before-send``
@@ -45,6 +45,7 @@ from botocore.awsrequest import AWSResponse
 from pytest_cloudhsm_kms import CloudHsmKms
 
 OPERATIONS = ("Encrypt", "Decrypt", "GenerateDataKey")
+SECTIONS = ("per-call", "scale", "per-test", "retries", "memory", "endpoint")  # in running order
 
 
 class _Body:
@@ -356,15 +357,21 @@ def bench_memory(tests: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer calls, for a smoke run")
+    parser.add_argument("--only", choices=SECTIONS, action="append",
+                        help="run only this part (repeatable; default: every part)")
     args = parser.parse_args()
     calls, rounds, many, tests = (50, 4, 2_000, 50) if args.quick else (50, 40, 100_000, 300)
-    bench_per_call(calls, rounds)
-    bench_scale(calls, rounds, many)
-    bench_fixtures(tests)
-    bench_retries()
-    bench_memory(tests * 5)
-    bench_endpoint(calls, rounds)
-
+    runs: dict[str, Callable[[], None]] = {
+        "per-call": lambda: bench_per_call(calls, rounds),
+        "scale": lambda: bench_scale(calls, rounds, many),
+        "per-test": lambda: bench_fixtures(tests),
+        "retries": bench_retries,
+        "memory": lambda: bench_memory(tests * 5),
+        "endpoint": lambda: bench_endpoint(calls, rounds),
+    }
+    for section in SECTIONS:
+        if not args.only or section in args.only:
+            runs[section]()
 
 if __name__ == "__main__":
     main()
