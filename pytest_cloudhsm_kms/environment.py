@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from . import isolation, routing
+from . import clients, routing
 from .clock import VirtualClock
 from .cloudhsm.service import KMSUSER_PASSWORD, CloudHsmService
 from .entropy import Entropy
@@ -20,7 +20,6 @@ from .kms.service import KmsService
 from .protocol import WireResponse
 from .protocol.codecs import codec as _codec
 from .protocol.raw import body_bytes, header_text
-from .routing import backoff
 from .routing.endpoint import Endpoint
 from .scope import Scope
 from .settings import Settings
@@ -371,16 +370,13 @@ class CloudHsmKms:
     # -- clients ----------------------------------------------------------------
 
     def client(self, service: str, region: str | None = None, **kwargs: Any) -> Any:
-        """A boto3 client (botocore when boto3 is not installed) for this environment.
+        """A new boto3 client (botocore when boto3 is not installed) for this environment.
 
-        Every client comes from one session, made once per process with the fake
-        credentials: it reads no credentials or config file, and its loaded models
-        are reused, so a client costs what botocore's ``create_client`` costs. Retry
-        and rate-limiter state belong to the client: each client starts fresh.
+        It comes from the process's one session (:mod:`.clients`: fake credentials, no
+        config file, models loaded once), so it costs what botocore's ``create_client``
+        costs. Its retry and rate-limiter state start fresh in each environment.
         """
-        session = _client_session()
-        make = getattr(session, "client", None) or session.create_client
-        return make(service, region_name=region or self.region, **kwargs)
+        return clients.make_client(service, region or self.region, **kwargs)
 
     def aio_client(self, service: str, region: str | None = None, **kwargs: Any) -> Any:
         """An aiobotocore client for this environment, as ``async with`` context:
@@ -389,7 +385,8 @@ class CloudHsmKms:
         Its retry back-off and adaptive rate limiter run on the virtual clock
         under asyncio and anyio alike. Needs ``aiobotocore`` installed.
         """
-        return _aio_session().create_client(service, region_name=region or self.region, **kwargs)
+        return clients.aio_session().create_client(
+            service, region_name=region or self.region, **kwargs)
 
     # -- the local endpoint ------------------------------------------------------
 
@@ -423,7 +420,7 @@ class CloudHsmKms:
             raise RuntimeError("this CloudHsmKms is already started")
         self._started = True
         routing.push(self)
-        _follow_stack()
+        routing.follow_stack()
         return self
 
     def stop(self) -> None:
@@ -433,7 +430,7 @@ class CloudHsmKms:
             return
         self._started = False
         routing.pop(self)
-        _follow_stack()
+        routing.follow_stack()
 
     def __enter__(self) -> CloudHsmKms:
         return self.start()
@@ -446,81 +443,6 @@ class CloudHsmKms:
     def operations(self, service: str | None = None) -> Iterator[str]:
         """The operations served so far, in order (optionally of one service)."""
         return (c.operation for c in self.calls if c.operation and service in (None, c.service))
-
-
-@functools.cache
-def _requests_router() -> Any:
-    """The process's one ``responses`` router (made once, and imported late: importing
-    requests is slow; ``responses`` itself is a required dependency)."""
-    from .routing.requests_hook import RequestsRouter
-
-    return RequestsRouter()
-
-
-_FAKE_KEYS = {
-    "aws_access_key_id": isolation.FAKE_ACCESS_KEY_ID,
-    "aws_secret_access_key": isolation.FAKE_SECRET_ACCESS_KEY,
-}
-
-
-@functools.cache
-def _client_session() -> Any:
-    """The one session of :meth:`CloudHsmKms.client`: fake credentials, models loaded once."""
-    try:
-        import boto3
-    except ImportError:  # pragma: no cover - boto3 is optional
-        import botocore.session
-
-        session = botocore.session.Session()
-        session.set_credentials(*_FAKE_KEYS.values())
-        return session
-    return boto3.session.Session(**_FAKE_KEYS)
-
-
-def _aio_session() -> Any:
-    """The one aiobotocore session of :meth:`CloudHsmKms.aio_client` (one per import of
-    aiobotocore: pytester's in-process runs may import it afresh)."""
-    from aiobotocore.session import AioSession
-
-    return _aio_session_of(AioSession)
-
-
-@functools.cache
-def _aio_session_of(session_class: Any) -> Any:
-    session = session_class()
-    session.set_credentials(*_FAKE_KEYS.values())
-    return session
-
-
-_process_router: list[Any] = []  # the started requests router, if any
-
-
-def _follow_stack() -> None:
-    """Make the process match the innermost active environment, or none.
-
-    Called after every start and stop, so environments stopped out of order
-    leave neither stale nor missing settings: fake credentials and Region,
-    virtual back-off, ``requests`` routing.
-    """
-    top = routing.current()
-    if top is None:
-        backoff.uninstall()
-        _switch_requests_routing(False)
-        isolation.restore()
-        return
-    backoff.install()
-    isolation.apply(top.region)
-    _switch_requests_routing(top._route_requests)
-
-
-def _switch_requests_routing(on: bool) -> None:
-    if on and not _process_router:
-        router = _requests_router()
-        if router is not None:
-            router.start()
-            _process_router.append(router)
-    elif not on and _process_router:
-        _process_router.pop().stop()
 
 
 def _partition(region: str) -> str:

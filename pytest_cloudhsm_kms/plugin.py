@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from . import hooks
+from . import clients, hooks
 from .environment import (
     DEFAULT_ACCOUNT_ID,
     DEFAULT_REGION,
@@ -524,9 +524,15 @@ class _HookInterceptor:
 
 
 @pytest.fixture
-def kms_client(cloudhsm_kms: CloudHsmKms) -> Any:
-    """A KMS client (boto3 when installed, else botocore) answered by ``cloudhsm_kms``."""
-    return cloudhsm_kms.client("kms")
+def kms_client(cloudhsm_kms: CloudHsmKms) -> Iterator[Any]:
+    """A KMS client (boto3 when installed, else botocore) answered by ``cloudhsm_kms``.
+
+    Reused by later tests while a test leaves it unchanged (no handler registered or
+    unregistered on ``meta.events``, as a ``Stubber`` does; no attribute set) and
+    ``AWS_*`` variables are the same; ``cloudhsm_kms.client("kms")`` makes a new one.
+    """
+    with clients.POOL.lease("kms", cloudhsm_kms.region) as client:
+        yield client
 
 
 @pytest.fixture
@@ -544,9 +550,11 @@ def cloudhsm_kms_endpoint(cloudhsm_kms: CloudHsmKms) -> Iterator[Endpoint]:
 
 
 @pytest.fixture
-def cloudhsmv2_client(cloudhsm_kms: CloudHsmKms) -> Any:
-    """A CloudHSM v2 client (boto3 when installed, else botocore) answered by ``cloudhsm_kms``."""
-    return cloudhsm_kms.client("cloudhsmv2")
+def cloudhsmv2_client(cloudhsm_kms: CloudHsmKms) -> Iterator[Any]:
+    """A CloudHSM v2 client (boto3 when installed, else botocore) answered by ``cloudhsm_kms``;
+    reused between tests as ``kms_client`` is."""
+    with clients.POOL.lease("cloudhsmv2", cloudhsm_kms.region) as client:
+        yield client
 
 
 @pytest.fixture

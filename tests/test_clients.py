@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 from helpers import enter_production_shell, in_production_shell
 
 from pytest_cloudhsm_kms import CloudHsmKms, VirtualClock
+from pytest_cloudhsm_kms.clients import ClientPool
 
 T0 = 1_700_000_000.0
 FAKE_KEY = "AKIAIOSFODNN7EXAMPLE"
@@ -128,7 +129,36 @@ def test_every_client_of_the_environment_comes_from_one_session_with_fake_keys()
         assert aws.client("kms").meta.region_name == "eu-west-1"
 
 
-def test_the_fixture_clients_of_two_tests_share_no_retry_state(pytester: pytest.Pytester) -> None:
+# -- the fixtures' clients, reused between tests (issue 12) -------------------------------------
+# Each pytester run below is one process: its tests run in file order and share the pool.
+
+
+def test_the_fixture_clients_are_reused_by_the_next_test_and_environment_clients_are_new(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        seen = {}
+
+        def test_first(kms_client, cloudhsmv2_client, cloudhsm_kms):
+            seen.update(kms=kms_client, hsm=cloudhsmv2_client)
+            made = cloudhsm_kms.client("kms")
+            assert made is not kms_client and made is not cloudhsm_kms.client("kms")
+
+        def test_second(kms_client, cloudhsmv2_client):
+            assert kms_client is seen["kms"] and cloudhsmv2_client is seen["hsm"]
+            assert kms_client.list_keys()["Keys"] == []  # this test's environment answers
+        """
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_a_reused_client_has_its_full_retry_quota_in_the_next_test(
+    pytester: pytest.Pytester,
+) -> None:
+    """Standard mode (botocore's default) keeps a retry quota of 500 tokens per client,
+    5 per throttling retry (docs/aws-behaviour.md §5.2): one test that spends it all
+    leaves the next test's client (the same object) its full quota."""
     pytester.makepyfile(
         """
         import pytest
@@ -139,18 +169,225 @@ def test_the_fixture_clients_of_two_tests_share_no_retry_state(pytester: pytest.
         @pytest.mark.cloudhsm_throttled
         def test_first(kms_client, cloudhsm_key):
             seen.append(kms_client)
-            for _ in range(60):
+            assert kms_client.meta.config.retries["mode"] == "standard"
+            for _ in range(60):  # 2 retries each: 120 retries cost 600 > 500 tokens
                 with pytest.raises(ClientError):
                     kms_client.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
+            with pytest.raises(ClientError) as error:
+                kms_client.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
+            assert error.value.response["ResponseMetadata"]["RetryAttempts"] == 0  # spent
 
         @pytest.mark.cloudhsm_throttled(times=2)
         def test_second(kms_client, cloudhsm_key):
-            assert kms_client is not seen[0]
+            assert kms_client is seen[0]
             response = kms_client.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
             assert response["ResponseMetadata"]["RetryAttempts"] == 2
         """
     )
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_a_reused_adaptive_client_does_not_wait_in_the_next_test(
+    pytester: pytest.Pytester,
+) -> None:
+    """Adaptive mode's client-side rate limiter switches on at the first throttle and
+    then paces every request (docs/aws-behaviour.md §5.2): after a test that drove it
+    down, the next test's client (the same object) sends at once, as a new one does."""
+    pytester.makeconftest(
+        """
+        import pytest
+
+        @pytest.fixture(autouse=True)
+        def adaptive(monkeypatch):  # set up before kms_client: the client is made under it
+            monkeypatch.setenv("AWS_RETRY_MODE", "adaptive")
+        """
+    )
+    pytester.makepyfile(
+        """
+        import pytest
+        from botocore.exceptions import ClientError
+
+        seen = []
+
+        @pytest.mark.cloudhsm_throttled
+        def test_first(kms_client, cloudhsm_key, cloudhsm_kms):
+            seen.append(kms_client)
+            assert kms_client.meta.config.retries["mode"] == "adaptive"
+            start = cloudhsm_kms.clock.now()
+            for _ in range(5):
+                with pytest.raises(ClientError):
+                    kms_client.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
+            assert cloudhsm_kms.clock.now() - start > 1  # paced and backed off (virtually)
+
+        def test_second(kms_client, cloudhsm_key, cloudhsm_kms):
+            assert kms_client is seen[0]
+            cloudhsm_kms.clock.ticking = False
+            start = cloudhsm_kms.clock.now()
+            for _ in range(10):
+                kms_client.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
+            assert cloudhsm_kms.clock.now() == start  # no wait at all: the limiter is off
+        """
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_a_stubber_or_handler_left_on_a_client_is_not_seen_by_the_next_test(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        from botocore.stub import Stubber
+
+        seen, heard = [], []
+
+        def test_stubbed(kms_client):
+            seen.append(kms_client)
+            stubber = Stubber(kms_client)
+            stubber.add_response("list_keys", {"Keys": [{"KeyId": "stubbed"}]})
+            stubber.activate()  # and never deactivated
+            assert kms_client.list_keys()["Keys"] == [{"KeyId": "stubbed"}]
+
+        def test_after_the_stubber(kms_client, cloudhsm_kms):
+            assert kms_client is not seen[0]
+            assert kms_client.list_keys()["Keys"] == []
+            assert list(cloudhsm_kms.operations()) == ["ListKeys"]
+            seen.append(kms_client)
+
+        def test_with_a_handler(kms_client):
+            assert kms_client is seen[1]  # unchanged by the test before: reused
+            kms_client.meta.events.register("before-call.kms.ListKeys",
+                                            lambda **kwargs: heard.append(kwargs))
+            kms_client.list_keys()
+            assert len(heard) == 1
+
+        def test_after_the_handler(kms_client):
+            assert kms_client is not seen[1]
+            kms_client.list_keys()
+            assert len(heard) == 1
+
+        def test_stubber_deactivated(kms_client):
+            seen.append(kms_client)
+            with Stubber(kms_client):  # activated and deactivated: still a change
+                pass
+
+        def test_after_the_deactivated_stubber(kms_client):
+            assert kms_client is not seen[2]
+        """
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=6)
+
+
+def test_a_client_attribute_set_by_a_test_is_not_seen_by_the_next_test(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        seen = []
+
+        def test_replaces_a_method(kms_client):
+            seen.append(kms_client)
+            kms_client.list_keys = lambda **_: {"Keys": "replaced"}
+            kms_client.meta.note = "added"
+
+        def test_after_it(kms_client):
+            assert kms_client is not seen[0]
+            assert kms_client.list_keys()["Keys"] == []
+            assert not hasattr(kms_client.meta, "note")
+            seen.append(kms_client)
+
+        def test_monkeypatch_undone_first(kms_client, monkeypatch):
+            # monkeypatch, set up after kms_client, is torn down (undone) before it
+            monkeypatch.setattr(kms_client, "list_keys", lambda **_: {"Keys": "patched"})
+
+        def test_after_the_undone_patch(kms_client):
+            assert kms_client is seen[1]
+            assert kms_client.list_keys()["Keys"] == []
+        """
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=4)
+
+
+def test_aws_variables_set_before_the_fixture_get_a_client_made_under_them(
+    pytester: pytest.Pytester,
+) -> None:
+    """botocore reads AWS_RETRY_MODE and AWS_MAX_ATTEMPTS (attempts in total) when it
+    makes a client (docs/aws-behaviour.md §5.2)."""
+    pytester.makepyfile(
+        """
+        import pytest
+
+        seen = []
+
+        @pytest.fixture
+        def two_attempts(monkeypatch):
+            monkeypatch.setenv("AWS_RETRY_MODE", "legacy")
+            monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
+
+        def test_default(kms_client):
+            seen.append(kms_client)
+
+        @pytest.mark.cloudhsm_throttled(times=5)
+        def test_two_attempts(two_attempts, kms_client, cloudhsm_key):
+            assert kms_client is not seen[0]
+            assert kms_client.meta.config.retries == {"mode": "legacy", "total_max_attempts": 2}
+            with pytest.raises(kms_client.exceptions.ClientError) as error:
+                kms_client.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
+            assert error.value.response["ResponseMetadata"]["RetryAttempts"] == 1
+
+        @pytest.mark.cloudhsm_throttled(times=2)
+        def test_default_again(kms_client, cloudhsm_key):
+            assert kms_client is seen[0]
+            assert kms_client.meta.config.retries == {"mode": "standard"}
+            response = kms_client.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
+            assert response["ResponseMetadata"]["RetryAttempts"] == 2
+        """
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=3)
+
+
+def test_a_reused_client_reaches_only_its_own_tests_environment(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        seen = []
+
+        @pytest.mark.cloudhsm_disconnected
+        def test_first(kms_client, cloudhsm_key, cloudhsm_kms):
+            seen.append((kms_client, cloudhsm_key["KeyId"]))
+            with pytest.raises(kms_client.exceptions.KMSInvalidStateException):
+                kms_client.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
+
+        def test_second(kms_client, cloudhsm_key, cloudhsm_kms):
+            client, first_key = seen[0]
+            assert kms_client is client
+            with pytest.raises(kms_client.exceptions.NotFoundException):
+                kms_client.describe_key(KeyId=first_key)
+            kms_client.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
+            assert [(c.operation, c.error_code) for c in cloudhsm_kms.calls] == [
+                ("DescribeKey", "NotFoundException"), ("Encrypt", None)]
+        """
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_a_leased_client_is_out_of_the_pool_until_given_back() -> None:
+    pool = ClientPool()
+    with pool.lease("kms", "us-east-1") as first, pool.lease("kms", "us-east-1") as second:
+        assert first is not second  # two tests at once (threads) never share one
+    with pool.lease("kms", "us-east-1") as again:
+        assert again in (first, second)
+
+
+def test_the_pool_keeps_a_bounded_number_of_idle_clients(monkeypatch) -> None:
+    pool = ClientPool(size=3)
+    for port in range(10):  # say, a local endpoint on a new port in each test
+        monkeypatch.setenv("AWS_ENDPOINT_URL_KMS", f"http://127.0.0.1:{8000 + port}")
+        with pool.lease("kms", "us-east-1") as client:
+            assert client.meta.endpoint_url == f"http://127.0.0.1:{8000 + port}"
+    assert sum(len(idle) for idle in pool._idle.values()) == 3
 
 
 # -- STS for profiles -----------------------------------------------------------------------------
