@@ -373,5 +373,6 @@ def main() -> None:
         if not args.only or section in args.only:
             runs[section]()
 
+
 if __name__ == "__main__":
     main()
