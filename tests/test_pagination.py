@@ -44,6 +44,18 @@ def token_pages(call: Callable[..., dict[str, Any]], items: str,
         params["NextToken"] = output["NextToken"]
 
 
+def remove_while_paging(paginator: Any, items: str, name: str, remove: Callable[[Any], object],
+                        **params: Any) -> list[str]:
+    """Page with a boto3 paginator, 5 items a page, calling ``remove`` on each item as it is
+    listed; answer the ``name`` of each item removed, in order."""
+    removed = []
+    for page in paginator.paginate(**params, PaginationConfig={"PageSize": 5}):
+        for item in page[items]:
+            remove(item)
+            removed.append(item[name])
+    return removed
+
+
 # -- KMS ----------------------------------------------------------------------------------------
 
 
@@ -67,12 +79,9 @@ def test_a_paginator_that_deletes_aliases_as_it_goes_deletes_them_all(kms: Any) 
     names = [f"alias/app-{n:02}" for n in range(12)]
     for name in names:
         kms.create_alias(AliasName=name, TargetKeyId=key_id)
-    deleted = []
-    for page in kms.get_paginator("list_aliases").paginate(
-            KeyId=key_id, PaginationConfig={"PageSize": 5}):
-        for alias in page["Aliases"]:
-            kms.delete_alias(AliasName=alias["AliasName"])
-            deleted.append(alias["AliasName"])
+    deleted = remove_while_paging(
+        kms.get_paginator("list_aliases"), "Aliases", "AliasName",
+        lambda alias: kms.delete_alias(AliasName=alias["AliasName"]), KeyId=key_id)
     assert deleted == names
     assert kms.list_aliases(KeyId=key_id)["Aliases"] == []
 
@@ -82,12 +91,9 @@ def test_a_paginator_that_revokes_grants_as_it_goes_revokes_them_all(
     key_id = symmetric_key["KeyId"]
     made = [kms.create_grant(KeyId=key_id, GranteePrincipal=GRANTEE,
                              Operations=["Encrypt"])["GrantId"] for _ in range(12)]
-    revoked = []
-    for page in kms.get_paginator("list_grants").paginate(
-            KeyId=key_id, PaginationConfig={"PageSize": 5}):
-        for grant in page["Grants"]:
-            kms.revoke_grant(KeyId=key_id, GrantId=grant["GrantId"])
-            revoked.append(grant["GrantId"])
+    revoked = remove_while_paging(
+        kms.get_paginator("list_grants"), "Grants", "GrantId",
+        lambda grant: kms.revoke_grant(KeyId=key_id, GrantId=grant["GrantId"]), KeyId=key_id)
     assert revoked == made
     assert kms.list_grants(KeyId=key_id)["Grants"] == []
 
@@ -97,12 +103,10 @@ def test_a_paginator_that_retires_grants_as_it_goes_retires_them_all(
     key_id = symmetric_key["KeyId"]
     made = [kms.create_grant(KeyId=key_id, GranteePrincipal=GRANTEE, RetiringPrincipal=RETIRER,
                              Operations=["Encrypt"])["GrantId"] for _ in range(12)]
-    retired = []
-    for page in kms.get_paginator("list_retirable_grants").paginate(
-            RetiringPrincipal=RETIRER, PaginationConfig={"PageSize": 5}):
-        for grant in page["Grants"]:
-            kms.retire_grant(KeyId=grant["KeyId"], GrantId=grant["GrantId"])
-            retired.append(grant["GrantId"])
+    retired = remove_while_paging(
+        kms.get_paginator("list_retirable_grants"), "Grants", "GrantId",
+        lambda grant: kms.retire_grant(KeyId=grant["KeyId"], GrantId=grant["GrantId"]),
+        RetiringPrincipal=RETIRER)
     assert retired == made
     assert kms.list_retirable_grants(RetiringPrincipal=RETIRER)["Grants"] == []
 
