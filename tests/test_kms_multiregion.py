@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -171,19 +172,17 @@ def test_replicate_key_checks_the_replica_policy_tags_and_key_quota(
           ReplicaRegion=WEST)
 
 
+@pytest.mark.parametrize(("code", "into_state"), [
+    ("DisabledException", lambda kms, key_id: kms.disable_key(KeyId=key_id)),
+    ("KMSInvalidStateException", schedule_deletion),
+], ids=["disabled", "pending deletion"])
 def test_a_disabled_or_deleting_primary_is_not_replicated(
-    kms_client: Any, primary: dict[str, Any]
+    kms_client: Any, primary: dict[str, Any], code: str, into_state: Callable[[Any, str], None]
 ) -> None:
-    kms_client.disable_key(KeyId=primary["KeyId"])
-    fails(kms_client, "ReplicateKey", "DisabledException", KeyId=primary["KeyId"],
-          ReplicaRegion=WEST)
-    fails(kms_client, "UpdatePrimaryRegion", "DisabledException", KeyId=primary["KeyId"],
-          PrimaryRegion=WEST)
-    schedule_deletion(kms_client, primary["KeyId"])
-    fails(kms_client, "ReplicateKey", "KMSInvalidStateException", KeyId=primary["KeyId"],
-          ReplicaRegion=WEST)
-    fails(kms_client, "UpdatePrimaryRegion", "KMSInvalidStateException", KeyId=primary["KeyId"],
-          PrimaryRegion=WEST)
+    into_state(kms_client, primary["KeyId"])
+
+    fails(kms_client, "ReplicateKey", code, KeyId=primary["KeyId"], ReplicaRegion=WEST)
+    fails(kms_client, "UpdatePrimaryRegion", code, KeyId=primary["KeyId"], PrimaryRegion=WEST)
 
 
 def test_a_deleted_replica_leaves_the_replica_list(
