@@ -29,6 +29,8 @@ from .recording import (
 )
 
 ARN = "arn:<partition>:kms:<region>:111111111111:key/<key-id:1>"
+MESSAGE = b"Hello World!1/?"
+"""The plaintext of the recorded Encrypt and Decrypt calls."""
 DESCRIPTION = "test-key"  # the recordings mask some descriptions; ours is this one
 
 EXTERNAL: dict[str, Any] = {  # TestKMS::test_import_key_symmetric, created-key
@@ -99,6 +101,19 @@ def pkcs8(private: Any) -> bytes:
     return data
 
 
+def new_import_token(world: World) -> None:
+    """GetParametersForImport for key 1, and fresh material wrapped for it: "<blob:token>"
+    and "<blob:wrapped>"."""
+    world.blobs["token"], world.blobs["wrapped"] = wrap(
+        world, world.names["<key-id:1>"], os.urandom(32))
+
+
+def rotate_on_demand(world: World) -> None:
+    """RotateKeyOnDemand of key 1, and the virtual time for the rotation to complete."""
+    world.kms.rotate_key_on_demand(KeyId=world.names["<key-id:1>"])
+    world.later()
+
+
 def external(world: World) -> None:
     world.key(Origin="EXTERNAL", Description=DESCRIPTION)
 
@@ -115,14 +130,12 @@ def external_imported_and_deleted(world: World) -> None:
 
 def external_with_token(world: World) -> None:
     external(world)
-    token, wrapped = wrap(world, world.names["<key-id:1>"], os.urandom(32))
-    world.blobs["token"], world.blobs["wrapped"] = token, wrapped
+    new_import_token(world)
 
 
 def imported_with_new_token(world: World) -> None:
     external_imported(world)
-    token, wrapped = wrap(world, world.names["<key-id:1>"], os.urandom(32))
-    world.blobs["token"], world.blobs["wrapped"] = token, wrapped
+    new_import_token(world)
 
 
 def new_material_pending(world: World) -> None:
@@ -132,23 +145,20 @@ def new_material_pending(world: World) -> None:
 
 def new_material_rotated(world: World) -> None:
     new_material_pending(world)
-    world.kms.rotate_key_on_demand(KeyId=world.names["<key-id:1>"])
-    world.later()
+    rotate_on_demand(world)
 
 
 def rotated_after_encrypting(world: World) -> None:
     external_imported(world)
     world.blobs["ciphertext"] = world.kms.encrypt(
-        KeyId=world.names["<key-id:1>"], Plaintext=b"Hello World!1/?")["CiphertextBlob"]
+        KeyId=world.names["<key-id:1>"], Plaintext=MESSAGE)["CiphertextBlob"]
     import_material(world, ImportType="NEW_KEY_MATERIAL")
-    world.kms.rotate_key_on_demand(KeyId=world.names["<key-id:1>"])
-    world.later()
+    rotate_on_demand(world)
 
 
 def second_new_material(world: World) -> None:
     new_material_pending(world)
-    token, wrapped = wrap(world, world.names["<key-id:1>"], os.urandom(32))
-    world.blobs["token"], world.blobs["wrapped"] = token, wrapped
+    new_import_token(world)
 
 
 def imported_key(spec: str, usage: str, description: str, private: Callable[[], Any],
@@ -291,8 +301,7 @@ def rotation_disabled_again(world: World) -> None:
 def rotated_on_demand(enable: bool) -> Given:
     def given(world: World) -> None:
         (rotation_enabled() if enable else symmetric)(world)
-        world.kms.rotate_key_on_demand(KeyId=world.names["<key-id:1>"])
-        world.later()
+        rotate_on_demand(world)
     return given
 
 
@@ -304,15 +313,13 @@ def material_remembered(world: World) -> None:
 
 def material_rotated(world: World) -> None:
     material_remembered(world)
-    world.kms.rotate_key_on_demand(KeyId=world.names["<key-id:1>"])
-    world.later()
+    rotate_on_demand(world)
 
 
 def rotated_to_the_limit(world: World) -> None:
     symmetric(world)
     for _ in range(25):  # AWS's documented limit since the recording: docs/aws-behaviour.md §9
-        world.kms.rotate_key_on_demand(KeyId=world.names["<key-id:1>"])
-        world.later()
+        rotate_on_demand(world)
 
 
 def disabled_rsa(world: World) -> None:
@@ -338,6 +345,21 @@ PENDING_MATERIAL = ("TestKMS::test_import_key_material_raises_if_there_is_alread
 ROTATION_STATUS = "TestKMS::test_key_rotation_status"
 IMPORT = {"KeyId": "<key-id:1>", "ImportToken": "<blob:token>",
           "EncryptedKeyMaterial": "<blob:wrapped>"}
+
+
+def described_with(name: str, given: Given, material: str) -> Case:
+    """DescribeKey of the EXTERNAL_ROTATION key: imported, its current material ``material``."""
+    return Case(EXTERNAL_ROTATION, name, "DescribeKey", {"KeyId": "<key-id:1>"}, given,
+                answer={"KeyMetadata": {**IMPORTED, "CurrentKeyMaterialId": material}})
+
+
+def encrypted_with(name: str, given: Given) -> Case:
+    """Encrypt of MESSAGE under the EXTERNAL_ROTATION key."""
+    return Case(EXTERNAL_ROTATION, name, "Encrypt",
+                {"KeyId": "<key-id:1>", "Plaintext": MESSAGE,
+                 "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}, given,
+                answer={"CiphertextBlob": BLOB, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT",
+                        "KeyId": ARN})
 
 
 CASES = [
@@ -429,36 +451,24 @@ CASES = [
     Case(EXTERNAL_ROTATION, "import-key-material-response", "ImportKeyMaterial",
          {**IMPORT, "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"}, external_with_token,
          answer={"KeyId": ARN, "KeyMaterialId": MATERIAL_ID}),
-    Case(EXTERNAL_ROTATION, "describe-key-with-material-response", "DescribeKey",
-         {"KeyId": "<key-id:1>"}, external_imported,
-         answer={"KeyMetadata": {**IMPORTED, "CurrentKeyMaterialId": "<key-material-id:1>"}}),
-    Case(EXTERNAL_ROTATION, "kms-encrypt-initial-response", "Encrypt",
-         {"KeyId": "<key-id:1>", "Plaintext": b"Hello World!1/?",
-          "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}, external_imported,
-         answer={"CiphertextBlob": BLOB, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT",
-                 "KeyId": ARN}),
+    described_with("describe-key-with-material-response", external_imported,
+                   "<key-material-id:1>"),
+    encrypted_with("kms-encrypt-initial-response", external_imported),
     Case(EXTERNAL_ROTATION, "import-new-key-material-response", "ImportKeyMaterial",
          {**IMPORT, "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE",
           "ImportType": "NEW_KEY_MATERIAL"},
          imported_with_new_token,
          answer={"KeyId": ARN, "KeyMaterialId": Other("<key-material-id:1>")}),
-    Case(EXTERNAL_ROTATION, "describe-key-with-new-material-response", "DescribeKey",
-         {"KeyId": "<key-id:1>"}, new_material_pending,
-         answer={"KeyMetadata": {**IMPORTED, "CurrentKeyMaterialId": "<key-material-id:1>"}}),
+    described_with("describe-key-with-new-material-response", new_material_pending,
+                   "<key-material-id:1>"),
     Case(EXTERNAL_ROTATION, "rotate-key-on-demand-response", "RotateKeyOnDemand",
          {"KeyId": "<key-id:1>"}, new_material_pending, answer={"KeyId": ARN}),
-    Case(EXTERNAL_ROTATION, "describe-key-after-rotation", "DescribeKey",
-         {"KeyId": "<key-id:1>"}, new_material_rotated,
-         answer={"KeyMetadata": {**IMPORTED, "CurrentKeyMaterialId": "<key-material-id:2>"}}),
-    Case(EXTERNAL_ROTATION, "kms-encrypt-rotated-key-response", "Encrypt",
-         {"KeyId": "<key-id:1>", "Plaintext": b"Hello World!1/?",
-          "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}, new_material_rotated,
-         answer={"CiphertextBlob": BLOB, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT",
-                 "KeyId": ARN}),
+    described_with("describe-key-after-rotation", new_material_rotated, "<key-material-id:2>"),
+    encrypted_with("kms-encrypt-rotated-key-response", new_material_rotated),
     Case(PREVIOUS_MATERIAL, "asserted: decrypts with the previous material", "Decrypt",
          {"KeyId": "<key-id:1>", "CiphertextBlob": "<blob:ciphertext>"},
          rotated_after_encrypting,
-         answer={"Plaintext": b"Hello World!1/?", "KeyMaterialId": "<key-material-id:1>"},
+         answer={"Plaintext": MESSAGE, "KeyMaterialId": "<key-material-id:1>"},
          partial=True),
     Case(PENDING_MATERIAL, "import-initial-material-response", "ImportKeyMaterial",
          {**IMPORT, "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"}, external_with_token,
