@@ -18,6 +18,13 @@ def aliases(kms_client: Any, **params: Any) -> list[dict[str, Any]]:
     return entries
 
 
+@pytest.fixture
+def orders_alias(kms_client: Any, symmetric_key: dict[str, Any]) -> str:
+    """``alias/orders``, pointing at ``symmetric_key``."""
+    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
+    return "alias/orders"
+
+
 # -- CreateAlias ---------------------------------------------------------------------------
 
 
@@ -43,9 +50,9 @@ def test_a_key_may_have_several_aliases(kms_client: Any, symmetric_key: dict[str
     assert [a["AliasName"] for a in aliases(kms_client)] == ["alias/a", "alias/b"]
 
 
-def test_an_alias_name_is_unique(kms_client: Any, symmetric_key: dict[str, Any]) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
-
+def test_an_alias_name_is_unique(
+    kms_client: Any, symmetric_key: dict[str, Any], orders_alias: str
+) -> None:
     with pytest.raises(kms_client.exceptions.AlreadyExistsException) as raised:
         kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
 
@@ -97,9 +104,7 @@ def test_an_alias_name_with_other_characters_is_a_validation_error(
         "aliasName", "satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$", "alias/orders!")
 
 
-def test_an_alias_cannot_point_at_an_alias(kms_client: Any, symmetric_key: dict[str, Any]) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
-
+def test_an_alias_cannot_point_at_an_alias(kms_client: Any, orders_alias: str) -> None:
     with pytest.raises(ClientError) as raised:
         kms_client.create_alias(AliasName="alias/other", TargetKeyId="alias/orders")
 
@@ -121,26 +126,29 @@ def test_a_disabled_key_can_get_an_alias(kms_client: Any, symmetric_key: dict[st
     assert len(aliases(kms_client)) == 1
 
 
-def test_a_key_pending_deletion_cannot_get_an_alias(
-    kms_client: Any, symmetric_key: dict[str, Any],
+@pytest.mark.parametrize(("operation", "alias"), [
+    ("CreateAlias", "alias/new"),
+    ("UpdateAlias", "alias/orders"),
+])
+def test_an_alias_cannot_point_at_a_key_pending_deletion(
+    kms_client: Any, orders_alias: str, other_symmetric_key: dict[str, Any], operation: str,
+    alias: str,
 ) -> None:
-    kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"])
+    kms_client.schedule_key_deletion(KeyId=other_symmetric_key["KeyId"])
 
-    with pytest.raises(kms_client.exceptions.KMSInvalidStateException) as raised:
-        kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
+    message = fails(kms_client, operation, "KMSInvalidStateException", AliasName=alias,
+                    TargetKeyId=other_symmetric_key["KeyId"])
 
-    assert error_of(raised)[1] == f"{symmetric_key['Arn']} is pending deletion."
+    assert message == f"{other_symmetric_key['Arn']} is pending deletion."
 
 
 # -- UpdateAlias ---------------------------------------------------------------------------
 
 
 def test_update_alias_points_the_alias_at_another_key(
-    cloudhsm_kms: Any, kms_client: Any, symmetric_key: dict[str,
-                                                            Any], other_symmetric_key: dict[str,
-                                                            Any]
+    cloudhsm_kms: Any, kms_client: Any, orders_alias: str,
+    other_symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
     cloudhsm_kms.clock.advance(60)
 
     call(kms_client, "UpdateAlias", AliasName="alias/orders",
@@ -163,9 +171,9 @@ def test_update_alias_of_an_unknown_alias_answers_not_found(
 
 
 def test_update_alias_may_leave_a_key_pending_deletion(
-    kms_client: Any, symmetric_key: dict[str, Any], other_symmetric_key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any], orders_alias: str,
+    other_symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
     kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"])
 
     call(kms_client, "UpdateAlias", AliasName="alias/orders",
@@ -174,23 +182,9 @@ def test_update_alias_may_leave_a_key_pending_deletion(
     assert aliases(kms_client)[0]["TargetKeyId"] == other_symmetric_key["KeyId"]
 
 
-def test_update_alias_cannot_point_at_a_key_pending_deletion(
-    kms_client: Any, symmetric_key: dict[str, Any], other_symmetric_key: dict[str, Any]
-) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
-    kms_client.schedule_key_deletion(KeyId=other_symmetric_key["KeyId"])
-
-    with pytest.raises(kms_client.exceptions.KMSInvalidStateException) as raised:
-        kms_client.update_alias(AliasName="alias/orders", TargetKeyId=other_symmetric_key["KeyId"])
-
-    assert error_of(raised)[1] == f"{other_symmetric_key['Arn']} is pending deletion."
-
-
 def test_update_alias_cannot_point_at_an_alias(
-    kms_client: Any, symmetric_key: dict[str, Any],
+    kms_client: Any, orders_alias: str,
 ) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
-
     with pytest.raises(ClientError) as raised:
         kms_client.update_alias(AliasName="alias/orders", TargetKeyId="alias/orders")
 
@@ -201,10 +195,8 @@ def test_update_alias_cannot_point_at_an_alias(
 
 
 def test_delete_alias_removes_the_alias_but_not_the_key(
-    kms_client: Any, symmetric_key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any], orders_alias: str
 ) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
-
     call(kms_client, "DeleteAlias", AliasName="alias/orders")
 
     assert aliases(kms_client) == []
@@ -222,9 +214,8 @@ def test_delete_alias_of_an_unknown_alias_answers_not_found(kms_client: Any) -> 
 
 
 def test_the_alias_of_a_key_pending_deletion_can_be_deleted(
-    kms_client: Any, symmetric_key: dict[str, Any]
+    kms_client: Any, symmetric_key: dict[str, Any], orders_alias: str
 ) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
     kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"])
 
     call(kms_client, "DeleteAlias", AliasName="alias/orders")
@@ -233,9 +224,8 @@ def test_the_alias_of_a_key_pending_deletion_can_be_deleted(
 
 
 def test_a_deleted_alias_name_can_be_used_again(
-    kms_client: Any, symmetric_key: dict[str, Any], other_symmetric_key: dict[str, Any]
+    kms_client: Any, orders_alias: str, other_symmetric_key: dict[str, Any]
 ) -> None:
-    kms_client.create_alias(AliasName="alias/orders", TargetKeyId=symmetric_key["KeyId"])
     kms_client.delete_alias(AliasName="alias/orders")
 
     call(kms_client, "CreateAlias", AliasName="alias/orders",
