@@ -15,7 +15,7 @@ test of the process only if nothing about it can tell the two tests apart:
   when it makes a client);
 * the test registered or unregistered no handler on its ``meta.events``
   (``Stubber.activate`` and ``deactivate`` do), and added or replaced no
-  attribute of the client, its ``meta`` or its config.
+  attribute of the client, its class, its ``meta`` or its config.
 
 Otherwise the client is dropped and the next test gets a new one. A leased
 client is out of the pool until it is given back, so no two tests (threads,
@@ -120,8 +120,9 @@ def _environ_fingerprint() -> tuple[tuple[str, str], ...]:
 
 
 def _parts(client: Any) -> tuple[Any, ...]:
-    """The objects whose attributes make a client what it is."""
-    return client, client.meta, client.meta.config
+    """The objects whose attributes make a client what it is (botocore makes a class
+    for each client)."""
+    return client, type(client), client.meta, client.meta.config
 
 
 _MISSING = object()

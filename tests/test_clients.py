@@ -295,6 +295,14 @@ def test_a_client_attribute_set_by_a_test_is_not_seen_by_the_next_test(
             assert not hasattr(kms_client.meta, "note")
             seen.append(kms_client)
 
+        def test_replaces_a_method_of_its_class(kms_client):
+            type(kms_client).list_keys = lambda self, **_: {"Keys": "replaced"}
+
+        def test_after_that(kms_client):
+            assert kms_client is not seen[1]
+            assert kms_client.list_keys()["Keys"] == []
+            seen[1] = kms_client
+
         def test_monkeypatch_undone_first(kms_client, monkeypatch):
             # monkeypatch, set up after kms_client, is torn down (undone) before it
             monkeypatch.setattr(kms_client, "list_keys", lambda **_: {"Keys": "patched"})
@@ -304,7 +312,7 @@ def test_a_client_attribute_set_by_a_test_is_not_seen_by_the_next_test(
             assert kms_client.list_keys()["Keys"] == []
         """
     )
-    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=4)
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=6)
 
 
 def test_aws_variables_set_before_the_fixture_get_a_client_made_under_them(
