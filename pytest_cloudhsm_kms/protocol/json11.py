@@ -12,6 +12,7 @@ import base64
 import json
 import json.encoder
 from abc import ABC, abstractmethod
+from binascii import b2a_base64
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -52,6 +53,7 @@ def _reject_constant(name: str) -> object:
 # Made once: json.dumps/json.loads with options build a new coder on every call.
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _ENCODER = json.JSONEncoder(default=_default, separators=(",", ":"))
+_SCAN: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
 _PARSER = create_parser("json")  # botocore's parser of JSON 1.1 responses, as clients use it
 _C_MAKE_ENCODER = getattr(json.encoder, "c_make_encoder", None)  # the C accelerator, if any
 _C_ENCODE = None if _C_MAKE_ENCODER is None else _C_MAKE_ENCODER(
@@ -59,11 +61,43 @@ _C_ENCODE = None if _C_MAKE_ENCODER is None else _C_MAKE_ENCODER(
 )
 
 
-def _encode(document: object) -> str:
-    """Compact JSON; the C encoder is made once, not per response as JSONEncoder does."""
-    if _C_ENCODE is None:  # pragma: no cover - interpreters without the C accelerator
-        return _ENCODER.encode(document)
-    return "".join(_C_ENCODE(document, 0))
+def _encode(document: dict[str, Any]) -> str:
+    """Compact JSON, as ``json.dumps(document, separators=(",", ":"))`` writes it.
+
+    The answers of the cryptographic operations are flat: blobs and ASCII text.
+    Base64, and printable ASCII without a quote or a backslash, need no escaping,
+    so those are written as they are; escaping them character by character was
+    most of an Encrypt answer's cost. Anything else goes to the C encoder, made
+    once (``JSONEncoder`` makes one per call). Top-level keys are the names of
+    output members, which never need escaping.
+    """
+    parts = []
+    for name, value in document.items():
+        kind = type(value)
+        if kind is bytes:
+            parts.append(f'"{name}":"{b2a_base64(value, newline=False).decode()}"')
+        elif (kind is str and value.isascii() and value.isprintable()
+              and '"' not in value and "\\" not in value):
+            parts.append(f'"{name}":"{value}"')
+        elif _C_ENCODE is None:  # pragma: no cover - interpreters without the C accelerator
+            return _ENCODER.encode(document)
+        else:
+            return "".join(_C_ENCODE(document, 0))
+    return "{" + ",".join(parts) + "}"
+
+
+def _decode(text: str) -> Any:
+    """A JSON document, as ``json.loads`` reads it but refusing ``NaN`` and ``Infinity``.
+
+    A body that is one JSON value with no white space around it (every body
+    botocore sends) is scanned directly; any other goes through the decoder's
+    white-space handling, which is the same scan after two regular expressions.
+    """
+    try:
+        document, end = _SCAN(text, 0)
+    except StopIteration:  # white space first, or no JSON value at all
+        return _DECODER.decode(text)
+    return document if end == len(text) else _DECODER.decode(text)
 
 
 def as_client_parses(service: str, operation: str, output: dict[str, Any]) -> dict[str, Any]:
@@ -184,7 +218,7 @@ class JsonCodec(Codec):
             document: Any = {}
         else:
             try:
-                document = _DECODER.decode(body.decode("utf-8"))
+                document = _decode(body.decode("utf-8"))
             except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
                 raise ServiceError("SerializationException", "Malformed JSON body") from None
         return self._checkers[operation](document)

@@ -70,17 +70,19 @@ def before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSRe
     authorization = header_text(headers.get("Authorization"))
     region = region_of(request.url, authorization)
     body = body_bytes(request.body)
-    smithy_protocol = headers.get("smithy-protocol")
-    cbor = None if smithy_protocol is None else request_target(
-        request.url, header_text(smithy_protocol))
+    target = headers.get("X-Amz-Target")  # AWS JSON 1.1; asked first, it is the common case
+    cbor = None
+    if target is None:
+        smithy_protocol = headers.get("smithy-protocol")
+        if smithy_protocol is not None:
+            cbor = request_target(request.url, header_text(smithy_protocol))
     if service_id == "sts":
         answer = environment.handle_sts(operation, region, body, authorization)
     elif cbor is not None:  # a botocore that prefers the model's RPC v2 CBOR (cloudhsmv2)
         answer = environment.handle(SERVICE_IDS[service_id], region, cbor[1], body,
                                     protocol=CBOR_PROTOCOL)
     else:
-        answer = environment.handle(SERVICE_IDS[service_id], region,
-                                    header_text(headers.get("X-Amz-Target")), body)
+        answer = environment.handle(SERVICE_IDS[service_id], region, header_text(target), body)
     if _from_aiobotocore.get():
         from aiobotocore.awsrequest import AioAWSResponse
 
