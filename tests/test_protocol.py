@@ -327,3 +327,61 @@ def test_random_requests_get_well_formed_aws_answers_and_the_fake_keeps_working(
 def _flip(blob: bytes, index: int) -> bytes:
     index %= len(blob)
     return blob[:index] + bytes([blob[index] ^ 0x80]) + blob[index + 1:]
+
+
+# -- the fast paths read and write what the standard library reads and writes ------------------
+
+_flat_values = st.one_of(st.binary(max_size=40), st.text(max_size=20), st.integers(),
+                         st.booleans(), st.none(), st.lists(st.text(max_size=3), max_size=2))
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(document=st.dictionaries(st.sampled_from(["CiphertextBlob", "KeyId", "Plaintext",
+                                                 "EncryptionAlgorithm", "Truncated"]),
+                                _flat_values, max_size=5))
+def test_an_answer_body_is_what_json_dumps_writes(document: dict[str, Any]) -> None:
+    """Blobs and plain text are written directly; the result is byte for byte what the
+    standard encoder writes (blobs in base64)."""
+    from pytest_cloudhsm_kms.protocol.json11 import _encode
+
+    def blob(value: object) -> str:
+        assert isinstance(value, bytes)
+        return base64.b64encode(value).decode()
+
+    assert _encode(document) == json.dumps(document, separators=(",", ":"), default=blob)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(text=st.one_of(json_values.map(json.dumps), json_values.map(lambda v: f" {json.dumps(v)}\n"),
+                      st.text(max_size=12)))
+def test_a_request_body_is_read_as_json_loads_reads_it(text: str) -> None:
+    from pytest_cloudhsm_kms.protocol.json11 import _decode
+
+    try:
+        expected: Any = json.loads(text, parse_constant=lambda name: 1 / 0)
+    except (ValueError, ZeroDivisionError):
+        with pytest.raises(ValueError):
+            _decode(text)
+        return
+    assert _decode(text) == expected
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(value=st.one_of(st.binary(max_size=30).map(lambda b: base64.b64encode(b).decode()),
+                       st.text(alphabet="AQw+/=x \n-_", max_size=12)))
+def test_a_blob_member_is_read_as_base64_with_validation_reads_it(value: str) -> None:
+    """Canonical base64 is read in C; every other value gets ``b64decode(validate=True)``'s
+    rule, so what is accepted, and as which bytes, does not change."""
+    from pytest_cloudhsm_kms.protocol.codecs import codec
+
+    try:
+        expected: bytes | None = base64.b64decode(value, validate=True)
+    except ValueError:  # binascii.Error is a ValueError
+        expected = None
+    try:
+        params = codec("kms", "json").check_input("Encrypt", {"KeyId": "k", "Plaintext": value})
+    except ServiceError as error:
+        assert (error.code, expected) in (("SerializationException", None),
+                                          ("ValidationException", b"")), error
+    else:
+        assert params["Plaintext"] == expected
