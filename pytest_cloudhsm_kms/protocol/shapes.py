@@ -58,7 +58,15 @@ def _pattern(shape: Shape) -> re.Pattern[str] | None:
         return None
 
 
+def _bounds(shape: Shape) -> tuple[int, int]:
+    """The length (or value) range a shape allows; checked inline, as a chained comparison."""
+    low = shape.metadata.get("min")
+    high = shape.metadata.get("max")
+    return (-sys.maxsize if low is None else low, sys.maxsize if high is None else high)
+
+
 def _length_checks(shape: Shape) -> Callable[[Any, int, str, Problems], None]:
+    """Report a length outside the shape's range (called only when it is)."""
     low = shape.metadata.get("min")
     high = shape.metadata.get("max")
     show = not shape.metadata.get("sensitive") and shape.type_name == "string"
@@ -174,6 +182,7 @@ def _enum_values(shape: Shape) -> list[str] | None:
 
 def _compile_string(shape: Shape) -> Checker:
     length = _length_checks(shape)
+    low, high = _bounds(shape)
     enum = _enum_values(shape)
     enum_set = frozenset(enum or ())
     pattern = _pattern(shape)
@@ -188,7 +197,8 @@ def _compile_string(shape: Shape) -> Checker:
                            show_value=show)
             )
             return value
-        length(value, len(value), path, problems)
+        if not low <= len(value) <= high:
+            length(value, len(value), path, problems)
         if pattern is not None and pattern.fullmatch(value) is None:
             problems.append(
                 constraint(path, f"satisfy regular expression pattern: {pattern.pattern}", value,
@@ -209,6 +219,7 @@ def _base64(value: str, path: str) -> bytes:
 
 def _compile_blob(shape: Shape) -> Checker:
     length = _length_checks(shape)
+    low, high = _bounds(shape)
 
     def check(value: Any, path: str, problems: Problems) -> Any:
         if not isinstance(value, str):
@@ -217,7 +228,8 @@ def _compile_blob(shape: Shape) -> Checker:
             data = _strict_base64(value)
         except (binascii.Error, ValueError):
             data = _base64(value, path)
-        length(data, len(data), path, problems)
+        if not low <= len(data) <= high:
+            length(data, len(data), path, problems)
         return data
 
     return check

@@ -82,7 +82,7 @@ def before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSRe
         answer = environment.handle(SERVICE_IDS[service_id], region, cbor[1], body,
                                     protocol=CBOR_PROTOCOL)
     else:
-        answer = environment.handle(SERVICE_IDS[service_id], region, header_text(target), body)
+        answer = environment.handle(SERVICE_IDS[service_id], region, target, body)
     if _from_aiobotocore.get():
         from aiobotocore.awsrequest import AioAWSResponse
 

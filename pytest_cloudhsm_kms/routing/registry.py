@@ -44,7 +44,10 @@ def active() -> tuple[CloudHsmKms, ...]:
 def region_of(url: str, authorization: str | None) -> str | None:
     """The Region a request is for: its SigV4 scope, else its host."""
     if authorization:
-        match = _SCOPE.search(authorization)
+        start = authorization.find("Credential=")  # where the scope is; no search needed
+        match = _SCOPE.match(authorization, start) if start >= 0 else None
+        if match is None and start >= 0:
+            match = _SCOPE.search(authorization, start + 1)
         if match:
             return match.group(1)
     match = service_url().match(url)
