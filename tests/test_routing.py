@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import socket
 import weakref
 from collections.abc import Iterator
@@ -14,6 +15,8 @@ import boto3
 import pytest
 import requests
 from botocore.config import Config
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pytest_cloudhsm_kms import CloudHsmKms
 
@@ -231,3 +234,21 @@ def test_the_requests_route_keeps_no_record_of_a_call() -> None:
         del response
     gc.collect()
     assert kept() is None
+
+
+@settings(max_examples=400, deadline=None, database=None)
+@given(authorization=st.one_of(
+    st.builds(lambda key, date, region, rest: f"Credential={key}/{date}/{region}/{rest}",
+              st.text(alphabet="AKID,/ 7x", max_size=6),
+              st.text(alphabet="0123456789/\u0661a", max_size=9),
+              st.text(alphabet="eu-west1/A_", max_size=10), st.text(alphabet="kms/", max_size=5)),
+    st.text(max_size=40)))
+def test_the_region_of_a_signature_is_read_as_the_sigv4_scope_expression_reads_it(
+    authorization: str,
+) -> None:
+    """The plain scope is read with string operations; the answer is the expression's."""
+    from pytest_cloudhsm_kms.routing.registry import region_of
+
+    match = re.search(r"Credential=[^/,]+/\d{8}/([a-z0-9-]+)/", authorization)
+    url = "https://kms.ap-south-1.amazonaws.com/"
+    assert region_of(url, authorization) == (match.group(1) if match else "ap-south-1")

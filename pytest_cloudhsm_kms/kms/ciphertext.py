@@ -14,6 +14,7 @@ Only this fake reads it, as only KMS reads real KMS ciphertext.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -49,8 +50,10 @@ def aad(header: bytes, context: dict[str, str] | None) -> bytes:
     return header + json.dumps(context, sort_keys=True, separators=(",", ":")).encode()
 
 
+@functools.lru_cache(maxsize=1024)
 def seal_header(key_id: str, material_id: bytes | None) -> bytes:
-    """The version, key and material part of a new blob."""
+    """The version, key and material part of a new blob (the same for every blob a key's
+    current material seals: kept for the keys in use)."""
     if key_id[:4] == "mrk-":
         return MULTI_REGION_VERSION + bytes.fromhex(key_id[4:]) + (material_id or NO_MATERIAL_ID)
     return VERSION + bytes.fromhex(key_id.replace("-", "")) + (material_id or NO_MATERIAL_ID)

@@ -18,6 +18,7 @@ __all__ = [
 _stack: list[CloudHsmKms] = []
 _endpoints: set[str] = set()  # base URLs of the local endpoints serving now
 _SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([a-z0-9-]+)/")
+_REGION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 def push(environment: CloudHsmKms) -> None:
@@ -44,10 +45,16 @@ def active() -> tuple[CloudHsmKms, ...]:
 def region_of(url: str, authorization: str | None) -> str | None:
     """The Region a request is for: its SigV4 scope, else its host."""
     if authorization:
-        start = authorization.find("Credential=")  # where the scope is; no search needed
-        match = _SCOPE.match(authorization, start) if start >= 0 else None
-        if match is None and start >= 0:
-            match = _SCOPE.search(authorization, start + 1)
+        # "Credential=<key>/<yyyymmdd>/<region>/<service>/aws4_request": read without an
+        # expression when it is that plain (every botocore request); else the expression.
+        start = authorization.find("Credential=")
+        if start >= 0:
+            scope = authorization[start + 11:].split("/", 3)
+            if (len(scope) == 4 and scope[0] and "," not in scope[0] and len(scope[1]) == 8
+                    and scope[1].isdecimal() and _REGION_CHARS.issuperset(scope[2])
+                    and scope[2]):
+                return scope[2]
+        match = _SCOPE.search(authorization)
         if match:
             return match.group(1)
     match = service_url().match(url)
