@@ -154,11 +154,13 @@ def test_the_fixture_clients_are_reused_by_the_next_test_and_environment_clients
 
 
 def test_a_reused_client_has_its_full_retry_quota_in_the_next_test(
-    pytester: pytest.Pytester,
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Standard mode (botocore's default) keeps a retry quota of 500 tokens per client,
-    5 per throttling retry (docs/aws-behaviour.md §5.2): one test that spends it all
-    leaves the next test's client (the same object) its full quota."""
+    """Standard mode keeps a retry quota of 500 tokens per client, 5 per throttling
+    retry (docs/aws-behaviour.md §5.2): one test that spends it all leaves the next
+    test's client (the same object) its full quota. (The mode is set: botocore 1.41
+    defaults to legacy, 1.44 to standard.)"""
+    monkeypatch.setenv("AWS_RETRY_MODE", "standard")
     pytester.makepyfile(
         """
         import pytest
@@ -333,6 +335,7 @@ def test_aws_variables_set_before_the_fixture_get_a_client_made_under_them(
 
         def test_default(kms_client):
             seen.append(kms_client)
+            seen.append(dict(kms_client.meta.config.retries))  # the release's default
 
         @pytest.mark.cloudhsm_throttled(times=5)
         def test_two_attempts(two_attempts, kms_client, cloudhsm_key):
@@ -345,7 +348,7 @@ def test_aws_variables_set_before_the_fixture_get_a_client_made_under_them(
         @pytest.mark.cloudhsm_throttled(times=2)
         def test_default_again(kms_client, cloudhsm_key):
             assert kms_client is seen[0]
-            assert kms_client.meta.config.retries == {"mode": "standard"}
+            assert kms_client.meta.config.retries == seen[1]
             response = kms_client.encrypt(KeyId=cloudhsm_key["KeyId"], Plaintext=b"x")
             assert response["ResponseMetadata"]["RetryAttempts"] == 2
         """
