@@ -364,7 +364,8 @@ def test_signing_macs_and_key_agreement_are_the_wrong_key_usage_for_cloudhsm_key
 ) -> None:
     message = rejects(kms, operation, "InvalidKeyUsageException",
                     KeyId=cloudhsm_key["KeyId"], **WRONG_USAGE[operation])
-    assert message.startswith(f"{cloudhsm_key['Arn']} key usage is ENCRYPT_DECRYPT")
+    assert message == f"{cloudhsm_key['Arn']} key usage is ENCRYPT_DECRYPT which is not " \
+                      f"valid for {operation}."
 
 
 # -- deletion on the virtual clock (docs/aws-behaviour.md §2.5) ------------------------------------
