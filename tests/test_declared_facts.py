@@ -4,10 +4,11 @@ A declared fact takes effect only if the handler runs the check that reads it
 (``KeyCheck.state``, or ``KeyCheck.usable`` for cryptography). These cases are
 generated from the declarations (``kms.catalog.OPERATIONS``): for every operation
 whose ``key_states`` leave out a state a test can put a key in (``Enabled``,
-``Disabled``, ``PendingDeletion``, and ``PendingImport`` where the request needs no
-key material), a real boto3 client sends a request that passes every other check,
-and the answer must be the declared ``state_error``, else ``kms.checks.state_error``:
-code, HTTP 400 and message.
+``Disabled``, ``PendingDeletion``; ``PendingImport`` where the request needs no key
+material; ``Unavailable``, a CloudHSM key store key whose store is disconnected, where
+such a key may serve the request), a real boto3 client sends a request that passes every
+other check, and the answer must be the declared ``state_error``, else
+``kms.checks.state_error``: code, HTTP 400 and message.
 
 :data:`REQUESTS` holds one request per such operation. A newly declared operation
 fails here until it has one.
@@ -28,6 +29,7 @@ from helpers import Failure, needs_ml, new_key, requires_operation, snake
 from pytest_cloudhsm_kms import CloudHsmKms
 from pytest_cloudhsm_kms.kms.catalog import OPERATIONS
 from pytest_cloudhsm_kms.kms.checks import state_error
+from pytest_cloudhsm_kms.kms.declaration import InCloudHsm
 from pytest_cloudhsm_kms.kms.model import KeyState
 
 ROLE = "arn:aws:iam::111122223333:role/app"
@@ -163,7 +165,9 @@ REQUESTS: dict[str, Request] = {
 
 
 REACHABLE = (KeyState.ENABLED, KeyState.DISABLED, KeyState.PENDING_DELETION)
-"""The states :func:`into` puts a key in (and ``PendingImport``, for :attr:`Request.imported`)."""
+"""The states :func:`into` puts any key in. Also ``PendingImport`` for
+:attr:`Request.imported`, and ``Unavailable`` (a CloudHSM key store key, its store
+disconnected) for a request on a symmetric key that such a key may serve."""
 
 
 def cases() -> list[Any]:
@@ -174,6 +178,9 @@ def cases() -> list[Any]:
         reachable = REACHABLE
         if request is not None and request.imported:
             reachable += (KeyState.PENDING_IMPORT,)
+        if (request is not None and request.kind == "symmetric"
+                and declared.in_cloudhsm == InCloudHsm.ALLOWED):
+            reachable += (KeyState.UNAVAILABLE,)
         marks = [requires_operation(name)]
         if request is not None and request.kind == "kem":
             marks.append(needs_ml)
@@ -182,26 +189,37 @@ def cases() -> list[Any]:
     return found
 
 
-def into(client: Any, key_id: str, state: str) -> None:
-    """Move an Enabled key (or a PendingImport one) into ``state``."""
+def new(request: pytest.FixtureRequest, client: Any, kind: str, state: str) -> dict[str, Any]:
+    """The KeyMetadata of a new key of ``kind``, from which :func:`into` reaches ``state``."""
+    if state == KeyState.UNAVAILABLE:
+        return dict(request.getfixturevalue("cloudhsm_key"))
+    origin = {"Origin": "EXTERNAL"} if state == KeyState.PENDING_IMPORT else {}
+    return new_key(client, **KINDS[kind], **origin)
+
+
+def into(client: Any, key: dict[str, Any], state: str) -> None:
+    """Move a key :func:`new` made into ``state``."""
     if state == KeyState.DISABLED:
-        client.disable_key(KeyId=key_id)
+        client.disable_key(KeyId=key["KeyId"])
     elif state == KeyState.PENDING_DELETION:
-        client.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+        client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    elif state == KeyState.UNAVAILABLE:
+        client.disconnect_custom_key_store(CustomKeyStoreId=key["CustomKeyStoreId"])
 
 
 @pytest.mark.parametrize(("operation", "state"), cases())
 def test_a_refused_key_state_gets_the_declared_error(
-    cloudhsm_kms: CloudHsmKms, kms_client: Any, operation: str, state: str,
+    request: pytest.FixtureRequest, cloudhsm_kms: CloudHsmKms, kms_client: Any,
+    operation: str, state: str,
 ) -> None:
-    request = REQUESTS.get(operation)
-    assert request is not None, (
+    wanted = REQUESTS.get(operation)
+    assert wanted is not None, (
         f"{operation} refuses keys that are {state} (its @operation key_states), but "
         f"tests/test_declared_facts.py has no request for it: add one to REQUESTS")
-    origin = {"Origin": "EXTERNAL"} if state == KeyState.PENDING_IMPORT else {}
-    key_id = new_key(kms_client, **KINDS[request.kind], **origin)["KeyId"]
-    params = request.params(kms_client, key_id)
-    into(kms_client, key_id, state)
+    made = new(request, kms_client, wanted.kind, state)
+    key_id = made["KeyId"]
+    params = wanted.params(kms_client, key_id)
+    into(kms_client, made, state)
     key = cloudhsm_kms.kms().keys[key_id]
     declared = OPERATIONS[operation]
     # Refused, and the answer expected is that of the state reached: AWS holds a primary key
@@ -209,7 +227,7 @@ def test_a_refused_key_state_gets_the_declared_error(
     assert key.key_state not in declared.key_states, key.key_state
 
     try:
-        getattr(kms_client, snake(operation))(**{request.member: key_id}, **params)
+        getattr(kms_client, snake(operation))(**{wanted.member: key_id}, **params)
     except ClientError as raised:
         error = raised.response["Error"]
         answer = Failure(error["Code"], raised.response["ResponseMetadata"]["HTTPStatusCode"],
