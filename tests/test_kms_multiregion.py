@@ -197,6 +197,113 @@ def test_a_deleted_replica_leaves_the_replica_list(
     replicate(kms_client, primary["KeyId"])
 
 
+# -- deleting a primary key with replicas (docs/aws-behaviour.md §11.7) ----------------------
+
+
+def metadata(client: Any, key_id: str) -> dict[str, Any]:
+    meta: dict[str, Any] = call(client, "DescribeKey", KeyId=key_id)["KeyMetadata"]
+    return meta
+
+
+def test_a_primary_with_replicas_waits_for_them_in_pending_replica_deletion(
+    kms_client: Any, west: Any, primary: dict[str, Any]
+) -> None:
+    replicate(kms_client, primary["KeyId"])
+
+    answer = call(kms_client, "ScheduleKeyDeletion", KeyId=primary["KeyId"],
+                  PendingWindowInDays=10)
+
+    # No DeletionDate: it is not known until the last replica key is deleted.
+    del answer["ResponseMetadata"]
+    assert answer == {"KeyId": primary["Arn"], "KeyState": "PendingReplicaDeletion",
+                      "PendingWindowInDays": 10}
+    meta = metadata(kms_client, primary["KeyId"])
+    assert meta["KeyState"] == "PendingReplicaDeletion"
+    assert meta["Enabled"] is False
+    assert meta["PendingDeletionWindowInDays"] == 10
+    assert "DeletionDate" not in meta
+    assert metadata(west, primary["KeyId"])["KeyState"] == "Enabled"
+
+
+def test_a_primary_without_replicas_starts_its_waiting_period_at_once(
+    kms_client: Any, primary: dict[str, Any]
+) -> None:
+    answer = call(kms_client, "ScheduleKeyDeletion", KeyId=primary["KeyId"],
+                  PendingWindowInDays=7)
+
+    assert answer["KeyState"] == "PendingDeletion"
+    assert metadata(kms_client, primary["KeyId"])["DeletionDate"] == answer["DeletionDate"]
+
+
+@pytest.mark.parametrize(("operation", "params"), [
+    ("Encrypt", {"Plaintext": b"x"}),
+    ("GenerateDataKey", {"KeySpec": "AES_256"}),
+    ("EnableKey", {}),
+    ("DisableKey", {}),
+    ("ScheduleKeyDeletion", {}),
+    ("ReplicateKey", {"ReplicaRegion": EUROPE}),
+    ("UpdatePrimaryRegion", {"PrimaryRegion": WEST}),
+])
+def test_a_primary_pending_replica_deletion_is_refused_as_pending_deletion(
+    kms_client: Any, primary: dict[str, Any], operation: str, params: dict[str, Any]
+) -> None:
+    replicate(kms_client, primary["KeyId"])
+    schedule_deletion(kms_client, primary["KeyId"])
+
+    message = fails(kms_client, operation, "KMSInvalidStateException",
+                    KeyId=primary["KeyId"], **params)
+
+    assert message == f"{primary['Arn']} is pending deletion."
+    assert metadata(kms_client, primary["KeyId"])["KeyState"] == "PendingReplicaDeletion"
+
+
+def test_the_primary_waiting_period_begins_when_its_last_replica_is_deleted(
+    cloudhsm_kms: Any, kms_client: Any, west: Any, primary: dict[str, Any]
+) -> None:
+    europe = cloudhsm_kms.client("kms", region=EUROPE)
+    replicate(kms_client, primary["KeyId"])
+    replicate(kms_client, primary["KeyId"], EUROPE)
+    kms_client.schedule_key_deletion(KeyId=primary["KeyId"], PendingWindowInDays=7)
+    west.schedule_key_deletion(KeyId=primary["KeyId"], PendingWindowInDays=7)
+    europe.schedule_key_deletion(KeyId=primary["KeyId"], PendingWindowInDays=20)
+
+    # A replica scheduled for deletion still counts: only its deletion starts the wait.
+    cloudhsm_kms.clock.advance(8 * DAY)
+    fails(west, "DescribeKey", "NotFoundException", KeyId=primary["KeyId"])
+    assert metadata(kms_client, primary["KeyId"])["KeyState"] == "PendingReplicaDeletion"
+
+    cloudhsm_kms.clock.advance(12 * DAY)  # day 20: the last replica is deleted
+    fails(europe, "DescribeKey", "NotFoundException", KeyId=primary["KeyId"])
+    meta = metadata(kms_client, primary["KeyId"])
+    assert meta["KeyState"] == "PendingDeletion"
+    assert meta["MultiRegionConfiguration"]["ReplicaKeys"] == []
+    assert "PendingDeletionWindowInDays" not in meta
+    # The 7 days it was scheduled with, from the deletion of the last replica.
+    assert meta["DeletionDate"].timestamp() == pytest.approx(
+        cloudhsm_kms.clock.now() + 7 * DAY, abs=DAY)
+
+    cloudhsm_kms.clock.advance(7 * DAY + 1)
+    fails(kms_client, "DescribeKey", "NotFoundException", KeyId=primary["KeyId"])
+
+
+def test_cancel_key_deletion_of_a_primary_pending_replica_deletion_leaves_it_disabled(
+    cloudhsm_kms: Any, kms_client: Any, west: Any, primary: dict[str, Any]
+) -> None:
+    replicate(kms_client, primary["KeyId"])
+    schedule_deletion(kms_client, primary["KeyId"])
+
+    answer = call(kms_client, "CancelKeyDeletion", KeyId=primary["KeyId"])
+
+    assert answer["KeyId"] == primary["Arn"]
+    meta = metadata(kms_client, primary["KeyId"])
+    assert meta["KeyState"] == "Disabled"
+    assert "PendingDeletionWindowInDays" not in meta
+    # Cancelled: the deletion of its last replica no longer starts a waiting period.
+    schedule_deletion(west, primary["KeyId"])
+    cloudhsm_kms.clock.advance(8 * DAY)
+    assert metadata(kms_client, primary["KeyId"])["KeyState"] == "Disabled"
+
+
 # -- rotation and imported material ---------------------------------------------------------
 
 

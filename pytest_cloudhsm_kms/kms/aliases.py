@@ -27,8 +27,8 @@ from .model import Alias, Key, KeyState
 
 __all__ = ["Aliases"]
 
-# The key an alias points at may be in any state but pending deletion.
-_TO_A_KEY = states_except(KeyState.PENDING_DELETION)
+# The key an alias points at may be in any state but pending deletion (docs/aws-behaviour.md §3).
+_TO_A_KEY = states_except(KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION)
 _TARGET_MESSAGES: dict[str, Message] = {
     "not_a_key": ("ValidationException", "Aliases must refer to keys. Not aliases"),
 }

@@ -57,12 +57,13 @@ from .model import (
 )
 from .multiregion import MultiRegionKeySet
 from .policies import TAG_MESSAGES, check_policy, check_tags
-from .registry import KeyRegistry
 
 __all__ = ["Keys"]
 
 _DAY = 86_400.0
 _NOT_PENDING_DELETION = ("KMSInvalidStateException", "{arn} is not pending deletion.")
+# A key scheduled for deletion, with or without a waiting period running (§3, §11.7).
+_PENDING = (KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION)
 
 
 @dataclass(eq=False)
@@ -71,8 +72,8 @@ class Keys(Family):
 
     stores: CustomKeyStores
     clusters: ClusterAccess
-    registries: Callable[[str], KeyRegistry]
-    """The key registry of another Region of the account (for multi-Region keys)."""
+    peers: Callable[[str], Keys]
+    """The key operations of another Region of the account (for multi-Region keys)."""
 
     # -- CreateKey ------------------------------------------------------------------
 
@@ -169,7 +170,8 @@ class Keys(Family):
         if external:
             key.state = KeyState.PENDING_IMPORT
         if p.get("MultiRegion"):
-            key.multi_region = MultiRegionKeySet(key, self.scope.region, self.registries)
+            key.multi_region = MultiRegionKeySet(key, self.scope.region,
+                                                 lambda region: self.peers(region).registry)
         return {"KeyMetadata": key.metadata()}
 
     def new_identity(self, ctx: RequestContext, p: Params) -> tuple[str, str, str]:
@@ -224,11 +226,11 @@ class Keys(Family):
         result["Keys"] = [{"KeyId": k.key_id, "KeyArn": k.arn} for k in page]
         return result
 
-    @operation(key_states=states_except(KeyState.PENDING_DELETION))
+    @operation(key_states=states_except(*_PENDING))
     def EnableKey(self, ctx: RequestContext, p: Params) -> Result:
         return self._set_state(ctx, p, KeyState.ENABLED)
 
-    @operation(key_states=states_except(KeyState.PENDING_DELETION))
+    @operation(key_states=states_except(*_PENDING))
     def DisableKey(self, ctx: RequestContext, p: Params) -> Result:
         return self._set_state(ctx, p, KeyState.DISABLED)
 
@@ -239,29 +241,42 @@ class Keys(Family):
             key.state = state
         return {}
 
-    @operation(key_states=states_except(KeyState.PENDING_DELETION))
+    @operation(key_states=states_except(*_PENDING))
     def ScheduleKeyDeletion(self, ctx: RequestContext, p: Params) -> Result:
+        """A multi-Region primary key with replicas waits for them in
+        ``PendingReplicaDeletion``, without a ``DeletionDate`` (docs/aws-behaviour.md §11.7)."""
         days = p.get("PendingWindowInDays", 30)
         if not 7 <= days <= 30:
             rule = "greater than or equal to 7" if days < 7 else "less than or equal to 30"
             raise validation_error(constraint("pendingWindowInDays", f"have value {rule}", days))
         key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
-        key.state = KeyState.PENDING_DELETION
-        key.deletion_date = deletion_date = ctx.now() + days * _DAY
-        self.scope.clock.call_at(deletion_date, lambda: self._expire(key, deletion_date))
+        mrk = key.multi_region
+        if isinstance(mrk, MultiRegionKeySet) and mrk.is_primary(key) and mrk.replicas():
+            key.state = KeyState.PENDING_REPLICA_DELETION
+            key.pending_window_in_days = days
+            key.deletion_date = None
+            return {"KeyId": key.arn, "KeyState": key.state, "PendingWindowInDays": days}
         return {
             "KeyId": key.arn,
-            "DeletionDate": deletion_date,
+            "DeletionDate": self._begin_waiting(key, ctx.now(), days),
             "KeyState": KeyState.PENDING_DELETION,
             "PendingWindowInDays": days,
         }
 
-    @operation(key_states={KeyState.PENDING_DELETION}, state_error=_NOT_PENDING_DELETION)
+    @operation(key_states=set(_PENDING), state_error=_NOT_PENDING_DELETION)
     def CancelKeyDeletion(self, ctx: RequestContext, p: Params) -> Result:
         key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         key.state = KeyState.DISABLED
-        key.deletion_date = None
+        key.deletion_date = key.pending_window_in_days = None
         return {"KeyId": key.arn}
+
+    def _begin_waiting(self, key: Key, now: float, days: int) -> float:
+        """Put ``key`` in ``PendingDeletion`` for ``days`` from ``now``; answer the date."""
+        key.state = KeyState.PENDING_DELETION
+        key.pending_window_in_days = None
+        key.deletion_date = deletion_date = now + days * _DAY
+        self.scope.clock.call_at(deletion_date, lambda: self._expire(key, deletion_date))
+        return deletion_date
 
     def _expire(self, key: Key, deletion_date: float) -> None:
         """End of the waiting period: the key and its aliases are gone."""
@@ -277,6 +292,18 @@ class Keys(Family):
                 key.material.delete_backing_key()
         for name in [n for n, a in registry.aliases.items() if a.target_key_id == key.key_id]:
             del registry.aliases[name]
+        if isinstance(key.multi_region, MultiRegionKeySet):
+            self._replica_deleted(key.multi_region, deletion_date)
+
+    def _replica_deleted(self, mrk: MultiRegionKeySet, now: float) -> None:
+        """The last replica is gone: a primary in ``PendingReplicaDeletion`` starts its waiting
+        period now, with the days it was scheduled with (docs/aws-behaviour.md §11.7)."""
+        primary = mrk.primary()
+        if (primary is None or primary.state != KeyState.PENDING_REPLICA_DELETION
+                or primary.pending_window_in_days is None or mrk.replicas()):
+            return
+        self.peers(mrk.primary_region)._begin_waiting(primary, now,
+                                                      primary.pending_window_in_days)
 
 
 @functools.lru_cache(maxsize=16)

@@ -22,8 +22,14 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §11.7):
   one pending deletion ``KMSInvalidStateException``.
 * UpdatePrimaryRegion takes effect at once: this fake never shows ``Updating``. The
   automatic rotation schedule moves to the new primary key.
-* A replica that has been deleted drops out of ``ReplicaKeys``. Deleting a primary key
-  that still has replicas is not refused (AWS holds it in ``PendingReplicaDeletion``).
+* A replica that has been deleted drops out of ``ReplicaKeys``.
+
+Deleting a primary key that still has replicas (docs/aws-behaviour.md §11.7): ScheduleKeyDeletion
+puts it in ``PendingReplicaDeletion`` (answered without ``DeletionDate``; DescribeKey shows
+``PendingDeletionWindowInDays``), refused like ``PendingDeletion``. When its last replica is
+deleted, in that replica's Region, its waiting period begins (:meth:`.keys.Keys._replica_deleted`).
+A replica counts until it is deleted, whatever its state. Choice: such a primary is not
+replicated (``KMSInvalidStateException``, as pending deletion), so no replica appears meanwhile.
 """
 
 from __future__ import annotations
@@ -65,6 +71,11 @@ class MultiRegionKeySet:
 
     def primary(self) -> Key | None:
         return self.key_in(self.primary_region)
+
+    def replicas(self) -> list[Key]:
+        """The replica keys that still exist, in any state (scheduled for deletion too)."""
+        found = (self.key_in(r) for r in self.regions if r != self.primary_region)
+        return [key for key in found if key is not None]
 
     def configuration(self, key: Key) -> dict[str, Any]:
         """The ``MultiRegionConfiguration`` of ``key``."""

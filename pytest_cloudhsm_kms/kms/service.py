@@ -90,7 +90,7 @@ class KmsService(RegionalService):
         stores = CustomKeyStores(scope, clusters)
         self.families = families = Families(
             keys=Keys(scope, registry, check, stores, clusters,
-                      lambda other: self.peer(other).registry),
+                      lambda other: self.peer(other).families.keys),
             crypto=Cryptography(scope, registry, check, stores),
             asymmetric=AsymmetricKeys(scope, registry, check),
             macs=Macs(scope, registry, check),
