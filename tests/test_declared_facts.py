@@ -6,8 +6,10 @@ generated from the declarations (``kms.catalog.OPERATIONS``): for every operatio
 whose ``key_states`` leave out a state a test can put a key in (``Enabled``,
 ``Disabled``, ``PendingDeletion``; ``PendingImport`` where the request needs no key
 material; ``Unavailable``, a CloudHSM key store key whose store is disconnected, where
-such a key may serve the request), a real boto3 client sends a request that passes every
-other check, and the answer must be the declared ``state_error``, else
+such a key may serve the request; ``PendingReplicaDeletion``, a multi-Region primary key
+with a replica, where the request takes a symmetric key), a real boto3 client sends a
+request that passes every other check, and the answer must be the declared
+``state_error``, else
 ``kms.checks.state_error``: code, HTTP 400 and message.
 
 :data:`REQUESTS` holds one request per such operation. A newly declared operation
@@ -34,6 +36,7 @@ from pytest_cloudhsm_kms.kms.model import KeyState
 
 ROLE = "arn:aws:iam::111122223333:role/app"
 OTHER_REGION = "us-west-2"
+THIRD_REGION = "eu-west-1"
 
 KINDS: dict[str, dict[str, Any]] = {
     "symmetric": {},
@@ -166,8 +169,10 @@ REQUESTS: dict[str, Request] = {
 
 REACHABLE = (KeyState.ENABLED, KeyState.DISABLED, KeyState.PENDING_DELETION)
 """The states :func:`into` puts any key in. Also ``PendingImport`` for
-:attr:`Request.imported`, and ``Unavailable`` (a CloudHSM key store key, its store
-disconnected) for a request on a symmetric key that such a key may serve."""
+:attr:`Request.imported`, ``Unavailable`` (a CloudHSM key store key, its store
+disconnected) for a request on a symmetric key that such a key may serve, and
+``PendingReplicaDeletion`` (a multi-Region primary key with a replica) for a request on a
+symmetric key."""
 
 
 def cases() -> list[Any]:
@@ -181,6 +186,8 @@ def cases() -> list[Any]:
         if (request is not None and request.kind == "symmetric"
                 and declared.in_cloudhsm == InCloudHsm.ALLOWED):
             reachable += (KeyState.UNAVAILABLE,)
+        if request is not None and request.kind in ("symmetric", "multi_region"):
+            reachable += (KeyState.PENDING_REPLICA_DELETION,)
         marks = [requires_operation(name)]
         if request is not None and request.kind == "kem":
             marks.append(needs_ml)
@@ -193,6 +200,8 @@ def new(request: pytest.FixtureRequest, client: Any, kind: str, state: str) -> d
     """The KeyMetadata of a new key of ``kind``, from which :func:`into` reaches ``state``."""
     if state == KeyState.UNAVAILABLE:
         return dict(request.getfixturevalue("cloudhsm_key"))
+    if state == KeyState.PENDING_REPLICA_DELETION:
+        return new_key(client, **{**KINDS[kind], "MultiRegion": True})
     origin = {"Origin": "EXTERNAL"} if state == KeyState.PENDING_IMPORT else {}
     return new_key(client, **KINDS[kind], **origin)
 
@@ -205,6 +214,9 @@ def into(client: Any, key: dict[str, Any], state: str) -> None:
         client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
     elif state == KeyState.UNAVAILABLE:
         client.disconnect_custom_key_store(CustomKeyStoreId=key["CustomKeyStoreId"])
+    elif state == KeyState.PENDING_REPLICA_DELETION:  # a region the request does not use
+        client.replicate_key(KeyId=key["KeyId"], ReplicaRegion=THIRD_REGION)
+        client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
 
 
 @pytest.mark.parametrize(("operation", "state"), cases())
@@ -222,8 +234,9 @@ def test_a_refused_key_state_gets_the_declared_error(
     into(kms_client, made, state)
     key = cloudhsm_kms.kms().keys[key_id]
     declared = OPERATIONS[operation]
-    # Refused, and the answer expected is that of the state reached: AWS holds a primary key
-    # with replicas in PendingReplicaDeletion, not PendingDeletion (docs/aws-behaviour.md §11.7).
+    # Refused, and the answer expected is that of the state reached: a primary key with
+    # replicas (UpdatePrimaryRegion's request makes one) waits in PendingReplicaDeletion, not
+    # PendingDeletion (docs/aws-behaviour.md §11.7).
     assert key.key_state not in declared.key_states, key.key_state
 
     try:
