@@ -62,7 +62,7 @@ __all__ = ["Keys"]
 
 _DAY = 86_400.0
 _NOT_PENDING_DELETION = ("KMSInvalidStateException", "{arn} is not pending deletion.")
-# A key scheduled for deletion, with or without a waiting period running (§3, §11.7).
+# Scheduled for deletion, waiting period running or not (docs/aws-behaviour.md §3, §11.7).
 _PENDING = (KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION)
 
 
