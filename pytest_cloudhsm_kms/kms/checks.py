@@ -63,16 +63,6 @@ class KeyCheck:
             f"{key.arn} key usage is {key.key_usage} which is not valid for {ctx.operation}.",
         )
 
-    def admit(self, ctx: RequestContext, key: Key) -> Key:
-        """Count the request against the key's custom key store quota (may throttle).
-
-        A request refused afterwards (for the key's state, say) has still been counted.
-        """
-        store = key.custom_key_store
-        if store is not None and DECLARED[ctx.operation].counted:
-            store.quota.consume(ctx.operation)
-        return key
-
     def state(self, ctx: RequestContext, key: Key) -> Key:
         """The key, unless its state is one the operation refuses."""
         declared = DECLARED[ctx.operation]

@@ -109,14 +109,6 @@ class RequestQuota:
         if not self._bucket.take(self.rate, self.clock.now()):
             raise _throttling()
 
-    @property
-    def effective_rate(self) -> float:
-        """Requests per virtual second the store admits now (a busy cluster admits fewer)."""
-        throttle = self.throttle
-        if throttle is None or not throttle.limits_rate:
-            return self.rate
-        return min(self.rate, throttle.rate_for(self.rate))
-
     def _throttled_by(self, throttle: Throttle, operation: str) -> bool:
         if throttle.operations is not None and operation not in throttle.operations:
             return False
