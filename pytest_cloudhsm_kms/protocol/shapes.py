@@ -66,7 +66,7 @@ def _bounds(shape: Shape) -> tuple[int, int]:
 
 
 def _length_checks(shape: Shape) -> Callable[[Any, int, str, Problems], None]:
-    """Report a length outside the shape's range (called only when it is)."""
+    """Report a length outside the shape's range."""
     low = shape.metadata.get("min")
     high = shape.metadata.get("max")
     show = not shape.metadata.get("sensitive") and shape.type_name == "string"
