@@ -95,9 +95,9 @@ def test_a_ready_cluster_is_built_through_the_operation_handlers_as_setup_calls(
 ) -> None:
     seen: list[tuple[str, str]] = []
     for operation in OPERATIONS.values():
-        def spy(svc: Any, params: Any, context: Any, handler: Any = operation.handler) -> Any:
-            seen.append((context.operation, context.source))
-            return handler(svc, params, context)
+        def spy(svc: Any, ctx: Any, params: Any, handler: Any = operation.handler) -> Any:
+            seen.append((ctx.operation, ctx.source))
+            return handler(svc, ctx, params)
         monkeypatch.setattr(operation, "handler", spy)
     service.create_ready_cluster(hsm_count=2)
     assert seen == [("CreateCluster", "setup"), ("CreateHsm", "setup"), ("CreateHsm", "setup"),

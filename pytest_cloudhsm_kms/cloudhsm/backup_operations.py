@@ -47,7 +47,7 @@ DESCRIBE_BACKUPS = Operation("DescribeBackups")
 
 
 @DESCRIBE_BACKUPS.handles
-def describe_backups(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+def describe_backups(service: CloudHsmService, ctx: RequestContext, p: Params) -> Result:
     given = filters(p.get("Filters"), _BACKUP_FILTERS)
     never = given.get("neverExpires")
     never_expires: set[bool] | None = None
@@ -77,7 +77,7 @@ DELETE_BACKUP = Operation("DeleteBackup", backup_event="delete")
 
 
 @DELETE_BACKUP.handles
-def delete_backup(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+def delete_backup(service: CloudHsmService, ctx: RequestContext, p: Params) -> Result:
     backup = DELETE_BACKUP.find_backup(service.backups, p["BackupId"])
     service.catalog.delete(backup)
     return {"Backup": backup.describe()}
@@ -87,7 +87,7 @@ RESTORE_BACKUP = Operation("RestoreBackup", backup_event="restore")
 
 
 @RESTORE_BACKUP.handles
-def restore_backup(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+def restore_backup(service: CloudHsmService, ctx: RequestContext, p: Params) -> Result:
     backup = RESTORE_BACKUP.find_backup(service.backups, p["BackupId"])
     service.catalog.restore(backup)
     return {"Backup": backup.describe()}
@@ -98,7 +98,7 @@ MODIFY_BACKUP_ATTRIBUTES = Operation("ModifyBackupAttributes", backup_states=_RE
 
 @MODIFY_BACKUP_ATTRIBUTES.handles
 def modify_backup_attributes(
-    service: CloudHsmService, p: Params, context: RequestContext
+    service: CloudHsmService, ctx: RequestContext, p: Params
 ) -> Result:
     backup = MODIFY_BACKUP_ATTRIBUTES.find_backup(service.backups, p["BackupId"])
     backup.never_expires = p["NeverExpires"]
@@ -109,7 +109,7 @@ COPY_BACKUP_TO_REGION = Operation("CopyBackupToRegion", backup_states=_READY)
 
 
 @COPY_BACKUP_TO_REGION.handles
-def copy_backup_to_region(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+def copy_backup_to_region(service: CloudHsmService, ctx: RequestContext, p: Params) -> Result:
     backup = COPY_BACKUP_TO_REGION.find_backup(service.backups, p["BackupId"])
     destination = p["DestinationRegion"]
     if destination == service.region:

@@ -64,7 +64,7 @@ CREATE_CLUSTER = Operation("CreateCluster", backup_states=frozenset({BackupState
 
 
 @CREATE_CLUSTER.handles
-def create_cluster(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+def create_cluster(service: CloudHsmService, ctx: RequestContext, p: Params) -> Result:
     hsm_type = _check_hsm_type(p["HsmType"])
     subnets = service.network.cluster_subnets(p["SubnetIds"])
     retention = retention_days(p.get("BackupRetentionPolicy"),
@@ -78,7 +78,7 @@ def create_cluster(service: CloudHsmService, p: Params, context: RequestContext)
         raise ServiceError(INVALID, f"HsmType {hsm_type} supports only FIPS mode.")
     cluster = service.lifecycle.new_cluster(
         hsm_type, mode, subnets, network_type=p.get("NetworkType", "IPV4"),
-        retention_days=retention, tags=tags, now=context.now(),
+        retention_days=retention, tags=tags, now=ctx.now(),
     )
     event = "created"
     if source is not None:
@@ -113,7 +113,7 @@ DESCRIBE_CLUSTERS = Operation("DescribeClusters")
 
 
 @DESCRIBE_CLUSTERS.handles
-def describe_clusters(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+def describe_clusters(service: CloudHsmService, ctx: RequestContext, p: Params) -> Result:
     given = filters(p.get("Filters"), _CLUSTER_FILTERS)
     ids, vpcs, states = given.get("clusterIds"), given.get("vpcIds"), given.get("states")
     clusters = [
@@ -136,7 +136,7 @@ INITIALIZE_CLUSTER = Operation(
 
 
 @INITIALIZE_CLUSTER.handles
-def initialize_cluster(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+def initialize_cluster(service: CloudHsmService, ctx: RequestContext, p: Params) -> Result:
     cluster = find_cluster(service.clusters, p["ClusterId"])
     INITIALIZE_CLUSTER.check_cluster(cluster)
     if cluster.csr_common_name is None:
@@ -161,7 +161,7 @@ MODIFY_CLUSTER = Operation(
 
 
 @MODIFY_CLUSTER.handles
-def modify_cluster(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+def modify_cluster(service: CloudHsmService, ctx: RequestContext, p: Params) -> Result:
     cluster = find_cluster(service.clusters, p["ClusterId"])
     hsm_type = p.get("HsmType")
     policy = p.get("BackupRetentionPolicy")
@@ -173,7 +173,7 @@ def modify_cluster(service: CloudHsmService, p: Params, context: RequestContext)
         retention = retention_days(policy, service.settings.backup_retention_days)
     event = None
     if hsm_type is not None and hsm_type != cluster.hsm_type:
-        event = _hsm_type_change(cluster, _check_hsm_type(hsm_type), context.now())
+        event = _hsm_type_change(cluster, _check_hsm_type(hsm_type), ctx.now())
     if retention is not None:
         cluster.backup_retention_days = retention
         service.catalog.apply_retention()
@@ -214,7 +214,7 @@ DELETE_CLUSTER = Operation(
 
 
 @DELETE_CLUSTER.handles
-def delete_cluster(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+def delete_cluster(service: CloudHsmService, ctx: RequestContext, p: Params) -> Result:
     cluster = find_cluster(service.clusters, p["ClusterId"])
     hsms = cluster.visible_hsms()
     if hsms:
@@ -239,7 +239,7 @@ CREATE_HSM = Operation(
 
 
 @CREATE_HSM.handles
-def create_hsm(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+def create_hsm(service: CloudHsmService, ctx: RequestContext, p: Params) -> Result:
     cluster = find_cluster(service.clusters, p["ClusterId"])
     CREATE_HSM.check_cluster(cluster)
     zone = p["AvailabilityZone"]
@@ -267,7 +267,7 @@ _HSM_IDENTIFIERS = {"HsmId": "hsm_id", "EniId": "eni_id", "EniIp": "eni_ip"}
 
 
 @DELETE_HSM.handles
-def delete_hsm(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+def delete_hsm(service: CloudHsmService, ctx: RequestContext, p: Params) -> Result:
     cluster = find_cluster(service.clusters, p["ClusterId"])
     given = [name for name in _HSM_IDENTIFIERS if name in p]
     if len(given) != 1:

@@ -7,11 +7,12 @@ it runs in and the backup states it accepts (given directly, or as the event
 of the state table it starts), with AWS's refusal. The service's dispatch
 table is made from those modules' ``OPERATIONS`` tuples.
 
-A handler is ``handler(service, params, context)``: the
-:class:`~pytest_cloudhsm_kms.cloudhsm.service.CloudHsmService` of the account
-and Region, the request members as botocore sends them, and the explicit
-:class:`~pytest_cloudhsm_kms.context.RequestContext`. It returns the members
-of the output shape or raises :class:`~pytest_cloudhsm_kms.errors.ServiceError`.
+A handler is ``handler(service, ctx, p)``, as a KMS handler is ``(self, ctx, p)``:
+the :class:`~pytest_cloudhsm_kms.cloudhsm.service.CloudHsmService` of the
+account and Region, the explicit
+:class:`~pytest_cloudhsm_kms.context.RequestContext`, and the request members
+as botocore sends them. It returns the members of the output shape or raises
+:class:`~pytest_cloudhsm_kms.errors.ServiceError`.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ __all__ = [
     "paginate",
 ]
 
-Handler = Callable[["CloudHsmService", Params, "RequestContext"], Result]
+Handler = Callable[["CloudHsmService", "RequestContext", Params], Result]
 
 INVALID = "CloudHsmInvalidRequestException"
 NOT_FOUND = "CloudHsmResourceNotFoundException"

@@ -49,7 +49,7 @@ TAG_RESOURCE = Operation("TagResource")
 
 
 @TAG_RESOURCE.handles
-def tag_resource(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+def tag_resource(service: CloudHsmService, ctx: RequestContext, p: Params) -> Result:
     tags = _tags_of(service, p["ResourceId"])
     new = new_tags(p["TagList"])
     count = len(set(tags) | set(new))
@@ -66,7 +66,7 @@ UNTAG_RESOURCE = Operation("UntagResource")
 
 
 @UNTAG_RESOURCE.handles
-def untag_resource(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+def untag_resource(service: CloudHsmService, ctx: RequestContext, p: Params) -> Result:
     tags = _tags_of(service, p["ResourceId"])
     for key in p["TagKeyList"]:
         check_tag_key(key)
@@ -79,7 +79,7 @@ LIST_TAGS = Operation("ListTags")
 
 
 @LIST_TAGS.handles
-def list_tags(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+def list_tags(service: CloudHsmService, ctx: RequestContext, p: Params) -> Result:
     resource_id = p["ResourceId"]
     tags = _tags_of(service, resource_id)
     numbers = numbering(service, f"tags of {resource_id}").number(tags)
@@ -108,7 +108,7 @@ GET_RESOURCE_POLICY = Operation("GetResourcePolicy")
 
 
 @GET_RESOURCE_POLICY.handles
-def get_resource_policy(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+def get_resource_policy(service: CloudHsmService, ctx: RequestContext, p: Params) -> Result:
     backup = _policy_backup(service, p.get("ResourceArn"))
     return {} if backup.resource_policy is None else {"Policy": backup.resource_policy}
 
@@ -117,7 +117,7 @@ PUT_RESOURCE_POLICY = Operation("PutResourcePolicy")
 
 
 @PUT_RESOURCE_POLICY.handles
-def put_resource_policy(service: CloudHsmService, p: Params, context: RequestContext) -> Result:
+def put_resource_policy(service: CloudHsmService, ctx: RequestContext, p: Params) -> Result:
     backup = _policy_backup(service, p.get("ResourceArn"))
     policy = p.get("Policy")
     if policy is None:
@@ -132,7 +132,7 @@ DELETE_RESOURCE_POLICY = Operation("DeleteResourcePolicy")
 
 @DELETE_RESOURCE_POLICY.handles
 def delete_resource_policy(
-    service: CloudHsmService, p: Params, context: RequestContext
+    service: CloudHsmService, ctx: RequestContext, p: Params
 ) -> Result:
     backup = _policy_backup(service, p.get("ResourceArn"))
     result: Result = {"ResourceArn": backup.backup_arn}

@@ -72,7 +72,7 @@ class CloudHsmService(RegionalService):
             raise ServiceError(INVALID, f"{operation} is not supported by pytest-cloudhsm-kms.")
         if context is None:
             context = RequestContext(operation, self.region, self.account_id, self.clock)
-        return declared.handler(self, params, context)
+        return declared.handler(self, context, params)
 
     # -- for KMS, fixtures and faults ----------------------------------------------
 
