@@ -14,6 +14,7 @@ from pytest_cloudhsm_kms.cloudhsm import (
     CloudHsmService,
     VaultError,
 )
+from pytest_cloudhsm_kms.cloudhsm.operations import DECLARED, Operation
 from pytest_cloudhsm_kms.cloudhsm.service import OPERATIONS
 from pytest_cloudhsm_kms.entropy import Entropy
 from pytest_cloudhsm_kms.protocol.models import service_model
@@ -110,6 +111,13 @@ def test_a_ready_cluster_is_built_through_the_operation_handlers_as_setup_calls(
 def test_every_cloudhsmv2_operation_is_declared_once_with_its_handler() -> None:
     assert set(OPERATIONS) == set(service_model("cloudhsmv2").operation_names)
     assert all(callable(op.handler) and name == op.name for name, op in OPERATIONS.items())
+
+
+def test_the_dispatch_table_is_the_declarations() -> None:
+    assert dict(OPERATIONS) == DECLARED
+    with pytest.raises(RuntimeError, match="DescribeClusters is declared twice"):
+        Operation("DescribeClusters").handles(DECLARED["DescribeClusters"].handler)
+    assert DECLARED["DescribeClusters"] is OPERATIONS["DescribeClusters"]
 
 
 def test_the_same_seed_gives_the_same_ids_and_ciphertext() -> None:

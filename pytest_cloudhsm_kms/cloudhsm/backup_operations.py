@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ..context import RequestContext
     from .service import CloudHsmService
 
-__all__ = ["OPERATIONS"]
+__all__: list[str] = []  # each declaration registers itself (operations.DECLARED)
 
 _READY = frozenset({BackupState.READY})
 _BACKUP_FILTERS: dict[str, frozenset[str] | None] = {
@@ -128,7 +128,3 @@ def copy_backup_to_region(service: CloudHsmService, ctx: RequestContext, p: Para
         }
     }
 
-
-OPERATIONS = (DESCRIBE_BACKUPS, DELETE_BACKUP, RESTORE_BACKUP, MODIFY_BACKUP_ATTRIBUTES,
-              COPY_BACKUP_TO_REGION)
-"""The backup operations this module declares."""

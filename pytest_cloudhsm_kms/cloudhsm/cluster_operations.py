@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from .model import Backup
     from .service import CloudHsmService
 
-__all__ = ["OPERATIONS", "SUPPORTED_HSM_TYPES"]
+__all__ = ["SUPPORTED_HSM_TYPES"]
 
 SUPPORTED_HSM_TYPES = ("hsm1.medium", "hsm2m.medium")
 FIPS_ONLY_HSM_TYPES = frozenset({"hsm1.medium"})
@@ -297,7 +297,3 @@ def _check_hsm_type(hsm_type: str) -> str:
         )
     return hsm_type
 
-
-OPERATIONS = (CREATE_CLUSTER, DESCRIBE_CLUSTERS, INITIALIZE_CLUSTER, MODIFY_CLUSTER,
-              DELETE_CLUSTER, CREATE_HSM, DELETE_HSM)
-"""The cluster and HSM operations this module declares."""

@@ -4,8 +4,9 @@ Each operation is one :class:`Operation`, declared next to its handler in its
 family's module (``cluster_operations``, ``backup_operations``,
 ``resource_operations``), with the facts the fake follows: the cluster states
 it runs in and the backup states it accepts (given directly, or as the event
-of the state table it starts), with AWS's refusal. The service's dispatch
-table is made from those modules' ``OPERATIONS`` tuples.
+of the state table it starts), with AWS's refusal. :meth:`Operation.handles`
+records the operation in :data:`DECLARED`, from which the service's dispatch
+table is made: a declaration and its handler are all an operation needs.
 
 A handler is ``handler(service, ctx, p)``, as a KMS handler is ``(self, ctx, p)``:
 the :class:`~pytest_cloudhsm_kms.cloudhsm.service.CloudHsmService` of the
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ARN",
+    "DECLARED",
     "INVALID",
     "NOT_FOUND",
     "Operation",
@@ -92,8 +94,11 @@ class Operation:
             self.backup_states = _states_with(BACKUP_TRANSITIONS, self.backup_event)
 
     def handles(self, handler: Handler) -> Handler:
-        """Decorator: ``handler`` serves this operation."""
+        """Decorator: ``handler`` serves this operation, which is now in :data:`DECLARED`."""
+        if self.name in DECLARED:
+            raise RuntimeError(f"CloudHSM v2 operation {self.name} is declared twice")
         self.handler = handler
+        DECLARED[self.name] = self
         return handler
 
     def check_cluster(self, cluster: Cluster) -> None:
@@ -118,6 +123,10 @@ class Operation:
                 INVALID, f"Backup {backup.backup_id} is in state {backup.state}; {self.name} "
                          f"needs a backup in state {allowed}.",
             )
+
+
+DECLARED: dict[str, Operation] = {}
+"""Every operation with a handler, by name, filled as the family modules are imported."""
 
 
 def _states_with(table: dict[tuple[str, str], str], event: str) -> frozenset[str]:

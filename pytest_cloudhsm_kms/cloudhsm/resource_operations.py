@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from ..context import RequestContext
     from .service import CloudHsmService
 
-__all__ = ["OPERATIONS"]
+__all__: list[str] = []  # each declaration registers itself (operations.DECLARED)
 
 
 def _tags_of(service: CloudHsmService, resource_id: str) -> dict[str, str]:
@@ -141,7 +141,3 @@ def delete_resource_policy(
     backup.resource_policy = None
     return result
 
-
-OPERATIONS = (TAG_RESOURCE, UNTAG_RESOURCE, LIST_TAGS, GET_RESOURCE_POLICY,
-              PUT_RESOURCE_POLICY, DELETE_RESOURCE_POLICY)
-"""The tag and resource policy operations this module declares."""

@@ -3,9 +3,10 @@
 The service composes what a Region holds (:class:`~.network.Network`, the
 :class:`~.backups.BackupCatalog`, the clusters and their
 :class:`~.lifecycle.Lifecycle`) and runs operations: :meth:`CloudHsmService.call`
-looks the operation up in :data:`OPERATIONS`, made from the declarations of
-``cluster_operations``, ``backup_operations`` and ``resource_operations``, and
-calls its handler with an explicit request context. The service keeps no
+looks the operation up in :data:`OPERATIONS`, every operation declared in
+``cluster_operations``, ``backup_operations`` and ``resource_operations``
+(:data:`.operations.DECLARED`), and calls its handler with an explicit request
+context. The service keeps no
 per-request state.
 
 Its other public methods are for the environment, fixtures, faults and tests:
@@ -20,27 +21,29 @@ the service's :class:`~pytest_cloudhsm_kms.scope.Scope`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import MappingProxyType
 
 from ..context import RequestContext
 from ..errors import ServiceError
 from ..scope import RegionalService, Scope
-from . import backup_operations, builders, cluster_operations, resource_operations
+from . import (  # noqa: F401  (the *_operations families, imported for their declarations)
+    backup_operations,
+    builders,
+    cluster_operations,
+    resource_operations,
+)
 from .backups import BackupCatalog
 from .builders import ADMIN_PASSWORD, KMSUSER_PASSWORD
 from .lifecycle import Lifecycle
 from .model import Backup, Cluster, Hsm, Subnet
 from .network import Network
-from .operations import INVALID, Operation, Params, Result
+from .operations import DECLARED, INVALID, Operation, Params, Result
 from .vault import CryptoUser
 
 __all__ = ["ADMIN_PASSWORD", "KMSUSER_PASSWORD", "OPERATIONS", "CloudHsmService"]
 
-OPERATIONS: dict[str, Operation] = {
-    operation.name: operation
-    for family in (cluster_operations, backup_operations, resource_operations)
-    for operation in family.OPERATIONS
-}
-"""Every CloudHSM v2 operation the fake serves, by name."""
+OPERATIONS: MappingProxyType[str, Operation] = MappingProxyType(dict(sorted(DECLARED.items())))
+"""Every CloudHSM v2 operation the fake serves, by name, in alphabetical order."""
 
 
 class CloudHsmService(RegionalService):
