@@ -256,8 +256,10 @@ def test_generate_random_in_a_store_draws_from_its_cluster(
     assert len(random["Plaintext"]) == 48
     assert quota.counted == 1
     delete_all_hsms(cloudhsmv2, cloudhsm_key_store["CloudHsmClusterId"])
-    rejects(kms, "GenerateRandom", "CustomKeyStoreInvalidStateException", NumberOfBytes=8,
-          CustomKeyStoreId=store_id)
+    message = rejects(kms, "GenerateRandom", "CustomKeyStoreInvalidStateException",
+                      NumberOfBytes=8, CustomKeyStoreId=store_id)
+    assert message == (f"The AWS CloudHSM cluster of custom key store {store_id} "
+                       "has no active HSMs.")
 
 
 # -- key states follow the connection (docs/aws-behaviour.md §3, footnotes 11-13) ------------------

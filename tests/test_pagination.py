@@ -148,6 +148,7 @@ def test_list_key_policies_is_one_page_and_its_marker_checked(
     with pytest.raises(kms.exceptions.ClientError) as raised:
         kms.list_key_policies(KeyId=symmetric_key["KeyId"], Marker="bogus")
     assert raised.value.response["Error"]["Code"] == "ValidationException"
+    assert raised.value.response["Error"]["Message"] == "Invalid marker."
 
 
 def test_describe_custom_key_stores_while_stores_are_deleted_lists_each_once(

@@ -13,6 +13,7 @@ from .declaration import DECLARED, InCloudHsm, Params, Result
 from .model import ALGORITHMS, Key, KeyState
 
 __all__ = [
+    "INVALID_MARKER",
     "KeyCheck",
     "check_algorithm_of",
     "dry_run",
@@ -124,6 +125,10 @@ def dry_run(p: Params) -> None:
         raise dry_run_error()
 
 
+INVALID_MARKER = "Invalid marker."
+"""The text for a ``Marker`` this fake did not issue (docs/aws-behaviour.md §13)."""
+
+
 def paginate(
     items: Iterable[Any], p: Params, *, default_limit: int, number: Callable[[Any], int],
 ) -> tuple[list[Any], Result]:
@@ -137,7 +142,7 @@ def paginate(
         taken, marker = pagination.page(items, number, p.get("Marker"),
                                         p.get("Limit", default_limit))
     except pagination.InvalidMarker:
-        raise ServiceError("InvalidMarkerException", "Invalid marker.") from None
+        raise ServiceError("InvalidMarkerException", INVALID_MARKER) from None
     result: Result = {"Truncated": marker is not None}
     if marker is not None:
         result["NextMarker"] = marker

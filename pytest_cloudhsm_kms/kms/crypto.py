@@ -157,6 +157,10 @@ class Cryptography(Family):
 
     @operation(counted=True, recipient=True, store_states={ConnectionState.CONNECTED}, messages={
         "bytes_required": ("ValidationException", "NumberOfBytes is required."),  # recorded
+        # A CONNECTED store whose cluster has no ACTIVE HSM (Choice, docs/aws-behaviour.md
+        # §4.5), raised by CustomKeyStores.random:
+        "no_active_hsms": ("CustomKeyStoreInvalidStateException", "The AWS CloudHSM cluster "
+                           "of custom key store {store_id} has no active HSMs."),
     })
     def GenerateRandom(self, ctx: RequestContext, p: Params) -> Result:
         """``NumberOfBytes`` is optional in the model, required by the service

@@ -384,17 +384,13 @@ class CustomKeyStores:
 
     def random(self, ctx: RequestContext, store: CustomKeyStore, count: int) -> bytes:
         """GenerateRandom from the store's cluster. A connected store whose cluster has no
-        ACTIVE HSM is ``CustomKeyStoreInvalidStateException`` (a choice: docs/aws-behaviour.md
+        ACTIVE HSM is GenerateRandom's ``"no_active_hsms"`` (a choice: docs/aws-behaviour.md
         §4.5)."""
         check_state(ctx, store)
         store.quota.consume(ctx.operation)
         cluster = self.clusters.cluster_or_none(store.cloud_hsm_cluster_id)
         if cluster is None or not cluster.active_hsms():
-            raise ServiceError(
-                "CustomKeyStoreInvalidStateException",
-                f"The AWS CloudHSM cluster of custom key store {store.custom_key_store_id} "
-                "has no active HSMs.",
-            )
+            raise declared_error(ctx, "no_active_hsms", store_id=store.custom_key_store_id)
         random: bytes = cluster.generate_random(count)
         return random
 

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..context import RequestContext
-from ..errors import ServiceError
 from .checks import check_algorithm_of, dry_run
-from .declaration import InCloudHsm, crypto_operation
+from .declaration import InCloudHsm, crypto_operation, declared_error
 from .family import Family
 from .model import Key, MacMaterial
 
@@ -46,12 +45,14 @@ class Macs(Family):
         return {"Mac": _mac(key, algorithm, p["Message"]), "MacAlgorithm": algorithm,
                 "KeyId": key.arn}
 
-    @_mac_operation()
+    @_mac_operation(messages={
+        "invalid_mac": ("KMSInvalidMacException", None),  # recorded, docs/aws-behaviour.md §11.2
+    })
     def VerifyMac(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         key, algorithm = self._mac_key(ctx, p)
         dry_run(p)
         if not hmac.compare_digest(_mac(key, algorithm, p["Message"]), p["Mac"]):
-            raise ServiceError("KMSInvalidMacException", None)
+            raise declared_error(ctx, "invalid_mac")
         return {"KeyId": key.arn, "MacValid": True, "MacAlgorithm": algorithm}
 
     def _mac_key(self, ctx: RequestContext, p: dict[str, Any]) -> tuple[Key, str]:

@@ -25,7 +25,7 @@ from typing import Any
 from ..context import RequestContext
 from ..errors import ServiceError
 from ..pagination import numbering
-from .checks import paginate
+from .checks import INVALID_MARKER, paginate
 from .declaration import Message, declared_error, operation, states_except
 from .family import Family
 from .model import KeyState
@@ -119,15 +119,18 @@ class Policies(Family):
         key.policy = p["Policy"]
         return {}
 
-    @operation()
+    @operation(messages={
+        # The model lists no InvalidMarkerException here (docs/aws-behaviour.md §13).
+        "invalid_marker": ("ValidationException", INVALID_MARKER),
+    })
     def ListKeyPolicies(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         """A marker this fake did not issue is ``ValidationException``: the model lists no
         ``InvalidMarkerException`` for this operation."""
         self.registry.key_by_id_or_arn(p["KeyId"])
         try:
             page, result = paginate(["default"], p, default_limit=100, number=lambda _: 0)
-        except ServiceError as error:
-            raise ServiceError("ValidationException", error.message) from None
+        except ServiceError:
+            raise declared_error(ctx, "invalid_marker") from None
         result["PolicyNames"] = page
         return result
 
