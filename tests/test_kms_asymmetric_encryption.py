@@ -98,14 +98,35 @@ def test_an_rsa_key_needs_an_rsaes_algorithm_and_no_encryption_context(
     kms_client: Any, rsa_encryption_key: dict[str, Any], rsa_blob: bytes
 ) -> None:
     key_id = rsa_encryption_key["KeyId"]
+    # No algorithm is SYMMETRIC_DEFAULT, which an RSA key spec does not take
+    # (docs/aws-behaviour.md §11.2).
+    no_default = "Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_2048."
 
-    fails(kms_client, "Encrypt", "InvalidKeyUsageException", KeyId=key_id, Plaintext=b"x")
-    fails(kms_client, "Decrypt", "InvalidKeyUsageException", KeyId=key_id,
-          CiphertextBlob=rsa_blob)
+    assert fails(kms_client, "Encrypt", "InvalidKeyUsageException", KeyId=key_id,
+                 Plaintext=b"x") == no_default
+    assert fails(kms_client, "Decrypt", "InvalidKeyUsageException", KeyId=key_id,
+                 CiphertextBlob=rsa_blob) == no_default
     fails(kms_client, "Encrypt", "ValidationException", KeyId=key_id, Plaintext=b"x",
           EncryptionAlgorithm="RSAES_OAEP_SHA_1", EncryptionContext={"a": "b"})
     fails(kms_client, "GenerateDataKey", "InvalidKeyUsageException", KeyId=key_id,
           KeySpec="AES_256")
+
+
+@pytest.mark.parametrize(("operation", "params"), [
+    ("GenerateDataKey", {"KeySpec": "AES_256"}),
+    ("GenerateDataKeyWithoutPlaintext", {"NumberOfBytes": 16}),
+    ("GenerateDataKeyPair", {"KeyPairSpec": "ECC_NIST_P256"}),
+    ("GenerateDataKeyPairWithoutPlaintext", {"KeyPairSpec": "RSA_2048"}),
+])
+def test_data_keys_and_data_key_pairs_need_a_symmetric_key(
+    kms_client: Any, rsa_encryption_key: dict[str, Any], operation: str, params: dict[str, Any]
+) -> None:
+    """An RSA encryption key has the key usage but not the key spec (docs/aws-behaviour.md §4.4)."""
+    message = fails(kms_client, operation, "InvalidKeyUsageException",
+                    KeyId=rsa_encryption_key["KeyId"], **params)
+
+    assert message == (f"{rsa_encryption_key['Arn']} key spec is RSA_2048 which is not valid "
+                       f"for {operation}.")
 
 
 def test_rsa_ciphertext_needs_its_key_and_algorithm_to_decrypt(

@@ -136,10 +136,12 @@ def test_encrypt_with_an_unknown_key_answers_not_found(kms_client: Any) -> None:
 def test_a_symmetric_key_only_takes_the_symmetric_default_algorithm(
     kms_client: Any, symmetric_key: dict[str, Any], blob: bytes
 ) -> None:
-    with pytest.raises(kms_client.exceptions.InvalidKeyUsageException):
+    with pytest.raises(kms_client.exceptions.InvalidKeyUsageException) as raised:
         kms_client.encrypt(
             KeyId=symmetric_key["KeyId"], Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_256"
         )
+    assert error_of(raised)[1] == (
+        "Algorithm RSAES_OAEP_SHA_256 is incompatible with key spec SYMMETRIC_DEFAULT.")
     with pytest.raises(kms_client.exceptions.InvalidKeyUsageException):
         kms_client.decrypt(CiphertextBlob=blob, EncryptionContext=CONTEXT,
                            EncryptionAlgorithm="RSAES_OAEP_SHA_1")

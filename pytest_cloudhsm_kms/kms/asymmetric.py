@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from ..context import RequestContext
 from .checks import check_algorithm_of, dry_run
 from .ciphertext import seal
+from .crypto import DATA_KEY_SPEC
 from .declaration import (
     ASYMMETRIC_KINDS,
     InCloudHsm,
@@ -69,8 +70,8 @@ _data_key_pair_operation = functools.partial(
 
 # GenerateDataKeyPair(WithoutPlaintext): as GenerateDataKey (Choice, docs/aws-behaviour.md §4.4).
 _DATA_KEY_PAIR_MESSAGES: dict[str, Message] = {
-    "data_key_spec": ("InvalidKeyUsageException",
-                      "{arn} key spec is {spec} which is not valid for {operation}."),
+    "data_key_spec": DATA_KEY_SPEC,
+    # CreateKey's text names KeySpec; this member is KeyPairSpec.
     "unmodelled_spec": ("UnsupportedOperationException",
                         "KeyPairSpec {spec} is not supported by pytest-cloudhsm-kms."),
 }

@@ -29,12 +29,17 @@ from .keypairs import max_rsa_plaintext, oaep, private_key_of
 from .keystores import ConnectionState, CustomKeyStores
 from .model import Key
 
-__all__ = ["Cryptography", "recipient_unsupported"]
+__all__ = ["DATA_KEY_SPEC", "Cryptography", "recipient_unsupported"]
 
 _SYMMETRIC = "SYMMETRIC_DEFAULT"
 _DATA_KEY_BYTES = {"AES_256": 32, "AES_128": 16}
-# The wording real KMS sends (CloudTrail samples in the KMS guide, SDK issue reports).
+# Every operation that takes Recipient refuses it (Choice, docs/aws-behaviour.md §4.7).
 _RECIPIENT = "pytest-cloudhsm-kms does not support Recipient (Nitro Enclaves attestation)."
+
+DATA_KEY_SPEC: Message = ("InvalidKeyUsageException",
+                          "{arn} key spec is {spec} which is not valid for {operation}.")
+"""A data key, or a data key pair (:mod:`.asymmetric`), of a key that is not symmetric
+(Choice, docs/aws-behaviour.md §4.4): one text, as the check is the same."""
 
 # The errors of the encryption operations (recorded: docs/aws-behaviour.md §4, §9).
 _ENCRYPTION_MESSAGES: dict[str, Message] = {
@@ -43,15 +48,12 @@ _ENCRYPTION_MESSAGES: dict[str, Message] = {
     "invalid_ciphertext": ("InvalidCiphertextException", None),
     "rsa_too_long": ("ValidationException", "Algorithm {algorithm} and key spec {spec} cannot "
                      "encrypt data larger than {limit} bytes."),
-    "algorithm": ("InvalidKeyUsageException",
-                  "Algorithm {algorithm} is incompatible with key spec {spec}."),
     # In AWS's style (Choice, §4):
     "no_context": ("ValidationException",
                    "EncryptionContext is not supported with asymmetric KMS keys."),
     "bytes_or_spec": ("ValidationException",
                       "Please specify either number of bytes or key spec."),  # reported, §4.4
-    "data_key_spec": ("InvalidKeyUsageException",
-                      "{arn} key spec is {spec} which is not valid for {operation}."),
+    "data_key_spec": DATA_KEY_SPEC,
 }
 # Encrypt, Decrypt and ReEncrypt run on symmetric and RSA encryption keys; data keys on
 # symmetric keys only. All count against a CloudHSM key store's quota.
@@ -77,7 +79,7 @@ class Cryptography(Family):
         key = self._symmetric_key(ctx, self.registry.key(p["KeyId"]))
         if key.key_spec != _SYMMETRIC:
             return self._encrypt_rsa(ctx, key, p)
-        _check_symmetric_algorithm(ctx, key, p.get("EncryptionAlgorithm"))
+        _check_symmetric_algorithm(key, p.get("EncryptionAlgorithm"))
         dry_run(p)
         blob = seal(key, self.scope.entropy.bytes(12), p["Plaintext"], p.get("EncryptionContext"))
         return {"CiphertextBlob": blob, "KeyId": key.arn, "EncryptionAlgorithm": _SYMMETRIC}
@@ -121,13 +123,13 @@ class Cryptography(Family):
         destination = self._symmetric_key(ctx, self.registry.key(p["DestinationKeyId"]))
         destination_algorithm = p.get("DestinationEncryptionAlgorithm")
         if destination.key_spec != _SYMMETRIC:
-            destination_algorithm = _rsa_algorithm(ctx, destination, destination_algorithm)
+            destination_algorithm = _rsa_algorithm(destination, destination_algorithm)
             if p.get("DestinationEncryptionContext"):
                 raise declared_error(ctx, "no_context")
             dry_run(p)
             blob = _seal_rsa(ctx, destination, plaintext, destination_algorithm)
         else:
-            _check_symmetric_algorithm(ctx, destination, destination_algorithm)
+            _check_symmetric_algorithm(destination, destination_algorithm)
             dry_run(p)
             blob = seal(destination, self.scope.entropy.bytes(12), plaintext,
                         p.get("DestinationEncryptionContext"))
@@ -214,14 +216,14 @@ class Cryptography(Family):
             if expected_key_id is not None:  # RSA ciphertext without an RSAES algorithm
                 expected = registry.key(expected_key_id)
                 if _is_rsa_encryption_key(expected):
-                    _rsa_algorithm(ctx, expected, algorithm)
+                    _rsa_algorithm(expected, algorithm)
             raise
         key = registry.keys.get(envelope.key_id)
         if expected_key_id is not None:
             expected = registry.key(expected_key_id)
             if expected is not key:
                 if _is_rsa_encryption_key(expected):  # it needs an RSAES algorithm
-                    _rsa_algorithm(ctx, expected, algorithm)
+                    _rsa_algorithm(expected, algorithm)
                 # Any other key, an HMAC key too (recorded): IncorrectKeyException.
                 raise declared_error(ctx, "incorrect_key")
         if key is None:
@@ -229,7 +231,7 @@ class Cryptography(Family):
                 registry.key_by_id(envelope.key_id)
             raise declared_error(ctx, "invalid_ciphertext")
         self._symmetric_key(ctx, key)
-        _check_symmetric_algorithm(ctx, key, algorithm)
+        _check_symmetric_algorithm(key, algorithm)
         return key, key.material.decrypt(
             envelope.material_id, envelope.iv, envelope.data, aad(envelope.header, context)
         )
@@ -247,7 +249,7 @@ class Cryptography(Family):
     # -- RSA keys -----------------------------------------------------------------------
 
     def _encrypt_rsa(self, ctx: RequestContext, key: Key, p: Params) -> Result:
-        algorithm = _rsa_algorithm(ctx, key, p.get("EncryptionAlgorithm"))
+        algorithm = _rsa_algorithm(key, p.get("EncryptionAlgorithm"))
         if p.get("EncryptionContext"):
             raise declared_error(ctx, "no_context")
         dry_run(p)
@@ -305,10 +307,10 @@ def _is_rsa_encryption_key(key: Key) -> bool:
     return key.key_usage == "ENCRYPT_DECRYPT" and key.key_spec != _SYMMETRIC
 
 
-def _rsa_algorithm(ctx: RequestContext, key: Key, algorithm: str | None) -> str:
-    """The RSAES algorithm of an RSA request (required: RSA keys have no default)."""
-    if algorithm is None or algorithm == _SYMMETRIC:
-        raise declared_error(ctx, "algorithm", algorithm=_SYMMETRIC, spec=key.key_spec)
+def _rsa_algorithm(key: Key, algorithm: str | None) -> str:
+    """The RSAES algorithm of an RSA request (required: RSA keys have no default, and
+    none is refused as ``SYMMETRIC_DEFAULT``)."""
+    algorithm = algorithm or _SYMMETRIC
     check_algorithm_of(key, algorithm)
     return algorithm
 
@@ -323,9 +325,9 @@ def _seal_rsa(ctx: RequestContext, key: Key, plaintext: bytes, algorithm: str) -
     return ciphertext
 
 
-def _check_symmetric_algorithm(ctx: RequestContext, key: Key, algorithm: str | None) -> None:
+def _check_symmetric_algorithm(key: Key, algorithm: str | None) -> None:
     if algorithm is not None and algorithm != _SYMMETRIC:
-        raise declared_error(ctx, "algorithm", algorithm=algorithm, spec=key.key_spec)
+        check_algorithm_of(key, algorithm)
 
 
 def _ignores_ciphertext(p: Params) -> bool:
