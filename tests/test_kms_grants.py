@@ -257,8 +257,10 @@ def test_a_grant_token_is_accepted_wherever_grant_tokens_are(
 def test_a_grant_token_this_kms_did_not_issue_is_invalid(
     kms_client: Any, symmetric_key: dict[str, Any], operation: str, params: dict[str, Any]
 ) -> None:
-    fails(kms_client, operation, "InvalidGrantTokenException", KeyId=symmetric_key["KeyId"],
-          GrantTokens=["AQpAnot-a-token"], **params)
+    message = fails(kms_client, operation, "InvalidGrantTokenException",
+                    KeyId=symmetric_key["KeyId"], GrantTokens=["AQpAnot-a-token"], **params)
+
+    assert message == "Invalid grant token."
 
 
 def test_describe_key_does_not_check_grant_tokens(
@@ -403,7 +405,8 @@ def test_retire_grant_needs_a_token_or_a_key_and_grant_id(
     created = grant(kms_client, symmetric_key["KeyId"])
 
     fails(kms_client, "RetireGrant", "ValidationException", KeyId=symmetric_key["KeyId"])
-    fails(kms_client, "RetireGrant", "InvalidGrantTokenException", GrantToken="AQpAbogus")
+    assert fails(kms_client, "RetireGrant", "InvalidGrantTokenException",
+                 GrantToken="AQpAbogus") == "Invalid grant token."
     fails(kms_client, "RetireGrant", "InvalidGrantIdException", GrantToken=created["GrantToken"],
           GrantId=MISSING_GRANT)
     fails(kms_client, "RetireGrant", "InvalidGrantIdException", KeyId=symmetric_key["KeyId"],

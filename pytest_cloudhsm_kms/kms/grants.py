@@ -54,6 +54,10 @@ _MAX_CONTEXT_VALUE = 384
 _GRANT_ID = re.compile(r"[0-9a-f]{64}")
 _TOKEN_PREFIX = "AQpA"
 
+# A grant token this fake did not issue: in GrantTokens of any operation that checks them
+# (Grants.check_tokens), or RetireGrant's GrantToken.
+_INVALID_GRANT_TOKEN: Message = ("InvalidGrantTokenException", "Invalid grant token.")
+
 # The grant operations' errors, in AWS's style (docs/aws-behaviour.md §11.3, Choice);
 # each grant operation declares them.
 _GRANT_MESSAGES: dict[str, Message] = {
@@ -63,7 +67,7 @@ _GRANT_MESSAGES: dict[str, Message] = {
                        "Specify either GranteePrincipal or GranteeServicePrincipal, but not both."),
     "retiring_filter": ("ValidationException", "Specify either RetiringPrincipal or "
                         "RetiringServicePrincipal, but not both."),
-    "invalid_token": ("InvalidGrantTokenException", "Invalid grant token."),
+    "invalid_token": _INVALID_GRANT_TOKEN,
     "not_found": ("NotFoundException", "Grant ID {grant_id} not found."),
     "token_mismatch": ("InvalidGrantIdException",
                        "Grant ID {grant_id} does not match the grant of the grant token."),
@@ -261,7 +265,7 @@ class Grants(Family):
         """
         for token in tokens:
             if token not in self.grant_tokens:
-                raise ServiceError("InvalidGrantTokenException", "Invalid grant token.")
+                raise ServiceError(*_INVALID_GRANT_TOKEN)
 
     def _grant_of(self, ctx: RequestContext, key: Key, grant_id: str) -> Grant:
         _check_grant_id(ctx, grant_id)
