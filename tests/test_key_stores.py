@@ -175,7 +175,8 @@ def test_create_custom_key_store_needs_an_active_cluster(
     args["CloudHsmClusterId"] = uninitialized["ClusterId"]
 
     message = rejects(kms, "CreateCustomKeyStore", "CloudHsmClusterNotActiveException", **args)
-    assert "UNINITIALIZED" in message
+    assert message == (f"Cluster {uninitialized['ClusterId']} is in the UNINITIALIZED state, "
+                       "not ACTIVE.")
 
 
 def test_a_cluster_already_tied_to_a_key_store_is_in_use(
@@ -277,10 +278,11 @@ def test_describe_custom_key_stores_finds_a_store_by_id_or_by_name(cloudhsm_kms,
 def test_an_unknown_store_id_or_name_is_not_found_rather_than_an_empty_list(
     cloudhsm_kms, kms
 ) -> None:
-    rejects(kms, "DescribeCustomKeyStores", "CustomKeyStoreNotFoundException",
-          CustomKeyStoreId="cks-1234567890abcdef0")
-    rejects(kms, "DescribeCustomKeyStores", "CustomKeyStoreNotFoundException",
-          CustomKeyStoreName="nowhere")
+    assert rejects(kms, "DescribeCustomKeyStores", "CustomKeyStoreNotFoundException",
+                   CustomKeyStoreId="cks-1234567890abcdef0") == (
+        "Custom key store cks-1234567890abcdef0 does not exist.")
+    assert rejects(kms, "DescribeCustomKeyStores", "CustomKeyStoreNotFoundException",
+                   CustomKeyStoreName="nowhere") == "Custom key store nowhere does not exist."
     assert call(kms, "DescribeCustomKeyStores")["CustomKeyStores"] == []
 
 
@@ -420,8 +422,10 @@ def test_connect_to_a_cluster_that_is_not_active_fails_at_once_and_stays_disconn
     # DEGRADED has no API trigger: the cluster model is set directly.
     cloudhsm_kms.cloudhsm().cluster(cloudhsm_cluster["ClusterId"]).state = "DEGRADED"
 
-    rejects(kms, "ConnectCustomKeyStore", "CloudHsmClusterNotActiveException",
-          CustomKeyStoreId=store_id)
+    message = rejects(kms, "ConnectCustomKeyStore", "CloudHsmClusterNotActiveException",
+                      CustomKeyStoreId=store_id)
+    assert message == (f"Cluster {cloudhsm_cluster['ClusterId']} is in the DEGRADED state, "
+                       "not ACTIVE.")
     assert store_state(kms, store_id) == "DISCONNECTED"
 
 

@@ -41,14 +41,20 @@ class ClusterAccess:
         return cluster
 
     @staticmethod
+    def not_active(cluster: Cluster) -> ServiceError:
+        """``CloudHsmClusterNotActiveException``: the store operations that need an ACTIVE
+        cluster (Create, Update and ConnectCustomKeyStore) share the text."""
+        return ServiceError(
+            "CloudHsmClusterNotActiveException",
+            f"Cluster {cluster.cluster_id} is in the {cluster.state} state, not ACTIVE.",
+        )
+
+    @staticmethod
     def check_cluster(cluster: Cluster, *, hsms_needed: int) -> None:
         """An ACTIVE cluster with enough ACTIVE HSMs, each in a different AZ
         (docs/aws-behaviour.md §1.3)."""
         if cluster.state != "ACTIVE":
-            raise ServiceError(
-                "CloudHsmClusterNotActiveException",
-                f"Cluster {cluster.cluster_id} is in the {cluster.state} state, not ACTIVE.",
-            )
+            raise ClusterAccess.not_active(cluster)
         zones = {hsm.availability_zone for hsm in cluster.active_hsms()}
         if len(zones) < hsms_needed or len(cluster.subnet_mapping) < 2:
             raise ServiceError(

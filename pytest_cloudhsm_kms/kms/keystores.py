@@ -223,8 +223,6 @@ class CustomKeyStores:
     @operation(messages={
         "both": ("ValidationException",
                  "Specify either CustomKeyStoreId or CustomKeyStoreName, but not both."),
-        "no such name": ("CustomKeyStoreNotFoundException",
-                         "Custom key store {name} does not exist."),
     })
     def DescribeCustomKeyStores(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         store_id, name = p.get("CustomKeyStoreId"), p.get("CustomKeyStoreName")
@@ -236,7 +234,7 @@ class CustomKeyStores:
         elif name is not None:
             stores = [s for s in stores if s.custom_key_store_name == name]
             if not stores:
-                raise declared_error(ctx, "no such name", name=name)
+                raise _not_found(name)
         numbers = numbering(self, "custom key stores").number(self.custom_key_stores)
         page, result = paginate(stores, p, default_limit=100,
                                 number=lambda s: numbers[s.custom_key_store_id])
@@ -244,10 +242,7 @@ class CustomKeyStores:
         return result
 
     @operation(store_states={ConnectionState.CONNECTED, ConnectionState.CONNECTING,
-                             ConnectionState.DISCONNECTED}, messages={
-        "cluster not active": ("CloudHsmClusterNotActiveException",
-                               "Cluster {cluster_id} is in the {state} state, not ACTIVE."),
-    })
+                             ConnectionState.DISCONNECTED})
     def ConnectCustomKeyStore(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         store = self.custom_key_store(p["CustomKeyStoreId"])
         check_state(ctx, store)
@@ -256,8 +251,7 @@ class CustomKeyStores:
         cluster = self.clusters.cluster_or_none(store.cloud_hsm_cluster_id)
         if cluster is not None and cluster.state not in (
                 "ACTIVE", "DELETE_IN_PROGRESS", "DELETED"):
-            raise declared_error(ctx, "cluster not active", cluster_id=cluster.cluster_id,
-                                 state=cluster.state)
+            raise self.clusters.not_active(cluster)
         store.set_state(ConnectionState.CONNECTING)
         store.connection_attempt += 1
         attempt = store.connection_attempt
@@ -340,10 +334,7 @@ class CustomKeyStores:
         """A custom key store by ID, or ``CustomKeyStoreNotFoundException``."""
         store = self.custom_key_stores.get(custom_key_store_id)
         if store is None:
-            raise ServiceError(
-                "CustomKeyStoreNotFoundException",
-                f"Custom key store {custom_key_store_id} does not exist.",
-            )
+            raise _not_found(custom_key_store_id)
         return store
 
     def finish_connecting(self, store: CustomKeyStore, attempt: int | None = None) -> None:
@@ -393,6 +384,12 @@ class CustomKeyStores:
             raise declared_error(ctx, "no_active_hsms", store_id=store.custom_key_store_id)
         random: bytes = cluster.generate_random(count)
         return random
+
+
+def _not_found(store: str) -> ServiceError:
+    """No store of this ID, or (DescribeCustomKeyStores) of this name: one text."""
+    return ServiceError("CustomKeyStoreNotFoundException",
+                        f"Custom key store {store} does not exist.")
 
 
 def _normalise_pem(pem: str) -> str:
