@@ -31,6 +31,7 @@ from .operations import (
     Operation,
     Params,
     Result,
+    declared_error,
     filters,
     find_cluster,
     new_tags,
@@ -60,7 +61,17 @@ _CLUSTER_FILTERS: dict[str, frozenset[str] | None] = {
 
 # -- clusters ------------------------------------------------------------------------------
 
-CREATE_CLUSTER = Operation("CreateCluster", backup_states=frozenset({BackupState.READY}))
+CREATE_CLUSTER = Operation(
+    "CreateCluster", backup_states=frozenset({BackupState.READY}),
+    messages={
+        "fips_only": (INVALID, "HsmType {hsm_type} supports only FIPS mode."),
+        "not_a_backup_arn": (INVALID, "{arn} is not a backup ARN."),
+        "backup_of_another_account": (NOT_FOUND, "Backup {arn} not found."),
+        "backup_in_another_region": (
+            INVALID, "Backup {arn} is in another Region; copy it to {region} with "
+                     "CopyBackupToRegion first."),
+    },
+)
 
 
 @CREATE_CLUSTER.handles
@@ -72,10 +83,10 @@ def create_cluster(service: CloudHsmService, ctx: RequestContext, p: Params) -> 
     tags = new_tags(p.get("TagList"))
     source = None
     if "SourceBackupId" in p:
-        source = _source_backup(service, p["SourceBackupId"])
+        source = _source_backup(service, ctx, p["SourceBackupId"])
     mode = p.get("Mode") or (source.mode if source else "FIPS")
     if mode != "FIPS" and hsm_type in FIPS_ONLY_HSM_TYPES:
-        raise ServiceError(INVALID, f"HsmType {hsm_type} supports only FIPS mode.")
+        raise declared_error(ctx, "fips_only", hsm_type=hsm_type)
     cluster = service.lifecycle.new_cluster(
         hsm_type, mode, subnets, network_type=p.get("NetworkType", "IPV4"),
         retention_days=retention, tags=tags, now=ctx.now(),
@@ -91,20 +102,18 @@ def create_cluster(service: CloudHsmService, ctx: RequestContext, p: Params) -> 
     return {"Cluster": cluster.describe()}
 
 
-def _source_backup(service: CloudHsmService, reference: str) -> Backup:
+def _source_backup(service: CloudHsmService, ctx: RequestContext, reference: str) -> Backup:
     """``SourceBackupId``: a backup ID, or the ARN of a backup of this account and Region."""
     backup_id = reference
     if reference.startswith("arn:"):
         match = ARN.fullmatch(reference)
         if match is None or match["kind"] != "backup":
-            raise ServiceError(INVALID, f"{reference} is not a backup ARN.")
+            raise declared_error(ctx, "not_a_backup_arn", arn=reference)
         if match["account"] != service.account_id:
-            raise ServiceError(NOT_FOUND, f"Backup {reference} not found.")
+            raise declared_error(ctx, "backup_of_another_account", arn=reference)
         if match["region"] != service.region:
-            raise ServiceError(
-                INVALID, f"Backup {reference} is in another Region; copy it to "
-                         f"{service.region} with CopyBackupToRegion first.",
-            )
+            raise declared_error(ctx, "backup_in_another_region", arn=reference,
+                                 region=service.region)
         backup_id = match["id"]
     return CREATE_CLUSTER.find_backup(service.backups, backup_id)
 
@@ -130,8 +139,12 @@ def describe_clusters(service: CloudHsmService, ctx: RequestContext, p: Params) 
 
 INITIALIZE_CLUSTER = Operation(
     "InitializeCluster", cluster_event="initialize",
-    cluster_refusal="Cluster {cluster} is in state {state}; only an UNINITIALIZED cluster can "
-                    "be initialized.",
+    messages={
+        "cluster_state": (INVALID, "Cluster {cluster} is in state {state}; only an "
+                                   "UNINITIALIZED cluster can be initialized."),
+        "no_csr": (INVALID, "Cluster {cluster} has no cluster CSR yet: create an HSM first."),
+        "certificates": (INVALID, "{problem}"),  # worded by certificates.check_initialization
+    },
 )
 
 
@@ -140,12 +153,10 @@ def initialize_cluster(service: CloudHsmService, ctx: RequestContext, p: Params)
     cluster = find_cluster(service.clusters, p["ClusterId"])
     INITIALIZE_CLUSTER.check_cluster(cluster)
     if cluster.csr_common_name is None:
-        raise ServiceError(
-            INVALID, f"Cluster {cluster.cluster_id} has no cluster CSR yet: create an HSM first."
-        )
+        raise declared_error(ctx, "no_csr", cluster=cluster.cluster_id)
     problem = certificates.check_initialization(p["SignedCert"], p["TrustAnchor"])
     if problem is not None:
-        raise ServiceError(INVALID, problem)
+        raise declared_error(ctx, "certificates", problem=problem)
     cluster.cluster_certificate = p["SignedCert"]
     cluster.trust_anchor = p["TrustAnchor"]
     cluster.transition("initialize")
@@ -156,7 +167,14 @@ def initialize_cluster(service: CloudHsmService, ctx: RequestContext, p: Params)
 
 MODIFY_CLUSTER = Operation(
     "ModifyCluster", cluster_states=_SETTLED,
-    cluster_refusal="Cluster {cluster} cannot be modified in state {state}.",
+    messages={
+        "cluster_state": (INVALID, "Cluster {cluster} cannot be modified in state {state}."),
+        "nothing_to_modify": (INVALID, "Specify HsmType or BackupRetentionPolicy."),
+        "hsm_type_change": (INVALID, "Cannot change the HSM type of cluster {cluster} from "
+                                     "{current} to {hsm_type}."),
+        "hsm_type_change_state": (INVALID, "Cluster {cluster} must be ACTIVE to change its HSM "
+                                           "type."),
+    },
 )
 
 
@@ -166,14 +184,14 @@ def modify_cluster(service: CloudHsmService, ctx: RequestContext, p: Params) -> 
     hsm_type = p.get("HsmType")
     policy = p.get("BackupRetentionPolicy")
     if hsm_type is None and policy is None:
-        raise ServiceError(INVALID, "Specify HsmType or BackupRetentionPolicy.")
+        raise declared_error(ctx, "nothing_to_modify")
     MODIFY_CLUSTER.check_cluster(cluster)
     retention = None
     if policy is not None:
         retention = retention_days(policy, service.settings.backup_retention_days)
     event = None
     if hsm_type is not None and hsm_type != cluster.hsm_type:
-        event = _hsm_type_change(cluster, _check_hsm_type(hsm_type), ctx.now())
+        event = _hsm_type_change(ctx, cluster, _check_hsm_type(hsm_type))
     if retention is not None:
         cluster.backup_retention_days = retention
         service.catalog.apply_retention()
@@ -185,31 +203,31 @@ def modify_cluster(service: CloudHsmService, ctx: RequestContext, p: Params) -> 
     return {"Cluster": cluster.describe()}
 
 
-def _hsm_type_change(cluster: Cluster, hsm_type: str, now: float) -> str:
+def _hsm_type_change(ctx: RequestContext, cluster: Cluster, hsm_type: str) -> str:
     """The cluster event a change of HSM type starts (``modify`` or ``rollback``), or a refusal."""
     if cluster.hsm_type == "hsm1.medium" and hsm_type == "hsm2m.medium":
         event = "modify"
     elif (
         hsm_type == cluster.previous_hsm_type
         and cluster.hsm_type_rollback_expiration is not None
-        and now < cluster.hsm_type_rollback_expiration
+        and ctx.now() < cluster.hsm_type_rollback_expiration
     ):
         event = "rollback"
     else:
-        raise ServiceError(
-            INVALID, f"Cannot change the HSM type of cluster {cluster.cluster_id} from "
-                     f"{cluster.hsm_type} to {hsm_type}.",
-        )
+        raise declared_error(ctx, "hsm_type_change", cluster=cluster.cluster_id,
+                             current=cluster.hsm_type, hsm_type=hsm_type)
     if not cluster.can(event):
-        raise ServiceError(
-            INVALID, f"Cluster {cluster.cluster_id} must be ACTIVE to change its HSM type."
-        )
+        raise declared_error(ctx, "hsm_type_change_state", cluster=cluster.cluster_id)
     return event
 
 
 DELETE_CLUSTER = Operation(
     "DeleteCluster", cluster_event="delete",
-    cluster_refusal="Cluster {cluster} cannot be deleted in state {state}.",
+    messages={
+        "cluster_state": (INVALID, "Cluster {cluster} cannot be deleted in state {state}."),
+        "has_hsms": (INVALID, "Cluster {cluster} still has {count} HSM(s); delete all HSMs "
+                              "before deleting the cluster."),
+    },
 )
 
 
@@ -218,11 +236,7 @@ def delete_cluster(service: CloudHsmService, ctx: RequestContext, p: Params) -> 
     cluster = find_cluster(service.clusters, p["ClusterId"])
     hsms = cluster.visible_hsms()
     if hsms:
-        raise ServiceError(
-            INVALID,
-            f"Cluster {cluster.cluster_id} still has {len(hsms)} HSM(s); "
-            f"delete all HSMs before deleting the cluster.",
-        )
+        raise declared_error(ctx, "has_hsms", cluster=cluster.cluster_id, count=len(hsms))
     DELETE_CLUSTER.check_cluster(cluster)
     cluster.transition("delete")
     service.lifecycle.delete_hidden_hsms(cluster)
@@ -234,7 +248,12 @@ def delete_cluster(service: CloudHsmService, ctx: RequestContext, p: Params) -> 
 
 CREATE_HSM = Operation(
     "CreateHsm", cluster_states=_SETTLED,
-    cluster_refusal="Cannot create an HSM in cluster {cluster} in state {state}.",
+    messages={
+        "cluster_state": (INVALID, "Cannot create an HSM in cluster {cluster} in state {state}."),
+        "no_subnet_in_zone": (INVALID, "Cluster {cluster} has no subnet in Availability Zone "
+                                       "{zone}; its zones are {zones}."),
+        "hsm_limit": (INVALID, "A cluster can have at most {limit} HSMs."),
+    },
 )
 
 
@@ -245,14 +264,11 @@ def create_hsm(service: CloudHsmService, ctx: RequestContext, p: Params) -> Resu
     zone = p["AvailabilityZone"]
     subnet_id = cluster.subnet_mapping.get(zone)
     if subnet_id is None:
-        raise ServiceError(
-            INVALID,
-            f"Cluster {cluster.cluster_id} has no subnet in Availability Zone {zone}; "
-            f"its zones are {', '.join(sorted(cluster.subnet_mapping))}.",
-        )
+        raise declared_error(ctx, "no_subnet_in_zone", cluster=cluster.cluster_id, zone=zone,
+                             zones=", ".join(sorted(cluster.subnet_mapping)))
     limit = service.settings.max_hsms_per_cluster
     if len(cluster.hsms) >= limit:
-        raise ServiceError(INVALID, f"A cluster can have at most {limit} HSMs.")
+        raise declared_error(ctx, "hsm_limit", limit=limit)
     subnet = service.network.subnets[subnet_id]
     hsm = service.lifecycle.new_hsm(cluster, subnet, p.get("IpAddress"))
     service.lifecycle.after_hsm(service.settings.create_hsm_delay, cluster, hsm, "created")
@@ -261,7 +277,12 @@ def create_hsm(service: CloudHsmService, ctx: RequestContext, p: Params) -> Resu
 
 DELETE_HSM = Operation(
     "DeleteHsm", cluster_states=_SETTLED,
-    cluster_refusal="Cannot delete an HSM of cluster {cluster} in state {state}.",
+    messages={
+        "cluster_state": (INVALID, "Cannot delete an HSM of cluster {cluster} in state {state}."),
+        "hsm_identifier": (INVALID, "Specify exactly one of HsmId, EniId and EniIp."),
+        "hsm_not_found": (NOT_FOUND, "No HSM with {member} {value} in cluster {cluster}."),
+        "hsm_state": (INVALID, "HSM {hsm} cannot be deleted in state {state}."),
+    },
 )
 _HSM_IDENTIFIERS = {"HsmId": "hsm_id", "EniId": "eni_id", "EniIp": "eni_ip"}
 
@@ -271,17 +292,16 @@ def delete_hsm(service: CloudHsmService, ctx: RequestContext, p: Params) -> Resu
     cluster = find_cluster(service.clusters, p["ClusterId"])
     given = [name for name in _HSM_IDENTIFIERS if name in p]
     if len(given) != 1:
-        raise ServiceError(INVALID, "Specify exactly one of HsmId, EniId and EniIp.")
+        raise declared_error(ctx, "hsm_identifier")
     member = given[0]
     attribute = _HSM_IDENTIFIERS[member]
     hsm = next((h for h in cluster.visible_hsms() if getattr(h, attribute) == p[member]), None)
     if hsm is None:
-        raise ServiceError(
-            NOT_FOUND, f"No HSM with {member} {p[member]} in cluster {cluster.cluster_id}."
-        )
+        raise declared_error(ctx, "hsm_not_found", member=member, value=p[member],
+                             cluster=cluster.cluster_id)
     DELETE_HSM.check_cluster(cluster)
     if not hsm.can("delete"):
-        raise ServiceError(INVALID, f"HSM {hsm.hsm_id} cannot be deleted in state {hsm.state}.")
+        raise declared_error(ctx, "hsm_state", hsm=hsm.hsm_id, state=hsm.state)
     if cluster.state == ClusterState.ACTIVE and cluster.active_hsms(hidden=True):
         service.catalog.take(cluster)  # removing an HSM from an active cluster
     hsm.transition("delete")

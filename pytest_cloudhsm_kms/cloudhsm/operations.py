@@ -4,9 +4,14 @@ Each operation is one :class:`Operation`, declared next to its handler in its
 family's module (``cluster_operations``, ``backup_operations``,
 ``resource_operations``), with the facts the fake follows: the cluster states
 it runs in and the backup states it accepts (given directly, or as the event
-of the state table it starts), with AWS's refusal. :meth:`Operation.handles`
-records the operation in :data:`DECLARED`, from which the service's dispatch
-table is made: a declaration and its handler are all an operation needs.
+of the state table it starts), and its own error texts (``messages=``), which
+its handler raises by name: ``raise declared_error(ctx, "hsm_limit", limit=28)``.
+:meth:`Operation.handles` records the operation in :data:`DECLARED`, from
+which the service's dispatch table is made: a declaration and its handler are
+all an operation needs.
+
+The texts several operations share stay here (not found, tags, filters,
+pagination, retention) and in :mod:`.network` (subnets and addresses).
 
 A handler is ``handler(service, ctx, p)``, as a KMS handler is ``(self, ctx, p)``:
 the :class:`~pytest_cloudhsm_kms.cloudhsm.service.CloudHsmService` of the
@@ -20,8 +25,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .. import pagination
@@ -38,10 +44,12 @@ __all__ = [
     "DECLARED",
     "INVALID",
     "NOT_FOUND",
+    "Message",
     "Operation",
     "Params",
     "Result",
     "check_values",
+    "declared_error",
     "filters",
     "find_backup",
     "find_cluster",
@@ -50,6 +58,9 @@ __all__ = [
 ]
 
 Handler = Callable[["CloudHsmService", "RequestContext", Params], Result]
+
+Message = tuple[str, str]
+"""An operation's own AWS error: (error code, text with ``{field}`` placeholders)."""
 
 INVALID = "CloudHsmInvalidRequestException"
 NOT_FOUND = "CloudHsmResourceNotFoundException"
@@ -69,22 +80,23 @@ MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 7, 379
 
 @dataclass(eq=False)
 class Operation:
-    """One CloudHSM v2 operation: its name, its handler and the states it accepts.
+    """One CloudHSM v2 operation: its name, its handler, the states it accepts, its errors.
 
     ``cluster_event``: the event of ``CLUSTER_TRANSITIONS`` the operation
     starts; the cluster states it runs in are those with that event.
     ``cluster_states``: the states, for an operation that changes no cluster
-    state. ``cluster_refusal`` is the message when the cluster is in another
-    state (``{cluster}`` and ``{state}`` are filled in). ``backup_event`` and
-    ``backup_states`` say the same of the backup it acts on.
+    state; an operation with either declares the message ``cluster_state``
+    for a cluster in another state (``{cluster}`` and ``{state}`` are filled
+    in). ``backup_event`` and ``backup_states`` say the same of the backup it
+    acts on. ``messages``: its own errors by name.
     """
 
     name: str
     cluster_event: str | None = None
     cluster_states: frozenset[str] = frozenset()
-    cluster_refusal: str = ""
     backup_event: str | None = None
     backup_states: frozenset[str] = frozenset()
+    messages: Mapping[str, Message] = field(default_factory=dict)
     handler: Handler = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -92,6 +104,9 @@ class Operation:
             self.cluster_states = _states_with(CLUSTER_TRANSITIONS, self.cluster_event)
         if self.backup_event is not None:
             self.backup_states = _states_with(BACKUP_TRANSITIONS, self.backup_event)
+        if self.cluster_states and "cluster_state" not in self.messages:
+            raise ValueError(f"{self.name} runs in some cluster states: declare 'cluster_state'")
+        self.messages = MappingProxyType(dict(self.messages))
 
     def handles(self, handler: Handler) -> Handler:
         """Decorator: ``handler`` serves this operation, which is now in :data:`DECLARED`."""
@@ -101,13 +116,15 @@ class Operation:
         DECLARED[self.name] = self
         return handler
 
+    def error(self, name: str, /, **fields: object) -> ServiceError:
+        """The declared error ``name``, its text filled in with ``fields``."""
+        code, text = self.messages[name]
+        return ServiceError(code, text.format(**fields))
+
     def check_cluster(self, cluster: Cluster) -> None:
         """Refuse a cluster in a state the operation does not run in."""
         if cluster.state not in self.cluster_states:
-            raise ServiceError(
-                INVALID, self.cluster_refusal.format(cluster=cluster.cluster_id,
-                                                     state=cluster.state),
-            )
+            raise self.error("cluster_state", cluster=cluster.cluster_id, state=cluster.state)
 
     def find_backup(self, backups: dict[str, Backup], backup_id: str) -> Backup:
         """The backup the operation acts on: found, and in a state it accepts."""
@@ -127,6 +144,11 @@ class Operation:
 
 DECLARED: dict[str, Operation] = {}
 """Every operation with a handler, by name, filled as the family modules are imported."""
+
+
+def declared_error(ctx: RequestContext, name: str, /, **fields: object) -> ServiceError:
+    """The error ``name`` that the operation of ``ctx`` declares (``messages=``)."""
+    return DECLARED[ctx.operation].error(name, **fields)
 
 
 def _states_with(table: dict[tuple[str, str], str], event: str) -> frozenset[str]:
