@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..errors import ServiceError
 from ..pagination import numbering
 from .model import BackupState
 from .operations import (
@@ -21,6 +20,7 @@ from .operations import (
     Params,
     Result,
     check_values,
+    declared_error,
     filters,
     new_tags,
     paginate,
@@ -105,7 +105,13 @@ def modify_backup_attributes(
     return {"Backup": backup.describe()}
 
 
-COPY_BACKUP_TO_REGION = Operation("CopyBackupToRegion", backup_states=_READY)
+COPY_BACKUP_TO_REGION = Operation(
+    "CopyBackupToRegion", backup_states=_READY,
+    messages={
+        "same_region": (INVALID, "The destination Region must differ from the source Region "
+                                 "{region}."),
+    },
+)
 
 
 @COPY_BACKUP_TO_REGION.handles
@@ -113,10 +119,7 @@ def copy_backup_to_region(service: CloudHsmService, ctx: RequestContext, p: Para
     backup = COPY_BACKUP_TO_REGION.find_backup(service.backups, p["BackupId"])
     destination = p["DestinationRegion"]
     if destination == service.region:
-        raise ServiceError(
-            INVALID,
-            f"The destination Region must differ from the source Region {service.region}.",
-        )
+        raise declared_error(ctx, "same_region", region=service.region)
     tags = new_tags(p.get("TagList"))
     copy = service.peer(destination).catalog.receive_copy(backup, service.region, tags)
     return {

@@ -310,6 +310,7 @@ def delete_hsm(service: CloudHsmService, ctx: RequestContext, p: Params) -> Resu
 
 
 def _check_hsm_type(hsm_type: str) -> str:
+    """``HsmType`` of CreateCluster and ModifyCluster, which share its refusal."""
     if hsm_type not in SUPPORTED_HSM_TYPES:
         raise ServiceError(
             INVALID, f"HsmType {hsm_type} is not supported; use one of "

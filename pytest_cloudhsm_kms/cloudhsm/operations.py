@@ -23,7 +23,6 @@ as botocore sends them. It returns the members of the output shape or raises
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -209,16 +208,6 @@ def new_tags(entries: list[dict[str, str]] | None) -> dict[str, str]:
             raise ServiceError(TAG_ERROR, f"Tag key {key} appears more than once.")
         tags[key] = tag["Value"]
     return tags
-
-
-def check_policy(policy: str) -> None:
-    """Refuse a resource policy that is not a JSON policy document."""
-    try:
-        document = json.loads(policy)
-    except (ValueError, RecursionError):  # nested too deep for any policy document
-        document = None
-    if not isinstance(document, dict) or "Statement" not in document:
-        raise ServiceError(INVALID, "Policy is not a valid JSON policy document.")
 
 
 def filters(

@@ -9,6 +9,7 @@ minimum is 1) and everything in one page when ``MaxResults`` is absent.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from ..errors import ServiceError
@@ -22,8 +23,8 @@ from .operations import (
     Operation,
     Params,
     Result,
-    check_policy,
     check_tag_key,
+    declared_error,
     find_backup,
     find_cluster,
     new_tags,
@@ -45,7 +46,13 @@ def _tags_of(service: CloudHsmService, resource_id: str) -> dict[str, str]:
 
 # -- tags ------------------------------------------------------------------------------------
 
-TAG_RESOURCE = Operation("TagResource")
+TAG_RESOURCE = Operation(
+    "TagResource",
+    messages={
+        "tag_limit": ("CloudHsmResourceLimitExceededException",
+                      "A resource can have at most {limit} tags; {resource} would have {count}."),
+    },
+)
 
 
 @TAG_RESOURCE.handles
@@ -54,10 +61,8 @@ def tag_resource(service: CloudHsmService, ctx: RequestContext, p: Params) -> Re
     new = new_tags(p["TagList"])
     count = len(set(tags) | set(new))
     if count > MAX_TAGS:
-        raise ServiceError(
-            "CloudHsmResourceLimitExceededException",
-            f"A resource can have at most {MAX_TAGS} tags; {p['ResourceId']} would have {count}.",
-        )
+        raise declared_error(ctx, "tag_limit", limit=MAX_TAGS, resource=p["ResourceId"],
+                             count=count)
     tags.update(new)
     return {}
 
@@ -92,6 +97,7 @@ def list_tags(service: CloudHsmService, ctx: RequestContext, p: Params) -> Resul
 
 
 def _policy_backup(service: CloudHsmService, arn: str | None) -> Backup:
+    """The backup ``ResourceArn`` names; its refusals are shared by the three policy operations."""
     if arn is None:
         raise ServiceError(INVALID, "ResourceArn is required.")
     match = ARN.fullmatch(arn)
@@ -113,7 +119,13 @@ def get_resource_policy(service: CloudHsmService, ctx: RequestContext, p: Params
     return {} if backup.resource_policy is None else {"Policy": backup.resource_policy}
 
 
-PUT_RESOURCE_POLICY = Operation("PutResourcePolicy")
+PUT_RESOURCE_POLICY = Operation(
+    "PutResourcePolicy",
+    messages={
+        "policy_required": (INVALID, "Policy is required."),
+        "invalid_policy": (INVALID, "Policy is not a valid JSON policy document."),
+    },
+)
 
 
 @PUT_RESOURCE_POLICY.handles
@@ -121,10 +133,20 @@ def put_resource_policy(service: CloudHsmService, ctx: RequestContext, p: Params
     backup = _policy_backup(service, p.get("ResourceArn"))
     policy = p.get("Policy")
     if policy is None:
-        raise ServiceError(INVALID, "Policy is required.")
-    check_policy(policy)
+        raise declared_error(ctx, "policy_required")
+    if not _is_policy_document(policy):
+        raise declared_error(ctx, "invalid_policy")
     backup.resource_policy = policy
     return {"ResourceArn": backup.backup_arn, "Policy": policy}
+
+
+def _is_policy_document(policy: str) -> bool:
+    """Whether ``policy`` is a JSON object with a ``Statement``."""
+    try:
+        document = json.loads(policy)
+    except (ValueError, RecursionError):  # nested too deep for any policy document
+        return False
+    return isinstance(document, dict) and "Statement" in document
 
 
 DELETE_RESOURCE_POLICY = Operation("DeleteResourcePolicy")
