@@ -120,6 +120,13 @@ def test_the_dispatch_table_is_the_declarations() -> None:
     assert DECLARED["DescribeClusters"] is OPERATIONS["DescribeClusters"]
 
 
+def test_an_operation_that_runs_in_some_cluster_states_declares_their_refusal() -> None:
+    with pytest.raises(ValueError, match="declare 'cluster_state'"):
+        Operation("DeleteCluster", cluster_event="delete")
+    refusal = DECLARED["DeleteCluster"].error("cluster_state", cluster="cluster-x", state="X")
+    assert refusal.message == "Cluster cluster-x cannot be deleted in state X."
+
+
 def test_the_same_seed_gives_the_same_ids_and_ciphertext() -> None:
     def run() -> tuple[str, bytes]:
         service = CloudHsmService(Scope("111122223333", "us-east-1", VirtualClock(0, ticking=False),
