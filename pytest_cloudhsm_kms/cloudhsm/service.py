@@ -6,8 +6,7 @@ The service composes what a Region holds (:class:`~.network.Network`, the
 looks the operation up in :data:`OPERATIONS`, every operation declared in
 ``cluster_operations``, ``backup_operations`` and ``resource_operations``
 (:data:`.operations.DECLARED`), and calls its handler with an explicit request
-context. The service keeps no
-per-request state.
+context. The service keeps no per-request state.
 
 Its other public methods are for the environment, fixtures, faults and tests:
 :meth:`~CloudHsmService.cluster` for KMS, the scenario builders of
