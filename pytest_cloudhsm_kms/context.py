@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .partitions import partition_of
+
 if TYPE_CHECKING:
     from .clock import VirtualClock
 
@@ -40,8 +42,8 @@ class RequestContext:
 
     @property
     def principal(self) -> str:
-        """The caller's ARN, defaulting to the account root."""
-        return self.caller or f"arn:aws:iam::{self.account_id}:root"
+        """The caller's ARN, defaulting to the account root (in the Region's partition)."""
+        return self.caller or f"arn:{partition_of(self.region)}:iam::{self.account_id}:root"
 
     def now(self) -> float:
         """The virtual time of the request."""

@@ -109,7 +109,7 @@ class CloudHsmKms:
         self._lock = self.clock.lock
         self._route_requests = route_requests
         self._started = False
-        self.sts = SecurityTokenService(account_id, _partition(region))
+        self.sts = SecurityTokenService(account_id)
         """The STS a profile's ``role_arn`` reaches (AssumeRole and the like)."""
         self._request_id_prefix = str(uuid.uuid4())[:24]
         self._request_count = 0
@@ -344,7 +344,7 @@ class CloudHsmKms:
             self._request_count += 1
             request_id = f"{self._request_id_prefix}{self._request_count:012x}"
             status, xml, error_code = self.sts.handle(
-                operation, body, authorization, self.clock.now(), request_id
+                operation, region or self.region, body, authorization, self.clock.now(), request_id
             )
             self.calls.append(Call("sts", region or self.region, operation, None, status,
                                    error_code))
@@ -443,14 +443,6 @@ class CloudHsmKms:
     def operations(self, service: str | None = None) -> Iterator[str]:
         """The operations served so far, in order (optionally of one service)."""
         return (c.operation for c in self.calls if c.operation and service in (None, c.service))
-
-
-def _partition(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
 
 
 _FACTORIES: dict[str, Callable[[CloudHsmKms, str], Service]] = {

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from .clock import VirtualClock
 from .entropy import Entropy
+from .partitions import partition_of
 from .settings import Settings
 
 __all__ = ["RegionalService", "Scope"]
@@ -31,9 +32,15 @@ class Scope:
     entropy: Entropy
     settings: Settings = field(default_factory=Settings)
 
+    @property
+    def partition(self) -> str:
+        """The Region's partition, ``aws``, ``aws-cn``, ``aws-us-gov``, ... (docs/aws-behaviour.md
+        §1.1)."""
+        return partition_of(self.region)
+
     def arn_prefix(self, service: str) -> str:
-        """``arn:aws:<service>:<region>:<account>:``"""
-        return f"arn:aws:{service}:{self.region}:{self.account_id}:"
+        """``arn:<partition>:<service>:<region>:<account>:``, in the Region's partition."""
+        return f"arn:{self.partition}:{service}:{self.region}:{self.account_id}:"
 
     def in_region(self, region: str) -> Scope:
         """The same account, clock, entropy and settings, in another Region."""

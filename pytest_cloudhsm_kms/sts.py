@@ -19,6 +19,8 @@ from typing import NamedTuple
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
 
+from .partitions import partition_of
+
 __all__ = ["OPERATIONS", "Identity", "SecurityTokenService"]
 
 OPERATIONS = ("AssumeRole", "AssumeRoleWithWebIdentity", "GetCallerIdentity")
@@ -48,32 +50,34 @@ class StsError(Exception):
 class SecurityTokenService:
     """The STS of one environment: the credentials it issued and whose they are."""
 
-    def __init__(self, account_id: str, partition: str = "aws") -> None:
+    def __init__(self, account_id: str) -> None:
         self.account_id = account_id
-        self.partition = partition
         self._issued: dict[str, Identity] = {}
         self._lock = threading.Lock()
 
     def handle(
-        self, operation: str, body: bytes, authorization: str | None, now: float, request_id: str
+        self, operation: str, region: str, body: bytes, authorization: str | None, now: float,
+        request_id: str,
     ) -> tuple[int, bytes, str | None]:
-        """Answer one query-protocol request: (status, XML body, error code or None)."""
+        """Answer one query-protocol request to ``region``'s STS: (status, XML body, error
+        code or None)."""
         params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         try:
             if operation == "GetCallerIdentity":
-                result = self._caller_identity(authorization)
+                result = self._caller_identity(region, authorization)
             else:
                 result = self._assume(operation, params, now)
         except StsError as error:
             return error.status, _error_xml(error, request_id), error.code
         return 200, _result_xml(operation, result, request_id), None
 
-    def _caller_identity(self, authorization: str | None) -> str:
+    def _caller_identity(self, region: str, authorization: str | None) -> str:
         match = _ACCESS_KEY.search(authorization or "")
         identity = self._issued.get(match.group(1)) if match else None
-        if identity is None:  # keys the fake did not issue: the account's root user
+        if identity is None:  # keys the fake did not issue: the account's root user, in the
+            # partition of the Region asked (docs/aws-behaviour.md §1.1)
             identity = Identity(self.account_id, self.account_id,
-                                f"arn:{self.partition}:iam::{self.account_id}:root")
+                                f"arn:{partition_of(region)}:iam::{self.account_id}:root")
         return (f"<UserId>{escape(identity.user_id)}</UserId>"
                 f"<Account>{identity.account}</Account><Arn>{escape(identity.arn)}</Arn>")
 

@@ -165,7 +165,7 @@ class Grants(Family):
                 grant_id=self.scope.entropy.bytes(32).hex(),
                 key_id=key.key_id,
                 key_arn=key.arn,
-                issuing_account=f"arn:aws:iam::{self.scope.account_id}:root",
+                issuing_account=f"arn:{self.scope.partition}:iam::{self.scope.account_id}:root",
                 creation_date=ctx.now(),
                 operations=list(operations),
                 name=name,

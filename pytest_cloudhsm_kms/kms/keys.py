@@ -184,7 +184,7 @@ class Keys(Family):
             )
         policy = p.get("Policy")
         if policy is None:
-            policy = _default_policy(self.scope.account_id)
+            policy = _default_policy(self.scope.partition, self.scope.account_id)
         else:
             check_policy(policy)
         if "Tags" in p:
@@ -307,7 +307,7 @@ class Keys(Family):
 
 
 @functools.lru_cache(maxsize=16)
-def _default_policy(account_id: str) -> str:
+def _default_policy(partition: str, account_id: str) -> str:
     """The default key policy KMS writes: the account's root may do everything."""
     return json.dumps(
         {
@@ -317,7 +317,7 @@ def _default_policy(account_id: str) -> str:
                 {
                     "Sid": "Enable IAM User Permissions",
                     "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                    "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
                     "Action": "kms:*",
                     "Resource": "*",
                 }

@@ -84,10 +84,12 @@ class KeyRegistry:
         return alias
 
     def _foreign_arn(self, arn: str) -> ServiceError:
-        """An ARN outside this account and Region.
+        """An ARN outside this partition, account and Region.
 
         Another Region's ARN is ``Invalid arn <region>``, as real KMS answers it
-        (reported through DynamoDB's and Kinesis's KMS validation errors).
+        (reported through DynamoDB's and Kinesis's KMS validation errors). One of
+        this Region in another account or another partition names a key or alias
+        that does not exist (docs/aws-behaviour.md §1.1).
         """
         match = _ARN.fullmatch(arn)
         if match is not None and match.group(1) != self.scope.region:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
-import botocore.loaders
+from ..partitions import partitions
 
 __all__ = ["SERVICES", "host_pattern", "service_url"]
 
@@ -24,9 +24,8 @@ SERVICES = ("kms", "cloudhsmv2")
 @functools.cache
 def _suffixes() -> tuple[str, ...]:
     """Every partition's DNS suffixes, longest first (so ``.com.cn`` wins over ``.com``)."""
-    partitions = botocore.loaders.Loader().load_data("partitions")["partitions"]
     found = {"amazonaws.com", "amazonaws.com.cn", "api.aws"}  # should the data lack a field
-    for partition in partitions:
+    for partition in partitions():
         outputs = partition.get("outputs", {})
         found.update(outputs[k] for k in ("dnsSuffix", "dualStackDnsSuffix") if outputs.get(k))
     return tuple(sorted(found, key=len, reverse=True))
