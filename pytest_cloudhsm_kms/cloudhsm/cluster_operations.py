@@ -103,13 +103,14 @@ def create_cluster(service: CloudHsmService, ctx: RequestContext, p: Params) -> 
 
 
 def _source_backup(service: CloudHsmService, ctx: RequestContext, reference: str) -> Backup:
-    """``SourceBackupId``: a backup ID, or the ARN of a backup of this account and Region."""
+    """``SourceBackupId``: a backup ID, or the ARN of a backup of this account and Region
+    (another partition's ARN is not found, as another account's: docs/aws-behaviour.md §1.1)."""
     backup_id = reference
     if reference.startswith("arn:"):
         match = ARN.fullmatch(reference)
         if match is None or match["kind"] != "backup":
             raise declared_error(ctx, "not_a_backup_arn", arn=reference)
-        if match["account"] != service.account_id:
+        if match["partition"] != service.scope.partition or match["account"] != service.account_id:
             raise declared_error(ctx, "backup_of_another_account", arn=reference)
         if match["region"] != service.region:
             raise declared_error(ctx, "backup_in_another_region", arn=reference,

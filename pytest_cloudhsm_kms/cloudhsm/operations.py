@@ -66,10 +66,12 @@ NOT_FOUND = "CloudHsmResourceNotFoundException"
 TAG_ERROR = "CloudHsmTagException"
 
 ARN = re.compile(
-    r"arn:aws(?:-us-gov)?:cloudhsm:(?P<region>[^:]+):(?P<account>\d{12}):"
+    r"arn:(?P<partition>aws[a-z-]*):cloudhsm:(?P<region>[^:]+):(?P<account>\d{12}):"
     r"(?P<kind>backup|cluster|hsm)/(?P<id>[A-Za-z0-9-]+)"
 )
-"""A CloudHSM ARN: ``arn:aws:cloudhsm:<region>:<account>:<backup|cluster|hsm>/<id>``."""
+"""A CloudHSM ARN: ``arn:<partition>:cloudhsm:<region>:<account>:<backup|cluster|hsm>/<id>``.
+Any partition matches; a service names its own resources only in its Region's
+(docs/aws-behaviour.md §1.1)."""
 
 MAX_TAGS = 50
 """Tags per resource, a fixed AWS limit (``docs/aws-behaviour.md §6.4``: TagList 1-50)."""

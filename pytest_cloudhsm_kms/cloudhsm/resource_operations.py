@@ -103,7 +103,8 @@ def _policy_backup(service: CloudHsmService, arn: str | None) -> Backup:
     match = ARN.fullmatch(arn)
     if match is None:
         raise ServiceError(INVALID, f"{arn} is not a CloudHSM ARN.")
-    if match["account"] != service.account_id or match["region"] != service.region:
+    if (match["partition"] != service.scope.partition or match["account"] != service.account_id
+            or match["region"] != service.region):  # docs/aws-behaviour.md §1.1
         raise ServiceError(NOT_FOUND, f"Resource {arn} not found.")
     if match["kind"] != "backup":
         raise ServiceError(INVALID, "Resource policies can only be attached to backups.")

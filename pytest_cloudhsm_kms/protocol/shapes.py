@@ -48,12 +48,20 @@ def _camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-def _pattern(shape: Shape) -> re.Pattern[str] | None:
+# The CloudHSM v2 model's ARN patterns name only the aws and aws-us-gov partitions, yet
+# AWS's other partitions serve ARNs of their own (docs/aws-behaviour.md §6.1): any
+# partition matches, and a message still quotes the model's pattern.
+_MODEL_PARTITIONS = "arn:aws(-(us-gov))?:"
+_ANY_PARTITION = "arn:aws[a-z-]*:"
+
+
+def _pattern(shape: Shape) -> tuple[re.Pattern[str], str] | None:
+    """The shape's pattern, compiled, and its text as the model gives it."""
     raw = shape.metadata.get("pattern")
     if raw is None:
         return None
     try:
-        return re.compile(raw)
+        return re.compile(raw.replace(_MODEL_PARTITIONS, _ANY_PARTITION)), raw
     except re.error:  # a Java-only construct: leave the pattern to the domain
         return None
 
@@ -185,7 +193,7 @@ def _compile_string(shape: Shape) -> Checker:
     low, high = _bounds(shape)
     enum = _enum_values(shape)
     enum_set = frozenset(enum or ())
-    pattern = _pattern(shape)
+    pattern, pattern_text = _pattern(shape) or (None, "")
     show = not shape.metadata.get("sensitive")
 
     def check(value: Any, path: str, problems: Problems) -> Any:
@@ -201,7 +209,7 @@ def _compile_string(shape: Shape) -> Checker:
             length(value, len(value), path, problems)
         if pattern is not None and pattern.fullmatch(value) is None:
             problems.append(
-                constraint(path, f"satisfy regular expression pattern: {pattern.pattern}", value,
+                constraint(path, f"satisfy regular expression pattern: {pattern_text}", value,
                            show_value=show)
             )
         return value
