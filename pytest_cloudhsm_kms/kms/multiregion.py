@@ -16,8 +16,10 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §11.7):
 
 * ReplicateKey and UpdatePrimaryRegion of a key that is not multi-Region, or of a
   replica, are ``UnsupportedOperationException``; a replica Region equal to the
-  primary's is ``ValidationException``; UpdatePrimaryRegion to a Region without a
-  replica is ``NotFoundException``, to the current primary Region a no-op.
+  primary's is ``ValidationException``, and so is one in another partition (AWS
+  replicates only within the primary's partition, docs/aws-behaviour.md §1.1);
+  UpdatePrimaryRegion to a Region without a replica is ``NotFoundException``, to the
+  current primary Region a no-op.
 * A disabled primary key is ``DisabledException`` for ReplicateKey (the model lists it),
   one pending deletion ``KMSInvalidStateException``.
 * UpdatePrimaryRegion takes effect at once: this fake never shows ``Updating``. The
@@ -39,6 +41,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..context import RequestContext
+from ..partitions import partition_of
 from .declaration import InCloudHsm, Message, declared_error, operation, states_except
 from .family import Family
 from .model import Key, KeyPairMaterial, KeyState, MacMaterial, SymmetricMaterial
@@ -123,6 +126,9 @@ class MultiRegion(Family):
         **_NOT_PRIMARY, **TAG_MESSAGES,
         "same_region": ("ValidationException",
                         "The replica Region must differ from the primary key's Region {region}."),
+        "other_partition": ("ValidationException",
+                            "The replica Region {region} is not in the partition {partition} "
+                            "of the primary key's Region {here}."),
         "replicated": ("AlreadyExistsException",
                        "{key_id} already has a replica key in {region}."),
     })
@@ -135,6 +141,9 @@ class MultiRegion(Family):
         here = self.scope.region
         if region == here:
             raise declared_error(ctx, "same_region", region=here)
+        if partition_of(region) != self.scope.partition:
+            raise declared_error(ctx, "other_partition", region=region,
+                                 partition=self.scope.partition, here=here)
         target = self.peers(region)
         if primary.key_id in target.keys:
             raise declared_error(ctx, "replicated", key_id=primary.key_id, region=region)
