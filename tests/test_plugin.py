@@ -139,6 +139,26 @@ def test_ini_options_set_region_and_account(pytester: pytest.Pytester) -> None:
     pytester.runpytest().assert_outcomes(passed=1)
 
 
+def test_fixtures_in_a_region_of_another_partition_carry_its_arns(
+    pytester: pytest.Pytester,
+) -> None:
+    # docs/aws-behaviour.md §1.1: a GovCloud Region's ARNs are arn:aws-us-gov:...
+    pytester.makeini("[pytest]\ncloudhsm_kms_region = us-gov-west-1\n")
+    pytester.makepyfile(
+        """
+        def test_arns(kms_client, cloudhsmv2_client, cloudhsm_cluster, cloudhsm_key):
+            prefix = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/"
+            assert cloudhsm_key["Arn"] == prefix + cloudhsm_key["KeyId"]
+            described = kms_client.describe_key(KeyId=cloudhsm_key["Arn"])["KeyMetadata"]
+            assert described == cloudhsm_key
+            backups = cloudhsmv2_client.describe_backups()["Backups"]
+            assert {b["BackupArn"].split(":")[1] for b in backups} == {"aws-us-gov"}
+            assert kms_client.create_key()["KeyMetadata"]["Arn"].startswith(prefix)
+        """
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
+
+
 def test_seed_makes_ids_and_ciphertext_repeatable_whatever_the_order(
     pytester: pytest.Pytester,
 ) -> None:
