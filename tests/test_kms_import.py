@@ -272,8 +272,10 @@ def test_new_material_waits_for_an_on_demand_rotation(
     assert kms_client.decrypt(CiphertextBlob=old_blob)["KeyMaterialId"] == first
     (rotation,) = call(kms_client, "ListKeyRotations", KeyId=external_key["KeyId"])["Rotations"]
     assert (rotation["KeyMaterialId"], rotation["RotationType"]) == (second, "ON_DEMAND")
-    fails(kms_client, "EnableKeyRotation", "UnsupportedOperationException",
-          KeyId=external_key["KeyId"])
+    # Automatic rotation refuses imported material (docs/aws-behaviour.md §2.4, §11.5).
+    assert fails(kms_client, "EnableKeyRotation", "UnsupportedOperationException",
+                 KeyId=external_key["KeyId"]) == (
+        f"{external_key['Arn']} origin is EXTERNAL which is not valid for this operation.")
     assert call(kms_client, "GetKeyRotationStatus",
                 KeyId=external_key["KeyId"])["KeyRotationEnabled"] is False
 

@@ -18,6 +18,7 @@ __all__ = [
     "check_algorithm_of",
     "dry_run",
     "dry_run_error",
+    "origin_error",
     "paginate",
     "state_error",
 ]
@@ -35,6 +36,16 @@ _STATE_ERRORS = {
     KeyState.ENABLED: ("KMSInvalidStateException", "is enabled."),
     KeyState.UPDATING: ("KMSInvalidStateException", "is updating."),
 }
+
+
+def origin_error(key: Key) -> ServiceError:
+    """The error for an operation that refuses the key's origin: a CloudHSM key store key
+    (docs/aws-behaviour.md §2.4), or the key of an import or rotation operation (§11.5,
+    §11.6) whose origin does not fit. One text, in AWS's form (§0.4)."""
+    return ServiceError(
+        "UnsupportedOperationException",
+        f"{key.arn} origin is {key.origin} which is not valid for this operation.",
+    )
 
 
 def state_error(key: Key, state: str | None = None) -> ServiceError:
@@ -55,10 +66,7 @@ class KeyCheck:
         if rule == InCloudHsm.ALLOWED or key.origin != "AWS_CLOUDHSM":
             return key
         if rule == InCloudHsm.UNSUPPORTED:
-            raise ServiceError(
-                "UnsupportedOperationException",
-                f"{key.arn} origin is AWS_CLOUDHSM which is not valid for this operation.",
-            )
+            raise origin_error(key)
         raise ServiceError(
             "InvalidKeyUsageException",
             f"{key.arn} key usage is {key.key_usage} which is not valid for {ctx.operation}.",

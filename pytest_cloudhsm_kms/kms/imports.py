@@ -45,7 +45,8 @@ from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap
 
 from ..context import RequestContext
 from ..errors import ServiceError
-from .declaration import InCloudHsm, Message, declared_error, operation, states_except
+from .checks import origin_error
+from .declaration import InCloudHsm, declared_error, operation, states_except
 from .family import Family
 from .keypairs import CURVES, ML_KEY_TYPES, new_key_pair, oaep, public_key_der
 from .model import ImportedMaterial, Key, KeyPairMaterial, KeyState, MacMaterial, SymmetricMaterial
@@ -72,11 +73,6 @@ class ImportParameters:
 
 # Only keys with Origin EXTERNAL take imported material; not while pending deletion.
 _IMPORT_STATES = states_except(KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION)
-# Every import operation refuses a key that does not take imported material (recorded).
-_EXTERNAL_ONLY: dict[str, Message] = {
-    "origin": ("UnsupportedOperationException",
-               "{arn} origin is {origin} which is not valid for this operation."),
-}
 
 
 @dataclass(eq=False)
@@ -87,7 +83,6 @@ class Imports(Family):
     """Every import token issued, with what it binds together."""
 
     @operation(key_states=_IMPORT_STATES, in_cloudhsm=InCloudHsm.UNSUPPORTED, messages={
-        **_EXTERNAL_ONLY,
         "wrapping": ("UnsupportedOperationException", "Wrapping algorithm {algorithm} with "
                      "wrapping key spec {spec} is not supported."),  # Choice, §11.6
     })
@@ -108,7 +103,6 @@ class Imports(Family):
         }
 
     @operation(key_states=_IMPORT_STATES, in_cloudhsm=InCloudHsm.UNSUPPORTED, messages={
-        **_EXTERNAL_ONLY,
         # Recorded (docs/aws-behaviour.md §11.6):
         "valid_to_required": ("ValidationException", "A validTo date must be set if the "
                               "ExpirationModel is KEY_MATERIAL_EXPIRES"),
@@ -182,7 +176,6 @@ class Imports(Family):
         return result
 
     @operation(in_cloudhsm=InCloudHsm.UNSUPPORTED, messages={
-        **_EXTERNAL_ONLY,
         # Choice (docs/aws-behaviour.md §11.6):
         "no_material": ("NotFoundException", "Key material {material_id} of {arn} does not exist."),
         "pending_import": ("KMSInvalidStateException", "{arn} is pending import."),
@@ -214,7 +207,7 @@ class Imports(Family):
     def _external_key(self, ctx: RequestContext, p: dict[str, Any]) -> Key:
         key = self.check.in_cloudhsm(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         if key.origin != "EXTERNAL":
-            raise declared_error(ctx, "origin", arn=key.arn, origin=key.origin)
+            raise origin_error(key)  # it takes no imported material (recorded)
         return self.check.state(ctx, key)
 
     def _install(self, key: Key, record: ImportedMaterial, material: bytes, parsed: Any) -> None:

@@ -34,7 +34,7 @@ from typing import Any
 
 from ..context import RequestContext
 from ..pagination import numbering
-from .checks import paginate
+from .checks import origin_error, paginate
 from .declaration import InCloudHsm, Message, declared_error, operation, states_except
 from .family import Family
 from .model import Key, KeyState, Rotation, SymmetricMaterial
@@ -49,8 +49,6 @@ _CONFLICT_WINDOW = 20 * 60.0
 # docs/aws-behaviour.md §11.5; AWS sends no message for a key that cannot rotate).
 _ROTATION_MESSAGES: dict[str, Message] = {
     "not_symmetric": ("UnsupportedOperationException", None),
-    "external": ("UnsupportedOperationException",
-                 "{arn} origin is EXTERNAL which is not valid for this operation."),
     "replica": ("UnsupportedOperationException",
                 "{arn} is a multi-Region replica key: manage its rotation on the primary key."),
 }
@@ -181,7 +179,7 @@ class Rotations(Family):
         if key.key_spec != "SYMMETRIC_DEFAULT":
             raise declared_error(ctx, "not_symmetric")
         if automatic and key.origin == "EXTERNAL":
-            raise declared_error(ctx, "external", arn=key.arn)
+            raise origin_error(key)
         mrk = key.multi_region
         if mrk is not None and not replica and not mrk.is_primary(key):
             raise declared_error(ctx, "replica", arn=key.arn)
