@@ -3,9 +3,10 @@ fake (not with the generic "not supported by pytest-cloudhsm-kms yet"), each ope
 declaration agrees with the model, and ``docs/coverage.md`` says where each operation is
 declared, its declared facts, and which of its modeled errors the tests see.
 
-The page is generated from the model and a static scan of the tests (calls such as
-``fails(client, "Sign", "DisabledException", ...)`` and ``pytest.raises(
-client.exceptions.NotFoundException)`` around ``client.encrypt(...)``). When a test or
+The page is generated from the model and a static scan of the tests (:mod:`error_scan`:
+calls such as ``fails(client, "Sign", "DisabledException", ...)`` and ``pytest.raises(
+client.exceptions.NotFoundException)`` around ``client.encrypt(...)``, with operations and
+codes written in place or bound by ``pytest.mark.parametrize`` and loops). When a test or
 the model changes, regenerate it::
 
     .venv/bin/python tests/test_kms_coverage.py --write
@@ -13,9 +14,8 @@ the model changes, regenerate it::
 
 from __future__ import annotations
 
-import ast
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ import botocore
 import pytest
 from aws_recorded import recorded_cases_per_operation
 from botocore.exceptions import ClientError
+from error_scan import errors_seen
 from fidelity import assert_valid_output
 from helpers import new_key, requires_operation, snake
 
@@ -214,6 +215,36 @@ def test_an_operation_the_installed_model_lacks_is_not_offered(cloudhsm_kms: Any
     assert (answer.status, answer.error_code) == (400, "UnknownOperationException")
 
 
+SAMPLE_TESTS = """
+ROWS = [("Sign", "DisabledException"),
+        pytest.param("Verify", "KMSInvalidStateException", marks=needs_ml)]
+
+@pytest.mark.parametrize(("operation", "code"), ROWS)
+def test_rows(kms_client, operation, code):
+    fails(kms_client, operation, code, KeyId="k")
+
+@pytest.mark.parametrize("code", [pytest.param("NotFoundException", id="unknown")])
+async def test_loops_and_methods(kms_client, code):
+    for operation in ("EnableKey", "DisableKey"):
+        method = getattr(kms_client, snake(operation))
+        with pytest.raises(kms_client.exceptions.InvalidArnException):
+            method(KeyId="alias/x")
+    rejects(kms_client, "DescribeKey", code, KeyId="k")
+"""
+
+
+def test_the_scan_reads_operations_and_codes_wherever_a_test_states_them(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "test_sample.py").write_text(SAMPLE_TESTS)
+
+    assert errors_seen(tmp_path, operations()) == {
+        ("Sign", "DisabledException"), ("Verify", "KMSInvalidStateException"),
+        ("EnableKey", "InvalidArnException"), ("DisableKey", "InvalidArnException"),
+        ("DescribeKey", "NotFoundException"),
+    }
+
+
 @pytest.mark.skipif(bool(newer_operations()), reason=(
     f"docs/coverage.md is written from the newest botocore model; {botocore.__version__} "
     "is older"))
@@ -229,7 +260,7 @@ def render() -> str:
     """``docs/coverage.md`` from the model, the service's handlers and the tests."""
     model = service_model("kms")
     service = KmsService(Scope("111122223333", "us-east-1", VirtualClock(), Entropy()))
-    seen = errors_seen_in_tests()
+    seen = errors_seen(TESTS, operations())
     recorded = recorded_cases_per_operation()
     names = operations()
     answered = [op for op in names if op in service.handlers]
@@ -324,106 +355,6 @@ def _facts(op: Operation) -> str:
     return (f"| {op.name} | `{op.family}` | {states} | {stores} | {yes[op.counted]} | "
             f"{yes[op.tracked]} | {tokens} | {in_cloudhsm} | {yes[op.dry_run]} | "
             f"{yes[op.recipient]} |")
-
-
-def errors_seen_in_tests() -> set[tuple[str, str]]:
-    """(operation, error code) pairs that the test files provoke, found by reading them."""
-    by_method = {snake(op): op for op in operations()}
-    seen: set[tuple[str, str]] = set()
-    for path in sorted(TESTS.glob("test_*.py")):
-        tree = ast.parse(path.read_text())
-        constants = _module_constants(tree)
-        for function in ast.walk(tree):
-            if isinstance(function, ast.FunctionDef):
-                params = _parametrized(function, constants)
-                seen.update(_pairs(function, params, by_method))
-    return seen
-
-
-def _module_constants(tree: ast.Module) -> dict[str, list[str]]:
-    """Module-level names bound to a literal list, tuple or dict (its keys) of strings."""
-    found: dict[str, list[str]] = {}
-    for node in tree.body:
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            values = _strings(node.value, {})
-            for target in targets:
-                if isinstance(target, ast.Name) and values:
-                    found[target.id] = values
-    return found
-
-
-def _strings(node: ast.expr, constants: dict[str, list[str]]) -> list[str]:
-    """The strings a parametrize value list names (first items of tuples, dict keys)."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args and (
-            node.func.id in ("list", "sorted")):
-        return _strings(node.args[0], constants)
-    if isinstance(node, ast.Name):
-        return constants.get(node.id, [])
-    items: list[ast.expr | None]
-    if isinstance(node, (ast.List, ast.Tuple)):
-        items = list(node.elts)
-    elif isinstance(node, ast.Dict):
-        items = list(node.keys)
-    else:
-        return []
-    out = []
-    for item in items:
-        if isinstance(item, ast.Tuple) and item.elts:
-            item = item.elts[0]
-        if isinstance(item, ast.Constant) and isinstance(item.value, str):
-            out.append(item.value)
-    return out
-
-
-def _parametrized(function: ast.FunctionDef, constants: dict[str, list[str]]
-                  ) -> dict[str, list[str]]:
-    """``{argname: values}`` of the function's ``pytest.mark.parametrize`` decorators."""
-    params: dict[str, list[str]] = {}
-    for decorator in function.decorator_list:
-        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
-                and decorator.func.attr == "parametrize" and len(decorator.args) >= 2):
-            continue
-        names = decorator.args[0]
-        first = names.value if isinstance(names, ast.Constant) else (
-            names.elts[0].value if isinstance(names, (ast.Tuple, ast.List)) and names.elts
-            and isinstance(names.elts[0], ast.Constant) else None)
-        if isinstance(first, str):
-            params[first.split(",")[0].strip()] = _strings(decorator.args[1], constants)
-    return params
-
-
-def _values(node: ast.expr, params: dict[str, list[str]]) -> list[str]:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return [node.value]
-    if isinstance(node, ast.Name):
-        return params.get(node.id, [])
-    return []
-
-
-def _pairs(function: ast.FunctionDef, params: dict[str, list[str]],
-           by_method: dict[str, str]) -> Iterator[tuple[str, str]]:
-    for node in ast.walk(function):
-        # fails(client, "Operation", "ErrorCode", ...), or rejects(...)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
-                node.func.id in ("fails", "rejects")) and len(node.args) >= 3:
-            for op in _values(node.args[1], params):
-                for code in _values(node.args[2], params):
-                    yield op, code
-        # with pytest.raises(client.exceptions.ErrorCode): client.operation(...)
-        if isinstance(node, ast.With):
-            codes = [item.context_expr.args[0].attr for item in node.items
-                     if isinstance(item.context_expr, ast.Call) and item.context_expr.args
-                     and isinstance(item.context_expr.args[0], ast.Attribute)
-                     and isinstance(item.context_expr.args[0].value, ast.Attribute)
-                     and item.context_expr.args[0].value.attr == "exceptions"]
-            methods = [call.func.attr for statement in node.body
-                       for call in ast.walk(statement)
-                       if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-                       and call.func.attr in by_method]
-            for code in codes:
-                for method in methods[:1]:
-                    yield by_method[method], code
 
 
 if __name__ == "__main__":
