@@ -207,3 +207,17 @@ def test_the_model_s_cloudhsm_arn_pattern_is_quoted_as_the_model_gives_it(
                       ResourceArn="arn:aws-cn:cloudhsm:cn-north-1:111122223333:backup/nope")
     pattern = cloudhsm.meta.service_model.shape_for("CloudHsmArn").metadata["pattern"]
     assert message.endswith(f"Member must satisfy regular expression pattern: {pattern}")
+
+
+@pytest.mark.parametrize("region", ["us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1",
+                                    "us-isof-south-1", "eusc-de-east-1", "ap-southeast-5"])
+def test_a_backup_arn_of_every_partition_names_its_backup(
+    cloudhsm_kms: CloudHsmKms, region: str,
+) -> None:
+    cluster = cloudhsm_kms.ready_cluster(region=region)
+    cloudhsm = boto3.client("cloudhsmv2", region_name=region)
+    backup = cloudhsm.describe_backups(
+        Filters={"clusterIds": [cluster["ClusterId"]]})["Backups"][0]
+    assert backup["BackupArn"] == (f"arn:{partition_of(region)}:cloudhsm:{region}:{ACCOUNT}:"
+                                   f"backup/{backup['BackupId']}")
+    assert "Policy" not in call(cloudhsm, "GetResourcePolicy", ResourceArn=backup["BackupArn"])

@@ -48,11 +48,15 @@ def _camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-# The CloudHSM v2 model's ARN patterns name only the aws and aws-us-gov partitions, yet
-# AWS's other partitions serve ARNs of their own (docs/aws-behaviour.md §6.1): any
-# partition matches, and a message still quotes the model's pattern.
-_MODEL_PARTITIONS = "arn:aws(-(us-gov))?:"
-_ANY_PARTITION = "arn:aws[a-z-]*:"
+# The CloudHSM v2 model's ARN patterns name only the aws and aws-us-gov partitions and
+# older Region name forms, yet every partition serves ARNs of its own Regions
+# (docs/aws-behaviour.md §6.1): any partition and Region name match, and a message still
+# quotes the model's pattern.
+_WIDER = (
+    ("arn:aws(-(us-gov))?:", "arn:aws[a-z-]*:"),
+    ("([a-z]{2}(-(gov|isob|iso))?-(east|west|north|south|central){1,2}-[0-9]{1})",
+     "([a-z]+(-[a-z]+)+-[0-9]+)"),
+)
 
 
 def _pattern(shape: Shape) -> tuple[re.Pattern[str], str] | None:
@@ -61,7 +65,10 @@ def _pattern(shape: Shape) -> tuple[re.Pattern[str], str] | None:
     if raw is None:
         return None
     try:
-        return re.compile(raw.replace(_MODEL_PARTITIONS, _ANY_PARTITION)), raw
+        wider = raw
+        for model, any_arn in _WIDER:
+            wider = wider.replace(model, any_arn)
+        return re.compile(wider), raw
     except re.error:  # a Java-only construct: leave the pattern to the domain
         return None
 
