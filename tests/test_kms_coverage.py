@@ -14,6 +14,7 @@ the model changes, regenerate it::
 
 from __future__ import annotations
 
+import ast
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +25,7 @@ import pytest
 from aws_recorded import recorded_cases_per_operation
 from botocore.exceptions import ClientError
 from error_scan import errors_seen
-from fidelity import assert_valid_output
+from fidelity import allowed_errors, assert_valid_output
 from helpers import new_key, requires_operation, snake
 
 from pytest_cloudhsm_kms.clock import VirtualClock
@@ -161,6 +162,34 @@ def test_the_declarations_take_the_members_the_model_gives_each_operation() -> N
     assert _with_member("DryRun") == DRY_RUN_OPERATIONS - newer
     assert _with_member("GrantTokens") == GRANT_TOKEN_OPERATIONS - newer
     assert _with_member("Recipient") == RECIPIENT_OPERATIONS - newer
+
+
+def test_every_declared_error_code_is_one_aws_answers_for_its_operation() -> None:
+    """An error code of the operation's model, or one AWS answers unmodeled
+    (docs/aws-behaviour.md §0.2)."""
+    newer = newer_operations()
+    wrong = {(op.name, name, code) for op in OPERATIONS.values() if op.name not in newer
+             for name, (code, _) in op.messages.items()
+             if code not in allowed_errors("kms", op.name)}
+
+    assert wrong == set()
+
+
+def test_every_error_a_kms_module_raises_by_name_is_declared() -> None:
+    """``declared_error(ctx, "name")`` finds ``name`` in the declaration of the request's
+    operation: a name no operation declares would be a bug (KMSInternalException)."""
+    declared = {name for op in OPERATIONS.values() for name in op.messages}
+    raised = set()
+    for path in (TESTS.parent / "pytest_cloudhsm_kms" / "kms").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "declared_error" and len(node.args) >= 2):
+                name = node.args[1]
+                assert isinstance(name, ast.Constant), f"{path.name}:{node.lineno}"
+                raised.add(name.value)
+
+    assert raised - declared == set()
+    assert declared - raised == set(), "declared but never raised"
 
 
 @requires_operation("GetKeyLastUsage")

@@ -79,7 +79,6 @@ _DATA_KEY_PAIR_MESSAGES: dict[str, Message] = {
 _SIGNATURE_MESSAGES: dict[str, Message] = {
     "digest_length": ("ValidationException",
                       "Digest is invalid length for algorithm {algorithm}."),
-    "invalid_signature": ("KMSInvalidSignatureException", None),
     "external_mu": ("ValidationException",
                     "MessageType EXTERNAL_MU takes a 64-byte mu and an ML-DSA key."),
     "ml_dsa_digest": ("ValidationException", "ML-DSA keys take MessageType RAW or EXTERNAL_MU."),
@@ -122,7 +121,10 @@ class AsymmetricKeys(Family):
         signature = sign(private_key_of(key), key.key_spec, algorithm, message_type, message)
         return {"KeyId": key.arn, "Signature": signature, "SigningAlgorithm": algorithm}
 
-    @_key_pair_operation(grant_kinds={"SIGN_VERIFY"}, messages=_SIGNATURE_MESSAGES)
+    @_key_pair_operation(grant_kinds={"SIGN_VERIFY"}, messages={
+        **_SIGNATURE_MESSAGES,
+        "invalid_signature": ("KMSInvalidSignatureException", None),  # recorded
+    })
     def Verify(self, ctx: RequestContext, p: Params) -> Result:
         key, algorithm, message_type, message = self._signing_request(ctx, p)
         public_key = private_key_of(key).public_key()

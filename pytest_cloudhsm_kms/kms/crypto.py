@@ -23,7 +23,15 @@ from ..context import RequestContext
 from ..errors import ServiceError, constraint, validation_error
 from .checks import check_algorithm_of, dry_run, dry_run_error
 from .ciphertext import aad, parse, seal
-from .declaration import Message, Params, Result, crypto_operation, declared_error, operation
+from .declaration import (
+    Message,
+    Params,
+    Result,
+    crypto_operation,
+    declared_error,
+    messages_from,
+    operation,
+)
 from .family import Family
 from .keypairs import max_rsa_plaintext, oaep, private_key_of
 from .keystores import ConnectionState, CustomKeyStores
@@ -41,7 +49,8 @@ DATA_KEY_SPEC: Message = ("InvalidKeyUsageException",
 """A data key, or a data key pair (:mod:`.asymmetric`), of a key that is not symmetric
 (Choice, docs/aws-behaviour.md §4.4): one text, as the check is the same."""
 
-# The errors of the encryption operations (recorded: docs/aws-behaviour.md §4, §9).
+# The errors of the encryption operations (recorded: docs/aws-behaviour.md §4, §9); each
+# operation declares those it answers.
 _ENCRYPTION_MESSAGES: dict[str, Message] = {
     "incorrect_key": ("IncorrectKeyException", "The key ID in the request does not identify "
                       "a CMK that can perform this operation."),
@@ -59,8 +68,10 @@ _ENCRYPTION_MESSAGES: dict[str, Message] = {
 # symmetric keys only. All count against a CloudHSM key store's quota.
 _encryption = functools.partial(
     crypto_operation, counted=True, tracked=True, dry_run=True,
-    grant_kinds={"symmetric", "ENCRYPT_DECRYPT"}, messages=_ENCRYPTION_MESSAGES)
-_data_key = functools.partial(_encryption, grant_kinds={"symmetric"})
+    grant_kinds={"symmetric", "ENCRYPT_DECRYPT"})
+_data_key = functools.partial(
+    _encryption, grant_kinds={"symmetric"},
+    messages=messages_from(_ENCRYPTION_MESSAGES, "bytes_or_spec", "data_key_spec"))
 
 
 def recipient_unsupported() -> ServiceError:
@@ -74,7 +85,7 @@ class Cryptography(Family):
 
     stores: CustomKeyStores
 
-    @_encryption()
+    @_encryption(messages=messages_from(_ENCRYPTION_MESSAGES, "rsa_too_long", "no_context"))
     def Encrypt(self, ctx: RequestContext, p: Params) -> Result:
         key = self._symmetric_key(ctx, self.registry.key(p["KeyId"]))
         if key.key_spec != _SYMMETRIC:
@@ -84,7 +95,8 @@ class Cryptography(Family):
         blob = seal(key, self.scope.entropy.bytes(12), p["Plaintext"], p.get("EncryptionContext"))
         return {"CiphertextBlob": blob, "KeyId": key.arn, "EncryptionAlgorithm": _SYMMETRIC}
 
-    @_encryption(recipient=True)
+    @_encryption(recipient=True, messages=messages_from(
+        _ENCRYPTION_MESSAGES, "incorrect_key", "invalid_ciphertext", "no_context"))
     def Decrypt(self, ctx: RequestContext, p: Params) -> Result:
         algorithm = p.get("EncryptionAlgorithm")
         if algorithm is not None and algorithm != _SYMMETRIC:
@@ -99,7 +111,9 @@ class Cryptography(Family):
         result = {"KeyId": key.arn, "Plaintext": plaintext, "EncryptionAlgorithm": _SYMMETRIC}
         return _with_blob_material_id(result, "KeyMaterialId", key, blob)
 
-    @_encryption(grant_names=("ReEncryptFrom", "ReEncryptTo"))
+    @_encryption(grant_names=("ReEncryptFrom", "ReEncryptTo"), messages=messages_from(
+        _ENCRYPTION_MESSAGES, "incorrect_key", "invalid_ciphertext", "rsa_too_long",
+        "no_context"))
     def ReEncrypt(self, ctx: RequestContext, p: Params) -> Result:
         """The source key gets the Decrypt rules, the destination key the Encrypt rules."""
         source_algorithm = p.get("SourceEncryptionAlgorithm") or _SYMMETRIC

@@ -48,6 +48,7 @@ __all__ = [
     "crypto_operation",
     "declared_error",
     "grant_operations",
+    "messages_from",
     "operation",
     "states_except",
 ]
@@ -76,6 +77,12 @@ ALL_KINDS = frozenset({"symmetric", "GENERATE_VERIFY_MAC", *ASYMMETRIC_KINDS})
 
 Message = tuple[str, "str | None"]
 """An operation's AWS error: (error code, text with ``{field}`` placeholders, or ``None``)."""
+
+
+def messages_from(table: Mapping[str, Message], *names: str) -> dict[str, Message]:
+    """The errors ``names`` of ``table``, for ``messages=`` of an operation that answers
+    some of the texts its family's operations share."""
+    return {name: table[name] for name in names}
 
 
 def declared_error(ctx: RequestContext, name: str, /, **fields: object) -> ServiceError:

@@ -40,6 +40,7 @@ from .declaration import (
     TokenCheck,
     declared_error,
     grant_operations,
+    messages_from,
     operation,
     states_except,
 )
@@ -59,7 +60,7 @@ _TOKEN_PREFIX = "AQpA"
 _INVALID_GRANT_TOKEN: Message = ("InvalidGrantTokenException", "Invalid grant token.")
 
 # The grant operations' errors, in AWS's style (docs/aws-behaviour.md §11.3, Choice);
-# each grant operation declares them.
+# each grant operation declares those it answers.
 _GRANT_MESSAGES: dict[str, Message] = {
     "quota": ("LimitExceededException",
               "The grant quota for {arn} (or for grantee {grantee} on it) has been reached."),
@@ -141,7 +142,10 @@ class Grants(Family):
     @operation(key_states=states_except(KeyState.DISABLED, KeyState.PENDING_DELETION,
                                         KeyState.PENDING_REPLICA_DELETION),
                grant_tokens=TokenCheck.CHECKED, dry_run=True, grant_kinds=ALL_KINDS,
-               messages=_GRANT_MESSAGES)
+               messages=messages_from(
+                   _GRANT_MESSAGES, "quota", "grantee", "retiring", "source_arn",
+                   "service_retiring", "operations", "both_contexts", "context_kind",
+                   "context_size"))
     def CreateGrant(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         _check_principals(ctx, p)
@@ -179,7 +183,7 @@ class Grants(Family):
             self.grants[existing.grant_id] = existing
         return {"GrantToken": self._issue_token(existing), "GrantId": existing.grant_id}
 
-    @operation(messages=_GRANT_MESSAGES)
+    @operation(messages=messages_from(_GRANT_MESSAGES, "grantee_filter", "grant_id"))
     def ListGrants(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         key = self.registry.key_by_id_or_arn(p["KeyId"])
         _check_list_limit(p)
@@ -200,7 +204,7 @@ class Grants(Family):
         result["Grants"] = [g.entry() for g in page]
         return result
 
-    @operation(messages=_GRANT_MESSAGES)
+    @operation(messages=messages_from(_GRANT_MESSAGES, "retiring_filter"))
     def ListRetirableGrants(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         _check_list_limit(p)
         principal, service = p.get("RetiringPrincipal"), p.get("RetiringServicePrincipal")
@@ -221,7 +225,9 @@ class Grants(Family):
         numbers = numbering(self, "grants").number(self.grants)
         return lambda grant: numbers[grant.grant_id]
 
-    @operation(dry_run=True, grant_kinds=ALL_KINDS, messages=_GRANT_MESSAGES)
+    @operation(dry_run=True, grant_kinds=ALL_KINDS, messages=messages_from(
+        _GRANT_MESSAGES, "invalid_token", "not_found", "token_mismatch", "retire_what",
+        "grant_id"))
     def RetireGrant(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         token, key_id, grant_id = p.get("GrantToken"), p.get("KeyId"), p.get("GrantId")
         if token is not None:
@@ -241,7 +247,7 @@ class Grants(Family):
         del self.grants[grant.grant_id]
         return {}
 
-    @operation(dry_run=True, messages=_GRANT_MESSAGES)
+    @operation(dry_run=True, messages=messages_from(_GRANT_MESSAGES, "not_found", "grant_id"))
     def RevokeGrant(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         grant = self._grant_of(ctx, self.registry.key_by_id_or_arn(p["KeyId"]), p["GrantId"])
         dry_run(p)
