@@ -26,7 +26,7 @@ from ..context import RequestContext
 from ..errors import ServiceError
 from ..pagination import numbering
 from .checks import INVALID_MARKER, paginate
-from .declaration import Message, declared_error, operation, states_except
+from .declaration import Message, declared_error, messages_from, operation, states_except
 from .family import Family
 from .model import KeyState
 
@@ -149,7 +149,7 @@ class Policies(Family):
 
     @operation(key_states=states_except(KeyState.PENDING_DELETION,
                                         KeyState.PENDING_REPLICA_DELETION),
-               messages=TAG_MESSAGES)
+               messages=messages_from(TAG_MESSAGES, "reserved_tag"))
     def UntagResource(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         names: list[str] = p["TagKeys"]

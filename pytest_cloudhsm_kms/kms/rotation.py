@@ -35,7 +35,14 @@ from typing import Any
 from ..context import RequestContext
 from ..pagination import numbering
 from .checks import origin_error, paginate
-from .declaration import InCloudHsm, Message, declared_error, operation, states_except
+from .declaration import (
+    InCloudHsm,
+    Message,
+    declared_error,
+    messages_from,
+    operation,
+    states_except,
+)
 from .family import Family
 from .model import Key, KeyState, Rotation, SymmetricMaterial
 
@@ -57,7 +64,9 @@ _ROTATES = states_except(KeyState.DISABLED, KeyState.PENDING_DELETION,
                          KeyState.PENDING_REPLICA_DELETION, KeyState.PENDING_IMPORT)
 _changes_rotation = operation(key_states=_ROTATES, in_cloudhsm=InCloudHsm.UNSUPPORTED,
                               messages=_ROTATION_MESSAGES)
-_reads_rotation = operation(in_cloudhsm=InCloudHsm.UNSUPPORTED, messages=_ROTATION_MESSAGES)
+# GetKeyRotationStatus and ListKeyRotations take a replica too (see _rotation_key).
+_reads_rotation = operation(in_cloudhsm=InCloudHsm.UNSUPPORTED,
+                            messages=messages_from(_ROTATION_MESSAGES, "not_symmetric"))
 
 
 @dataclass(eq=False)
