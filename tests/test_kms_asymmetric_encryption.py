@@ -112,6 +112,28 @@ def test_an_rsa_key_needs_an_rsaes_algorithm_and_no_encryption_context(
           KeySpec="AES_256")
 
 
+def test_rsa_decryption_and_re_encryption_take_no_context_and_no_oversized_plaintext(
+    kms_client: Any, rsa_encryption_key: dict[str, Any], rsa_blob: bytes
+) -> None:
+    """The same refusals as Encrypt's, on each side of ReEncrypt (docs/aws-behaviour.md
+    §11.2)."""
+    key_id = rsa_encryption_key["KeyId"]
+    symmetric = new_key(kms_client)["KeyId"]
+    no_context = "EncryptionContext is not supported with asymmetric KMS keys."
+    rsa = {"CiphertextBlob": rsa_blob, "EncryptionAlgorithm": "RSAES_OAEP_SHA_1"}
+    long_blob = kms_client.encrypt(KeyId=symmetric, Plaintext=b"p" * 191)["CiphertextBlob"]
+
+    assert fails(kms_client, "Decrypt", "ValidationException", KeyId=key_id,
+                 EncryptionContext={"a": "b"}, **rsa) == no_context
+    assert fails(kms_client, "ReEncrypt", "ValidationException", SourceKeyId=key_id,
+                 CiphertextBlob=rsa_blob, SourceEncryptionAlgorithm="RSAES_OAEP_SHA_1",
+                 SourceEncryptionContext={"a": "b"}, DestinationKeyId=symmetric) == no_context
+    assert fails(kms_client, "ReEncrypt", "ValidationException", CiphertextBlob=long_blob,
+                 DestinationKeyId=key_id, DestinationEncryptionAlgorithm="RSAES_OAEP_SHA_256",
+                 ) == ("Algorithm RSAES_OAEP_SHA_256 and key spec RSA_2048 cannot encrypt data "
+                       "larger than 190 bytes.")
+
+
 @pytest.mark.parametrize(("operation", "params"), [
     ("GenerateDataKey", {"KeySpec": "AES_256"}),
     ("GenerateDataKeyWithoutPlaintext", {"NumberOfBytes": 16}),
