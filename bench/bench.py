@@ -113,8 +113,8 @@ def bench_per_call(calls: int, rounds: int) -> None:
             assert last.operation == op and last.ok
         for op in OPERATIONS:
             canned[op] = _replay(env, fake_calls[op])
-    floor = _floor_client(canned)
-    floor_calls = {op: (lambda op=op: getattr(floor, _snake(op))(**_args(op))) for op in OPERATIONS}
+    # The floor makes the very calls the fake gets (same key ID, the fake's own blob).
+    floor_calls = _calls(_floor_client(canned), key_id)
     with mock_aws():
         moto_client = boto3.client("kms", region_name="us-east-1")
         moto_key = moto_client.create_key()["KeyMetadata"]["KeyId"]
@@ -162,19 +162,6 @@ def _replay(env: CloudHsmKms, call: Callable[[], object]) -> tuple[int, dict[str
     finally:
         del env.handle
     return captured[-1]
-
-
-def _snake(op: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in op).lstrip("_")
-
-
-def _args(op: str) -> dict[str, Any]:
-    key = "1234abcd-12ab-34cd-56ef-1234567890ab"
-    return {
-        "Encrypt": {"KeyId": key, "Plaintext": b"x" * 64},
-        "Decrypt": {"CiphertextBlob": b"y" * 120},
-        "GenerateDataKey": {"KeyId": key, "KeySpec": "AES_256"},
-    }[op]
 
 
 def bench_scale(calls: int, rounds: int, many: int) -> None:
