@@ -68,7 +68,7 @@ class Call(NamedTuple):
         return self.error_code is None
 
 
-Service = Any  # KmsService | CloudHsmService: both expose ``call(operation, params)``
+Service = Any  # KmsService | CloudHsmService: both expose ``call(request, params)``
 Interceptor = Callable[[str, str, dict[str, Any]], "ServiceError | None"]
 
 

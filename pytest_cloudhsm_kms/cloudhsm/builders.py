@@ -56,7 +56,7 @@ def _setup(service: CloudHsmService, operation: str, params: dict[str, Any]) -> 
     """Run one operation's handler as a setup call of the environment."""
     context = RequestContext(operation, service.region, service.account_id, service.clock,
                              source="setup")
-    return service.call(operation, params, context)
+    return service.call(context, params)
 
 
 def ready_cluster(

@@ -3,10 +3,10 @@
 The service composes what a Region holds (:class:`~.network.Network`, the
 :class:`~.backups.BackupCatalog`, the clusters and their
 :class:`~.lifecycle.Lifecycle`) and runs operations: :meth:`CloudHsmService.call`
-looks the operation up in :data:`OPERATIONS`, every operation declared in
-``cluster_operations``, ``backup_operations`` and ``resource_operations``
-(:data:`.operations.DECLARED`), and calls its handler with an explicit request
-context. The service keeps no per-request state.
+looks the operation of its request context up in :data:`OPERATIONS`, every
+operation declared in ``cluster_operations``, ``backup_operations`` and
+``resource_operations`` (:data:`.operations.DECLARED`), and calls its handler
+with that context. The service keeps no per-request state.
 
 Its other public methods are for the environment, fixtures, faults and tests:
 :meth:`~CloudHsmService.cluster` for KMS, the scenario builders of
@@ -67,14 +67,27 @@ class CloudHsmService(RegionalService):
 
     # -- operations -------------------------------------------------------------
 
-    def call(self, operation: str, params: Params, context: RequestContext | None = None) -> Result:
-        """Run one operation; ``context`` defaults to a request from the wire."""
-        declared = OPERATIONS.get(operation)
+    def call(self, request: RequestContext | str, params: Params, *,
+             context: RequestContext | None = None) -> Result:
+        """Run one operation, named by its context or by its name (a client's request).
+
+        A name means a request from the wire, with a fresh context. Prefer
+        ``call(context, params)``, as for :meth:`.KmsService.call`; the older
+        ``call(name, params, context=context)`` means the same, and the name must
+        then be the context's operation (``ValueError`` if not).
+        """
+        if context is not None:  # the older form
+            if request != context.operation:
+                raise ValueError(f"call({request!r}, params, context=...) was given a context "
+                                 f"of {context.operation}")
+            request = context
+        if isinstance(request, str):
+            request = RequestContext(request, self.region, self.account_id, self.clock)
+        declared = OPERATIONS.get(request.operation)
         if declared is None:
-            raise ServiceError(INVALID, f"{operation} is not supported by pytest-cloudhsm-kms.")
-        if context is None:
-            context = RequestContext(operation, self.region, self.account_id, self.clock)
-        return declared.handler(self, context, params)
+            raise ServiceError(INVALID,
+                               f"{request.operation} is not supported by pytest-cloudhsm-kms.")
+        return declared.handler(self, request, params)
 
     # -- for KMS, fixtures and faults ----------------------------------------------
 
