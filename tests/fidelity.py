@@ -9,6 +9,7 @@ from typing import Any
 from botocore.model import Shape
 
 from pytest_cloudhsm_kms.protocol.models import service_model
+from pytest_cloudhsm_kms.protocol.shapes import served_pattern
 
 # Errors AWS returns without modeling them (docs/aws-behaviour.md §0.2).
 UNMODELED = frozenset({
@@ -27,7 +28,9 @@ def assert_valid_output(service: str, operation: str, response: dict[str, Any]) 
     """Assert a parsed boto3 response matches the operation's output shape in the model.
 
     Checks required members, types, enums, lengths, ranges and patterns, and
-    that no member outside the shape is present.
+    that no member outside the shape is present. A pattern is the one the fake
+    holds input to (``served_pattern``): the CloudHSM v2 ARN patterns take the
+    ARNs of every partition (docs/aws-behaviour.md §6.1).
     """
     shape = service_model(service).operation_model(operation).output_shape
     body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
@@ -78,7 +81,7 @@ def _check(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
         _length(meta, len(value), path, problems)
         if "pattern" in meta:
             try:
-                pattern = re.compile(meta["pattern"])
+                pattern = re.compile(served_pattern(meta["pattern"]))
             except re.error:
                 pattern = None
             if pattern is not None and not pattern.search(value):

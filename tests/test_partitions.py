@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.endpoint_provider import RuleSetStandardLibrary
+from fidelity import assert_valid_output
 from helpers import call, fails, new_key, rejects
 
 from pytest_cloudhsm_kms import CloudHsmKms
@@ -167,10 +168,8 @@ def test_cloudhsm_backup_arns_carry_the_partition_and_another_s_is_not_found(
     region, partition, _ = where
     cluster = cloudhsm_kms.ready_cluster(region=region)
     cloudhsm = boto3.client("cloudhsmv2", region_name=region)
-    # Not through `call`: the model's BackupArn pattern names no partition but aws and
-    # aws-us-gov, though China's ARNs are aws-cn like all (docs/aws-behaviour.md §6.1).
-    backups = cloudhsm.describe_backups(
-        Filters={"clusterIds": [cluster["ClusterId"]]})["Backups"]
+    backups = call(cloudhsm, "DescribeBackups",
+                   Filters={"clusterIds": [cluster["ClusterId"]]})["Backups"]
     arn = backups[0]["BackupArn"]
     assert arn == f"arn:{partition}:cloudhsm:{region}:{ACCOUNT}:backup/{backups[0]['BackupId']}"
     assert "Policy" not in call(cloudhsm, "GetResourcePolicy", ResourceArn=arn)
@@ -216,8 +215,23 @@ def test_a_backup_arn_of_every_partition_names_its_backup(
 ) -> None:
     cluster = cloudhsm_kms.ready_cluster(region=region)
     cloudhsm = boto3.client("cloudhsmv2", region_name=region)
-    backup = cloudhsm.describe_backups(
-        Filters={"clusterIds": [cluster["ClusterId"]]})["Backups"][0]
+    backup = call(cloudhsm, "DescribeBackups",
+                  Filters={"clusterIds": [cluster["ClusterId"]]})["Backups"][0]
     assert backup["BackupArn"] == (f"arn:{partition_of(region)}:cloudhsm:{region}:{ACCOUNT}:"
                                    f"backup/{backup['BackupId']}")
     assert "Policy" not in call(cloudhsm, "GetResourcePolicy", ResourceArn=backup["BackupArn"])
+
+
+@pytest.mark.parametrize("region", ["cn-north-1", "eu-isoe-west-1", "us-isof-south-1",
+                                    "eusc-de-east-1"])
+def test_the_output_check_takes_a_backup_arn_of_any_partition_and_only_of_its_form(
+    region: str,
+) -> None:
+    # docs/aws-behaviour.md §6.1: the answer is checked against the same widened
+    # BackupArn pattern as the fake's input check.
+    arn = f"arn:{partition_of(region)}:cloudhsm:{region}:{ACCOUNT}:backup/backup-abcdefghijk"
+    backup = {"BackupId": "backup-abcdefghijk", "BackupArn": arn}
+    assert_valid_output("cloudhsmv2", "DescribeBackups", {"Backups": [backup]})
+    backup["BackupArn"] = arn.replace(":cloudhsm:", ":kms:")
+    with pytest.raises(AssertionError, match="does not match"):
+        assert_valid_output("cloudhsmv2", "DescribeBackups", {"Backups": [backup]})

@@ -24,7 +24,7 @@ from botocore.model import OperationModel, Shape
 
 from ..errors import ServiceError, constraint, validation_error
 
-__all__ = ["input_checker"]
+__all__ = ["input_checker", "served_pattern"]
 
 Problems = list[str]
 Checker = Callable[[Any, str, Problems], Any]
@@ -59,16 +59,21 @@ _WIDER = (
 )
 
 
+def served_pattern(pattern: str) -> str:
+    """The pattern the fake holds values to for a pattern of the model (the
+    CloudHSM v2 ARN patterns widened to every partition and Region name)."""
+    for model, any_arn in _WIDER:
+        pattern = pattern.replace(model, any_arn)
+    return pattern
+
+
 def _pattern(shape: Shape) -> tuple[re.Pattern[str], str] | None:
     """The shape's pattern, compiled, and its text as the model gives it."""
     raw = shape.metadata.get("pattern")
     if raw is None:
         return None
     try:
-        wider = raw
-        for model, any_arn in _WIDER:
-            wider = wider.replace(model, any_arn)
-        return re.compile(wider), raw
+        return re.compile(served_pattern(raw)), raw
     except re.error:  # a Java-only construct: leave the pattern to the domain
         return None
 
