@@ -2,16 +2,19 @@
 
 Each case below brings one declared error about and states its code and its
 whole text (``docs/aws-behaviour.md §0.4``: AWS's shape, where no recording
-exists). The last test checks that the cases and the declarations name the
-same errors, so a new declared message comes with its case here.
+exists). The tests at the end check that the cases and the declarations name
+the same errors, so a new declared message comes with its case here, and that
+every name ``cloudhsm/`` raises is declared (a static scan, :mod:`declared_scan`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from declared_scan import names_raised
 from helpers import failure, snake
 
 from pytest_cloudhsm_kms import CloudHsmKms, ServiceError
@@ -291,3 +294,28 @@ def test_a_declared_error_answers_its_code_and_text(
 def test_every_declared_error_has_its_case() -> None:
     declared = {(op.name, name) for op in DECLARED.values() for name in op.messages}
     assert declared == set(CASES)
+
+
+def test_every_error_a_cloudhsm_module_raises_by_name_is_declared() -> None:
+    """``declared_error(ctx, "name")`` finds ``name`` in the declaration of the request's
+    operation: a name no operation declares would be a bug (an internal failure, 500)."""
+    declared = {name for op in DECLARED.values() for name in op.messages}
+    raised = names_raised("cloudhsm")
+
+    assert raised - declared == set()
+    assert declared - raised == set(), "declared but never raised"
+
+
+def test_the_scan_finds_every_form_of_raising_by_name(tmp_path: Path) -> None:
+    (tmp_path / "cloudhsm").mkdir()
+    (tmp_path / "cloudhsm" / "family.py").write_text(
+        "def handler(service, ctx, p):\n"
+        "    if p:\n"
+        "        raise declared_error(ctx, 'has_hsmz', count=1)\n"
+        "    raise DELETE_CLUSTER.error('cluster_state', cluster='c', state='s')\n"
+        "def other(ctx, name):\n"
+        "    return DECLARED[ctx.operation].error(name)\n")
+    assert names_raised("cloudhsm", tmp_path) == {"has_hsmz", "cluster_state"}
+    (tmp_path / "cloudhsm" / "family.py").write_text("declared_error(ctx, name)\n")
+    with pytest.raises(AssertionError, match=r"cloudhsm/family\.py:1: .* string literal"):
+        names_raised("cloudhsm", tmp_path)

@@ -14,7 +14,6 @@ the model changes, regenerate it::
 
 from __future__ import annotations
 
-import ast
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +23,7 @@ import botocore
 import pytest
 from aws_recorded import recorded_cases_per_operation
 from botocore.exceptions import ClientError
+from declared_scan import names_raised
 from error_scan import errors_seen
 from fidelity import allowed_errors, assert_valid_output
 from helpers import new_key, requires_operation, snake
@@ -179,14 +179,7 @@ def test_every_error_a_kms_module_raises_by_name_is_declared() -> None:
     """``declared_error(ctx, "name")`` finds ``name`` in the declaration of the request's
     operation: a name no operation declares would be a bug (KMSInternalException)."""
     declared = {name for op in OPERATIONS.values() for name in op.messages}
-    raised = set()
-    for path in (TESTS.parent / "pytest_cloudhsm_kms" / "kms").glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id == "declared_error" and len(node.args) >= 2):
-                name = node.args[1]
-                assert isinstance(name, ast.Constant), f"{path.name}:{node.lineno}"
-                raised.add(name.value)
+    raised = names_raised("kms")
 
     assert raised - declared == set()
     assert declared - raised == set(), "declared but never raised"
