@@ -6,7 +6,8 @@ Calling AWS through a boto3 client:
   operation's output shape in the botocore model; :func:`snake` is the boto3 method name.
 * :func:`new_key` creates a KMS key and answers its ``KeyMetadata``;
   :func:`schedule_deletion` puts a key in ``PendingDeletion``; :func:`keypair` creates
-  an asymmetric key and :func:`public_key` loads its public key with ``cryptography``.
+  an asymmetric key and :func:`public_key` loads its public key with ``cryptography``;
+  :func:`wrap` wraps key material for ImportKeyMaterial.
 * :func:`key_state` is a key's ``KeyState``; :func:`store_entry` and :func:`store_state`
   are a custom key store's DescribeCustomKeyStores entry and ``ConnectionState``.
 * :func:`cluster_entry` is a CloudHSM cluster's DescribeClusters entry;
@@ -39,7 +40,9 @@ import botocore
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
 from fidelity import assert_valid_output
 
 from pytest_cloudhsm_kms.protocol.models import BOTOCORE_SINCE, in_model
@@ -98,6 +101,21 @@ def public_key(client: Any, key_id: str) -> Any:
     """The public key of an asymmetric KMS key, loaded by ``cryptography``."""
     der = call(client, "GetPublicKey", KeyId=key_id)["PublicKey"]
     return serialization.load_der_public_key(der)
+
+
+def wrap(public_der: bytes, algorithm: str, material: bytes) -> bytes:
+    """Wrap key material for ImportKeyMaterial as the KMS guide says: RSAES-OAEP, or RSA-OAEP
+    of an AES key + RFC 5649 (``RSA_AES_KEY_WRAP_*``), under GetParametersForImport's
+    ``PublicKey``."""
+    public: Any = serialization.load_der_public_key(public_der)
+    digest = hashes.SHA1() if algorithm.endswith("SHA_1") else hashes.SHA256()
+    oaep = padding.OAEP(mgf=padding.MGF1(digest), algorithm=digest, label=None)
+    if algorithm.startswith("RSA_AES_KEY_WRAP"):
+        aes_key = os.urandom(32)
+        wrapped_key: bytes = public.encrypt(aes_key, oaep)
+        return wrapped_key + aes_key_wrap_with_padding(aes_key, material)
+    encrypted: bytes = public.encrypt(material, oaep)
+    return encrypted
 
 
 def key_state(client: Any, key_id: str) -> str:

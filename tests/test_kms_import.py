@@ -17,9 +17,8 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding
-from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
-from helpers import DAY, call, fails, key_state, new_key, schedule_deletion
+from cryptography.hazmat.primitives.asymmetric import ec
+from helpers import DAY, call, fails, key_state, new_key, schedule_deletion, wrap
 
 NEVER = {"ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"}
 MATERIAL = bytes(range(32))
@@ -30,19 +29,6 @@ OTHER_MATERIAL = bytes(range(1, 33))
 def external_key(kms_client: Any) -> dict[str, Any]:
     """A new key for imported material (``Origin=EXTERNAL``), still ``PendingImport``."""
     return new_key(kms_client, Origin="EXTERNAL")
-
-
-def wrap(public_der: bytes, algorithm: str, material: bytes) -> bytes:
-    """Wrap material as the KMS guide says: RSAES-OAEP, or RSA-OAEP of an AES key + RFC 5649."""
-    public: Any = serialization.load_der_public_key(public_der)
-    digest = hashes.SHA1() if algorithm.endswith("SHA_1") else hashes.SHA256()
-    oaep = padding.OAEP(mgf=padding.MGF1(digest), algorithm=digest, label=None)
-    if algorithm.startswith("RSA_AES_KEY_WRAP"):
-        aes_key = os.urandom(32)
-        wrapped_key: bytes = public.encrypt(aes_key, oaep)
-        return wrapped_key + aes_key_wrap_with_padding(aes_key, material)
-    encrypted: bytes = public.encrypt(material, oaep)
-    return encrypted
 
 
 def parameters(client: Any, key_id: str, algorithm: str = "RSAES_OAEP_SHA_256",
