@@ -5,7 +5,9 @@
 * per call: Encrypt, Decrypt and GenerateDataKey through a boto3 client, the
   fake against the floor (the same client answered by a ``before-send``
   handler that returns the fake's own response bytes, canned) and moto's
-  ``mock_aws`` against the same floor (budget: fake <= 1.15 x floor);
+  ``mock_aws`` against the same floor (budget: fake <= 1.15 x floor); "bare"
+  is a handler doing only what real encryption needs (JSON, base64, a random IV,
+  AES-256-GCM), the floor of any fake that encrypts;
 * scale: the same calls in a store of 100,000 keys against one of 10 keys
   (budget: within 10%);
 * per test: the setup+teardown cost of each fixture over an empty test,
@@ -26,6 +28,7 @@ Not a test: it asserts nothing, it prints numbers.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import json
 import os
@@ -35,12 +38,14 @@ import sys
 import tempfile
 import textwrap
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 from botocore.awsrequest import AWSResponse
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from pytest_cloudhsm_kms import CloudHsmKms
 
@@ -97,6 +102,38 @@ def _floor_client(canned: dict[str, tuple[int, dict[str, str], bytes]]) -> Any:
     return client
 
 
+def _bare_client(arn: str) -> Any:
+    """A client answered by the work any fake with real encryption does per call, and
+    nothing else: JSON and base64 in and out, a random IV, AES-256-GCM (a reference
+    point between the floor and the fake: no validation, key model, checks or log)."""
+    client = boto3.client("kms", region_name="us-east-1", aws_access_key_id="a",
+                          aws_secret_access_key="b")
+    aead, header = AESGCM(os.urandom(32)), bytes(49)
+
+    def answer(request: Any, event_name: str, **_: Any) -> AWSResponse:
+        operation, params = event_name.rsplit(".", 1)[1], json.loads(request.body)
+        result: dict[str, Any] = {"KeyId": arn, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
+        if operation == "Decrypt":
+            blob = base64.b64decode(params["CiphertextBlob"])
+            result["Plaintext"] = aead.decrypt(blob[49:61], blob[61:], blob[:49])
+        else:
+            plaintext = (base64.b64decode(params["Plaintext"]) if operation == "Encrypt"
+                         else os.urandom(32))
+            iv = os.urandom(12)
+            result["CiphertextBlob"] = header + iv + aead.encrypt(iv, plaintext, header)
+            if operation == "GenerateDataKey":
+                del result["EncryptionAlgorithm"]
+                result["Plaintext"] = plaintext
+        body = json.dumps({name: base64.b64encode(value).decode() if type(value) is bytes
+                           else value for name, value in result.items()}).encode()
+        headers = {"x-amzn-RequestId": str(uuid.uuid4()), "Content-Length": str(len(body)),
+                   "Content-Type": "application/x-amz-json-1.1"}
+        return AWSResponse(request.url, 200, headers, _Body(body))
+
+    client.meta.events.register("before-send.kms", answer)
+    return client
+
+
 def bench_per_call(calls: int, rounds: int) -> None:
     """Fake and moto against the canned floor, interleaved round by round."""
     from moto import mock_aws
@@ -105,7 +142,8 @@ def bench_per_call(calls: int, rounds: int) -> None:
     samples: dict[tuple[str, str], list[float]] = {}
     with CloudHsmKms() as env:
         fake = env.client("kms")
-        key_id = fake.create_key()["KeyMetadata"]["KeyId"]
+        key = fake.create_key()["KeyMetadata"]
+        key_id = key["KeyId"]
         fake_calls = _calls(fake, key_id)
         for op, call in fake_calls.items():  # record one real answer per operation
             call()
@@ -115,6 +153,7 @@ def bench_per_call(calls: int, rounds: int) -> None:
             canned[op] = _replay(env, fake_calls[op])
     # The floor makes the very calls the fake gets (same key ID, the fake's own blob).
     floor_calls = _calls(_floor_client(canned), key_id)
+    bare_calls = _calls(_bare_client(key["Arn"]), key_id)
     with mock_aws():
         moto_client = boto3.client("kms", region_name="us-east-1")
         moto_key = moto_client.create_key()["KeyMetadata"]["KeyId"]
@@ -128,6 +167,7 @@ def bench_per_call(calls: int, rounds: int) -> None:
         fake_calls = _calls(fake, fake.create_key()["KeyMetadata"]["KeyId"])
     for round_ in range(rounds):  # the floor runs with no environment active
         for op in OPERATIONS:
+            samples.setdefault(("bare", op), []).append(_per_call(bare_calls[op], calls))
             for side in _abba(round_, "floor", "fake"):
                 if side == "floor":
                     samples.setdefault(("floor", op), []).append(
@@ -138,13 +178,15 @@ def bench_per_call(calls: int, rounds: int) -> None:
                     samples.setdefault(("fake", op), []).append(
                         _per_call(fake_calls[op], calls))
     print("per call: median of the per-round ratios to the canned before-send floor "
-          "(rounds interleaved ABBA)")
+          "(rounds interleaved ABBA); bare: JSON, base64 and AES-GCM only (no fake around them)")
     print(f"  {'operation':<16} {'floor µs':>9} {'fake µs':>9} "
-          f"{'fake/floor':>10} {'moto/floor':>10}")
+          f"{'fake/floor':>10} {'bare/floor':>10} {'moto/floor':>10}")
     for op in OPERATIONS:
         floor_us, fake_us, ratio = _compare(samples[("floor", op)], samples[("fake", op)])
+        _, _, bare = _compare(samples[("floor", op)], samples[("bare", op)])
         moto_us = statistics.median(samples[("moto", op)]) * 1e6
-        print(f"  {op:<16} {floor_us:9.1f} {fake_us:9.1f} {ratio:10.3f} {moto_us / floor_us:10.2f}")
+        print(f"  {op:<16} {floor_us:9.1f} {fake_us:9.1f} {ratio:10.3f} {bare:10.3f} "
+              f"{moto_us / floor_us:10.2f}")
 
 
 def _replay(env: CloudHsmKms, call: Callable[[], object]) -> tuple[int, dict[str, str], bytes]:
