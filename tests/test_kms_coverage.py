@@ -6,7 +6,8 @@ declared, its declared facts, and which of its modeled errors the tests see.
 The page is generated from the model and a static scan of the tests (:mod:`error_scan`:
 calls such as ``fails(client, "Sign", "DisabledException", ...)`` and ``pytest.raises(
 client.exceptions.NotFoundException)`` around ``client.encrypt(...)``, with operations and
-codes written in place or bound by ``pytest.mark.parametrize`` and loops). When a test or
+codes written in place or bound by ``pytest.mark.parametrize`` and loops), plus the errors
+the operations declare, each of which ``test_kms_messages.py`` provokes. When a test or
 the model changes, regenerate it::
 
     .venv/bin/python tests/test_kms_coverage.py --write
@@ -282,7 +283,9 @@ def render() -> str:
     """``docs/coverage.md`` from the model, the service's handlers and the tests."""
     model = service_model("kms")
     service = KmsService(Scope("111122223333", "us-east-1", VirtualClock(), Entropy()))
-    seen = errors_seen(TESTS, operations())
+    # test_kms_messages.py provokes every declared error (its last test checks it has each).
+    seen = errors_seen(TESTS, operations()) | {
+        (op.name, code) for op in OPERATIONS.values() for code, _text in op.messages.values()}
     recorded = recorded_cases_per_operation()
     names = operations()
     answered = [op for op in names if op in service.handlers]
@@ -295,7 +298,8 @@ def render() -> str:
         f"answers {len(answered)} of them.",
         "",
         "For each operation, the errors of its model error list are split into those the",
-        "tests provoke (found by a static scan of `tests/`) and the rest. The rest are",
+        "tests provoke (found by a static scan of `tests/`, and every error an operation",
+        "declares, which `tests/test_kms_messages.py` provokes) and the rest. The rest are",
         "mostly service faults a fake never has (`DependencyTimeoutException`,",
         "`KMSInternalException`, `KeyUnavailableException`), errors of external key stores",
         "(`Xks*`), which this fake does not model, and conditions AWS documents but this",
