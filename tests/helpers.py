@@ -32,7 +32,6 @@ Constants: :data:`ARN_PREFIX`, :data:`DAY`, :data:`HOUR`, :data:`FROZEN_START`, 
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from typing import Any, NamedTuple
 
@@ -45,6 +44,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
 from fidelity import assert_valid_output
 
+from pytest_cloudhsm_kms.kms import keypairs
 from pytest_cloudhsm_kms.protocol.models import BOTOCORE_SINCE, in_model
 
 ARN_PREFIX = "arn:aws:kms:us-east-1:111122223333:"
@@ -59,7 +59,7 @@ THROTTLING_MESSAGE = (
     "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls."
 )
 """The message of KMS's ``ThrottlingException`` (docs/aws-behaviour.md §5.1)."""
-HAS_ML = importlib.util.find_spec("cryptography.hazmat.primitives.asymmetric.mlkem") is not None
+HAS_ML = keypairs.mldsa is not None and keypairs.mlkem is not None  # the package's own view
 needs_ml = pytest.mark.skipif(
     not HAS_ML, reason="the installed cryptography has no ML-DSA or ML-KEM")
 """Marks a test of ML-DSA or ML-KEM keys, which need a recent ``cryptography``."""
