@@ -1,7 +1,9 @@
-"""Real AWS KMS answers, recorded by LocalStack's AWS-validated parity tests, as checks.
+"""Real AWS KMS answers, recorded by LocalStack's AWS-validated parity tests or shown by
+AWS's own documentation, as checks.
 
 Each case names the LocalStack test that recorded AWS's answer (``sources.py`` has
-its validation date); requests and scenarios are ours.
+its validation date), or the documentation example that shows it (``documented.py``,
+for CloudHSM key stores); requests and scenarios are ours.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections import Counter
 
 
 def recorded_cases_per_operation() -> Counter[str]:
-    """How many recorded AWS answers the suite checks, per KMS operation."""
+    """How many recorded or documented AWS answers the suite checks, per KMS operation."""
     from .test_sources import ALL
 
     return Counter(case.operation for case in ALL)

@@ -1,10 +1,11 @@
 """How a recorded AWS answer becomes a check of the fake.
 
 A :class:`Case` holds one answer real AWS KMS gave, as LocalStack's AWS-validated
-parity tests recorded it (``sources.py`` lists them with their validation dates):
-the operation, our own request, what has to exist first (``given``), and the
-recorded facts: the error code and exact message, or the response members and
-their values. Texts are written as recorded, placeholders included
+parity tests recorded it (``sources.py`` lists them with their validation dates), or
+as an example of AWS's own documentation shows it (``documented.py``, for custom key
+stores, which LocalStack cannot record): the operation, our own request, what has to
+exist first (``given``), and the recorded facts: the error code and exact message, or
+the response members and their values. Texts are written as recorded, placeholders included
 (``arn:<partition>:kms:<region>:111111111111:key/<key-id:1>``, ``<key-arn>``);
 :class:`World` substitutes this run's IDs and ARNs for them.
 
@@ -30,6 +31,7 @@ from helpers import snake
 from pytest_cloudhsm_kms import CloudHsmKms
 from pytest_cloudhsm_kms.protocol.models import service_model
 
+from .documented import DOCUMENTED
 from .sources import SOURCES
 
 SECONDARY_REGION = "ap-southeast-1"
@@ -105,6 +107,10 @@ UNRECORDED = "(message not recorded)"
 
 ABSENT = Shape("absent member", lambda v: False)
 """In a partial answer: AWS did not answer this member."""
+
+UNSHOWN = Shape("a member the example leaves out", lambda v: True)
+"""A member a documentation example leaves out of an answer it otherwise shows whole
+(``Truncated``): the fake may answer it or not."""
 
 
 @dataclass(frozen=True)
@@ -203,7 +209,8 @@ class Case:
     """One answer of real AWS KMS, and the request that reproduces it here."""
 
     source: str
-    """The LocalStack test that recorded it: ``TestKMS::test_name[param]``."""
+    """The LocalStack test that recorded it: ``TestKMS::test_name[param]``; or the AWS
+    documentation example that shows it (a key of ``documented.DOCUMENTED``)."""
     recorded: str
     """The recorded entry's name in the snapshot, or ``asserted: ...`` for a fact the
     test asserted (and that held against AWS on its validation date)."""
@@ -227,7 +234,16 @@ class Case:
 
     @property
     def validated(self) -> str:
-        return SOURCES[self.source]
+        """The date the recording last ran against AWS, or the documented example's version."""
+        if self.source in SOURCES:
+            return SOURCES[self.source]
+        return DOCUMENTED[self.source].version
+
+    @property
+    def provenance(self) -> str:
+        if self.source in SOURCES:
+            return f"validated against AWS {self.validated}"
+        return f"AWS documentation, {DOCUMENTED[self.source].where}"
 
     @property
     def id(self) -> str:
@@ -241,11 +257,12 @@ def case_ids(cases: list[Case]) -> list[str]:
 def check(case: Case, world: World) -> None:
     """Make the case's world, call, and compare with what AWS answered."""
     __tracebackhide__ = True
-    assert case.source in SOURCES, f"{case.source} is not a validated source"
+    assert case.source in SOURCES or case.source in DOCUMENTED, (
+        f"{case.source} is neither a validated recording nor a documented example")
     assert (case.error is None) != (case.answer is None)
     case.given(world)
     client = world.client(case.region, validate=case.validate)
-    where = f"{case.source} ({case.recorded}; validated against AWS {case.validated})"
+    where = f"{case.source} ({case.recorded}; {case.provenance})"
     failed: dict[str, Any] | None = None
     try:
         response = getattr(client, snake(case.operation))(**world.sub(case.request))
@@ -317,14 +334,15 @@ def _compare(world: World, expected: Any, actual: Any, path: str, problems: list
             problems.append(f"{path}: AWS answered a structure, the fake {actual!r}")
             return
         absent = {n for n, v in expected.items() if v is ABSENT}
-        for name in sorted(expected.keys() - actual.keys() - absent):
+        unshown = {n for n, v in expected.items() if v is UNSHOWN}
+        for name in sorted(expected.keys() - actual.keys() - absent - unshown):
             problems.append(f"{path}.{name}: AWS answered it, the fake did not")
         extra = actual.keys() & absent
         if not partial:
             extra |= actual.keys() - expected.keys()
         for name in sorted(extra):
             problems.append(f"{path}.{name}: the fake answered {actual[name]!r}, AWS nothing")
-        for name in sorted(expected.keys() & actual.keys() - absent):
+        for name in sorted(expected.keys() & actual.keys() - absent - unshown):
             _compare(world, expected[name], actual[name], f"{path}.{name}", problems, partial)
     elif isinstance(expected, list):
         if not isinstance(actual, list) or len(actual) != len(expected):

@@ -1,16 +1,25 @@
-"""The recorded suite itself: every validated recording is used or left out with a reason."""
+"""The recorded suite itself: every validated recording is used or left out with a reason,
+and every documented example has its case."""
 
 from __future__ import annotations
 
 import fnmatch
 from collections import Counter
 
-from . import test_recorded_crypto, test_recorded_keys, test_recorded_material
+from . import (
+    test_documented_key_stores,
+    test_recorded_crypto,
+    test_recorded_keys,
+    test_recorded_material,
+)
+from .documented import DOCUMENTED
 from .recording import Case
 from .sources import LEFT_OUT, SOURCES
 
-ALL: list[Case] = [*test_recorded_keys.CASES, *test_recorded_crypto.CASES,
-                   *test_recorded_material.CASES]
+RECORDED: list[Case] = [*test_recorded_keys.CASES, *test_recorded_crypto.CASES,
+                        *test_recorded_material.CASES]
+DOCUMENTED_CASES: list[Case] = test_documented_key_stores.CASES
+ALL: list[Case] = [*RECORDED, *DOCUMENTED_CASES]
 
 
 def _left_out(source: str) -> bool:
@@ -19,12 +28,22 @@ def _left_out(source: str) -> bool:
 
 
 def test_every_case_names_a_validated_source() -> None:
-    unknown = sorted({c.source for c in ALL} - SOURCES.keys())
+    unknown = sorted({c.source for c in RECORDED} - SOURCES.keys())
     assert not unknown, f"not in the validation file: {unknown}"
 
 
+def test_every_documented_case_names_a_documented_example() -> None:
+    unknown = sorted({c.source for c in DOCUMENTED_CASES} - DOCUMENTED.keys())
+    assert not unknown, f"not in documented.py: {unknown}"
+
+
+def test_every_documented_example_has_a_case() -> None:
+    unused = sorted(DOCUMENTED.keys() - {c.source for c in DOCUMENTED_CASES})
+    assert not unused, f"documented, but no case carries it over: {unused}"
+
+
 def test_every_validated_recording_is_used_or_left_out_with_a_reason() -> None:
-    used = {c.source for c in ALL}
+    used = {c.source for c in RECORDED}
     forgotten = sorted(s for s in SOURCES if s not in used and not _left_out(s))
     assert not forgotten, f"validated, neither used nor in LEFT_OUT: {forgotten}"
     both = sorted(s for s in used if _left_out(s))

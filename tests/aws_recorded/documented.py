@@ -1,0 +1,135 @@
+"""The answers of real AWS KMS that AWS's own documentation shows, for CloudHSM key stores.
+
+LocalStack cannot record custom key stores of type ``AWS_CLOUDHSM`` (they need a
+real cluster), so ``sources.py`` has none. AWS's documentation does show what KMS
+answers for them: the examples of the API Reference (the same examples botocore
+ships as ``examples-1.json`` and the AWS SDK for JavaScript v3 prints in its
+command docs), the AWS CLI's examples, and the KMS Developer Guide's walkthroughs,
+whose outputs were taken from real accounts. Each entry below is one such page or
+example; ``test_documented_key_stores.py`` carries its facts over into cases of
+our own (requests and scenarios ours, identifying values checked by their form).
+
+The examples are edited for print (placeholders such as
+``<certificate appears here>``, commas missing between members), so a case checks
+what an example shows consistently: which members an answer has in which
+connection state, the fixed values, the empty answers, the error codes and the
+texts the documentation quotes. Members an example leaves out of a top-level
+answer (``Truncated``) are not taken as absent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["DOCUMENTED", "Document"]
+
+_KDG = "awsdocs/aws-kms-developer-guide"
+_KDG_VERSION = "archived repository, final version (2023)"
+_BOTOCORE = "boto/botocore"
+_EXAMPLES = "botocore/data/kms/2014-11-01/examples-1.json"
+_BOTOCORE_VERSION = "botocore 1.44.8"
+_CLI = "aws/aws-cli"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One documented example or page of AWS KMS answers."""
+
+    repository: str
+    path: str
+    version: str
+    """The version read: a release, a commit, or the archived repository's last state."""
+    url: str
+    """The published page the text belongs to."""
+    example: str = ""
+    """The example's ID or heading within the file, when the file holds several."""
+
+    @property
+    def where(self) -> str:
+        within = f" ({self.example})" if self.example else ""
+        return f"{self.repository} {self.path}{within}, {self.version}"
+
+
+def _api(op: str) -> str:
+    return f"https://docs.aws.amazon.com/kms/latest/APIReference/API_{op}.html"
+
+
+def _kdg(page: str) -> str:
+    return f"https://docs.aws.amazon.com/kms/latest/developerguide/{page}.html"
+
+
+DOCUMENTED: dict[str, Document] = {
+    # -- the API Reference's examples, as botocore ships them -----------------------------
+    "api/CreateCustomKeyStore#example": Document(
+        _BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api("CreateCustomKeyStore"),
+        "to-create-an-aws-cloudhsm-custom-key-store-1628627769469"),
+    "api/DescribeCustomKeyStores#all": Document(
+        _BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api("DescribeCustomKeyStores"),
+        "to-get-detailed-information-about-custom-key-stores-in-the-account-and-region-"
+        "1628628556811"),
+    "api/ConnectCustomKeyStore#example": Document(
+        _BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api("ConnectCustomKeyStore"),
+        "to-connect-a-custom-key-store-to-its-cloudhsm-cluster-1628626947750"),
+    "api/DisconnectCustomKeyStore#example": Document(
+        _BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api("DisconnectCustomKeyStore"),
+        "to-disconnect-a-custom-key-store-from-its-cloudhsm-cluster-1628627955156"),
+    "api/UpdateCustomKeyStore#password": Document(
+        _BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api("UpdateCustomKeyStore"),
+        "to-edit-the-properties-of-a-custom-key-store-1628629851834"),
+    "api/UpdateCustomKeyStore#name": Document(
+        _BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api("UpdateCustomKeyStore"),
+        "to-edit-the-friendly-name-of-a-custom-key-store-1630451340904"),
+    "api/UpdateCustomKeyStore#cluster": Document(
+        _BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api("UpdateCustomKeyStore"),
+        "to-associate-the-custom-key-store-with-a-different-but-related-aws-cloudhsm-"
+        "cluster-1630451842438"),
+    "api/DeleteCustomKeyStore#example": Document(
+        _BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api("DeleteCustomKeyStore"),
+        "to-delete-a-custom-key-store-from-aws-kms-1628630837145"),
+    "api/CreateKey#custom-key-store": Document(
+        _BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api("CreateKey"),
+        "to-create-a-kms-key-in-a-custom-key-store-1630604382908"),
+    # botocore 1.44.8's copy of this example predates CustomKeyStoreType (added with
+    # external key stores); the SDK for JavaScript v3 prints the current one.
+    "api/DescribeCustomKeyStores#by-name": Document(
+        "aws/aws-sdk-js-v3", "clients/client-kms/src/commands/DescribeCustomKeyStoresCommand.ts",
+        "commit 031b2fc28127eb4d969b4abe595a3deea42445ac", _api("DescribeCustomKeyStores"),
+        "to-get-detailed-information-about-a-cloudhsm-custom-key-store-by-name-2"),
+    # -- the API Reference's error descriptions (the model's documentation strings) ----
+    "api/CreateCustomKeyStore#errors": Document(
+        _BOTOCORE, "botocore/data/kms/2014-11-01/service-2.json", _BOTOCORE_VERSION,
+        _api("CreateCustomKeyStore"), "Errors"),
+    "api/DeleteCustomKeyStore#errors": Document(
+        _BOTOCORE, "botocore/data/kms/2014-11-01/service-2.json", _BOTOCORE_VERSION,
+        _api("DeleteCustomKeyStore"), "Errors"),
+    "api/GenerateRandom#custom-key-store": Document(
+        _BOTOCORE, "botocore/data/kms/2014-11-01/service-2.json", _BOTOCORE_VERSION,
+        _api("GenerateRandom"), "CustomKeyStoreId, Errors"),
+    # -- the AWS CLI's examples -------------------------------------------------------------
+    "cli/create-key#cloudhsm": Document(
+        _CLI, "awscli/examples/kms/create-key.rst", "the version with eight examples (2023 on)",
+        "https://docs.aws.amazon.com/cli/latest/reference/kms/create-key.html",
+        "Example 6: To create a KMS key in an AWS CloudHSM key store"),
+    "cli/describe-custom-key-stores": Document(
+        _CLI, "awscli/examples/kms/describe-custom-key-stores.rst",
+        "commit 01e092bd14440bf96585c32c6e42be51c6a9b6de",
+        "https://docs.aws.amazon.com/cli/latest/reference/kms/describe-custom-key-stores.html"),
+    # -- the KMS Developer Guide ------------------------------------------------------------
+    "kdg/disconnect-keystore": Document(
+        _KDG, "doc_source/disconnect-keystore.md", _KDG_VERSION, _kdg("disconnect-keystore")),
+    "kdg/view-keystore": Document(
+        _KDG, "doc_source/view-keystore.md", _KDG_VERSION, _kdg("view-keystore")),
+    "kdg/fix-keystore": Document(
+        _KDG, "doc_source/fix-keystore.md", _KDG_VERSION, _kdg("fix-keystore")),
+    "kdg/create-cmk-keystore": Document(
+        _KDG, "doc_source/create-cmk-keystore.md", _KDG_VERSION, _kdg("create-cmk-keystore")),
+    "kdg/delete-keystore": Document(
+        _KDG, "doc_source/delete-keystore.md", _KDG_VERSION, _kdg("delete-keystore")),
+    "kdg/ct-createkey": Document(
+        _KDG, "doc_source/ct-createkey.md", _KDG_VERSION, _kdg("ct-createkey"),
+        "CreateKey in an AWS CloudHSM custom key store (CloudTrail responseElements)"),
+    "kdg/ct-create-keystore": Document(
+        _KDG, "doc_source/ct-create-keystore.md", _KDG_VERSION, _kdg("ct-create-keystore"),
+        "CloudTrail responseElements"),
+}
+"""Each documented example or page the suite carries over, by a short name of our own."""

@@ -1,0 +1,450 @@
+"""AWS CloudHSM key stores: what AWS's documentation shows KMS answering, as checks.
+
+LocalStack cannot record these answers, so the source of each case is an example
+or walkthrough of AWS's own documentation (``documented.py`` names the file,
+example and version). The scenarios are ours: a ready cluster of the fake, a
+store made and connected through a boto3 client, and the cluster broken the way
+the page describes. Identifying values (IDs, dates, certificates) are checked by
+their form; members, fixed values, empty answers, error codes and quoted texts
+as documented.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from pytest_cloudhsm_kms.cloudhsm import KMSUSER_PASSWORD
+
+from .recording import (
+    ABSENT,
+    DATETIME,
+    UNRECORDED,
+    UNSHOWN,
+    Case,
+    Given,
+    KeyRef,
+    Shape,
+    World,
+    case_ids,
+    check,
+    length,
+)
+
+ARN = "arn:<partition>:kms:<region>:111111111111:key/<key-id:1>"
+NEW_PASSWORD = "tempPassword"  # kdg/fix-keystore: the kmsuser password set with changePswd
+
+CKS_ID = Shape("custom key store ID (cks- and 17 hex digits)",
+               lambda v: isinstance(v, str) and re.fullmatch(r"cks-[0-9a-f]{17}", v) is not None)
+UUID = Shape("key ID (a UUID)", lambda v: isinstance(v, str) and re.fullmatch(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", v) is not None)
+
+
+def store_entry(state: str, **members: Any) -> dict[str, Any]:
+    """A ``CustomKeyStores`` entry of an ``AWS_CLOUDHSM`` store as every example shows it.
+
+    Examples older than external key stores lack ``CustomKeyStoreType``; the Developer
+    Guide notes that the member was added to tell the two store types apart
+    (kdg/disconnect-keystore), and its newer examples show ``AWS_CLOUDHSM``.
+    """
+    return {
+        "CloudHsmClusterId": "<cluster-id>",
+        "ConnectionState": state,
+        "CreationDate": DATETIME,
+        "CustomKeyStoreId": "<cks-id>",
+        "CustomKeyStoreName": "ExampleKeyStore",
+        "CustomKeyStoreType": "AWS_CLOUDHSM",
+        "TrustAnchorCertificate": "<trust-anchor>",
+        **members,
+    }
+
+
+def stores(*entries: dict[str, Any]) -> dict[str, Any]:
+    """A DescribeCustomKeyStores answer; the examples leave ``Truncated`` out."""
+    return {"CustomKeyStores": list(entries), "Truncated": UNSHOWN}
+
+
+CLOUDHSM_KEY: dict[str, Any] = {  # api/CreateKey#custom-key-store: exactly these members
+    "AWSAccountId": "111111111111",
+    "Arn": ARN,
+    "CloudHsmClusterId": "<cluster-id>",
+    "CreationDate": DATETIME,
+    "CustomKeyStoreId": "<cks-id>",
+    "CustomerMasterKeySpec": "SYMMETRIC_DEFAULT",
+    "Description": "",
+    "Enabled": True,
+    "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"],
+    "KeyId": UUID,
+    "KeyManager": "CUSTOMER",
+    "KeySpec": "SYMMETRIC_DEFAULT",
+    "KeyState": "Enabled",
+    "KeyUsage": "ENCRYPT_DECRYPT",
+    "MultiRegion": False,
+    "Origin": "AWS_CLOUDHSM",
+}
+
+
+# -- what the cases need first ---------------------------------------------------------------
+
+
+def a_cluster(world: World, hsm_count: int = 2) -> str:
+    """A ready cluster (ACTIVE, initialized, ``kmsuser``); ``<cluster-id>`` and
+    ``<trust-anchor>`` stand for its ID and its ``customerCA.crt``."""
+    cluster_id: str = world.environment.ready_cluster(hsm_count=hsm_count)["ClusterId"]
+    cluster = world.environment.cloudhsm().cluster(cluster_id)
+    assert cluster is not None and cluster.trust_anchor is not None
+    world.name("<cluster-id>", cluster_id)
+    world.name("<trust-anchor>", cluster.trust_anchor)
+    return cluster_id
+
+
+def a_store(world: World, *, connect: bool = False, name: str = "ExampleKeyStore",
+            password: str = KMSUSER_PASSWORD) -> str:
+    """A store on a new cluster, made (and connected) through the client; ``<cks-id>``."""
+    if "<cluster-id>" not in world.names:
+        a_cluster(world)
+    store_id: str = world.kms.create_custom_key_store(
+        CustomKeyStoreName=name, CloudHsmClusterId=world.names["<cluster-id>"],
+        TrustAnchorCertificate=world.names["<trust-anchor>"], KeyStorePassword=password,
+    )["CustomKeyStoreId"]
+    world.name("<cks-id>", store_id)
+    if connect:
+        world.kms.connect_custom_key_store(CustomKeyStoreId=store_id)
+        world.later()
+    return store_id
+
+
+def cluster(world: World) -> None:
+    a_cluster(world)
+
+
+def disconnected_store(world: World) -> None:
+    a_store(world)
+
+
+def connected_store(world: World) -> None:
+    a_store(world, connect=True)
+
+
+def disconnect(world: World) -> None:
+    world.kms.disconnect_custom_key_store(CustomKeyStoreId=world.names["<cks-id>"])
+    world.later()
+
+
+def connect(world: World) -> None:
+    world.kms.connect_custom_key_store(CustomKeyStoreId=world.names["<cks-id>"])
+    world.later()
+
+
+def connected_then_disconnected(world: World) -> None:
+    connected_store(world)
+    disconnect(world)
+
+
+def cluster_deleted_then_connected(world: World) -> None:
+    """kdg/disconnect-keystore: KMS cannot find the cluster it was given."""
+    disconnected_store(world)
+    cloudhsmv2 = world.environment.client("cloudhsmv2")
+    cluster_id = world.names["<cluster-id>"]
+    for hsm in cloudhsmv2.describe_clusters(Filters={"clusterIds": [cluster_id]})[
+            "Clusters"][0]["Hsms"]:
+        cloudhsmv2.delete_hsm(ClusterId=cluster_id, HsmId=hsm["HsmId"])
+    world.later()
+    cloudhsmv2.delete_cluster(ClusterId=cluster_id)
+    world.later()
+    connect(world)
+
+
+def all_hsms_deleted_then_connected(world: World) -> None:
+    """kdg/fix-keystore: the cluster does not contain any HSMs."""
+    disconnected_store(world)
+    cloudhsmv2 = world.environment.client("cloudhsmv2")
+    cluster_id = world.names["<cluster-id>"]
+    for hsm in cloudhsmv2.describe_clusters(Filters={"clusterIds": [cluster_id]})[
+            "Clusters"][0]["Hsms"]:
+        cloudhsmv2.delete_hsm(ClusterId=cluster_id, HsmId=hsm["HsmId"])
+    world.later()
+    connect(world)
+
+
+def kmsuser_password_changed(world: World) -> None:
+    """kdg/fix-keystore: disconnected, then someone changes the kmsuser password."""
+    connected_then_disconnected(world)
+    kms_cluster = world.environment.cloudhsm().cluster(world.names["<cluster-id>"])
+    assert kms_cluster is not None
+    kms_cluster.set_password("kmsuser", NEW_PASSWORD)
+
+
+def invalid_credentials(world: World) -> None:
+    kmsuser_password_changed(world)
+    connect(world)
+
+
+def locked_out(world: World) -> None:
+    """kdg/fix-keystore: five failed logins lock kmsuser; then KMS gets a lockout
+    response, even with the right password."""
+    kmsuser_password_changed(world)
+    for _ in range(5):
+        connect(world)
+        disconnect(world)
+    world.kms.update_custom_key_store(CustomKeyStoreId=world.names["<cks-id>"],
+                                      KeyStorePassword=NEW_PASSWORD)
+    connect(world)
+
+
+def store_key(world: World) -> None:
+    """A KMS key in a connected store; ``<key-id:1>``, and ``<blob:ciphertext>`` one of
+    its ciphertexts."""
+    connected_store(world)
+    world.key(Origin="AWS_CLOUDHSM", CustomKeyStoreId=world.names["<cks-id>"])
+    world.blobs["ciphertext"] = world.kms.encrypt(
+        KeyId=world.names["<key-id:1>"], Plaintext=b"data")["CiphertextBlob"]
+
+
+def store_key_disconnected(world: World) -> None:
+    store_key(world)
+    disconnect(world)
+
+
+def store_key_disabled_disconnected(world: World) -> None:
+    store_key(world)
+    world.kms.disable_key(KeyId=world.names["<key-id:1>"])
+    disconnect(world)
+
+
+def reconnected(given: Given) -> Given:
+    def made(world: World) -> None:
+        given(world)
+        connect(world)
+    return made
+
+
+def store_key_pending_deletion_disconnected(world: World) -> None:
+    store_key(world)
+    world.kms.schedule_key_deletion(KeyId=world.names["<key-id:1>"])
+    disconnect(world)
+
+
+def store_key_cluster_deleted(world: World) -> None:
+    """kdg/fix-keystore: the cluster of a connected store is deleted."""
+    store_key(world)
+    cloudhsmv2 = world.environment.client("cloudhsmv2")
+    cluster_id = world.names["<cluster-id>"]
+    for hsm in cloudhsmv2.describe_clusters(Filters={"clusterIds": [cluster_id]})[
+            "Clusters"][0]["Hsms"]:
+        cloudhsmv2.delete_hsm(ClusterId=cluster_id, HsmId=hsm["HsmId"])
+    world.later()
+    cloudhsmv2.delete_cluster(ClusterId=cluster_id)
+    world.later()
+
+
+def connected_store_one_hsm(world: World) -> None:
+    """kdg/create-cmk-keystore: a connected store whose cluster has one ACTIVE HSM."""
+    connected_store(world)
+    cloudhsmv2 = world.environment.client("cloudhsmv2")
+    cluster_id = world.names["<cluster-id>"]
+    hsm = cloudhsmv2.describe_clusters(Filters={"clusterIds": [cluster_id]})[
+        "Clusters"][0]["Hsms"][0]
+    cloudhsmv2.delete_hsm(ClusterId=cluster_id, HsmId=hsm["HsmId"])
+    world.later()
+
+
+def one_hsm_cluster(world: World) -> None:
+    a_cluster(world, hsm_count=1)
+
+
+def uninitialized_cluster(world: World) -> None:
+    """A cluster just created (UNINITIALIZED), in the subnets of a ready one."""
+    ready = world.environment.ready_cluster()
+    created = world.environment.client("cloudhsmv2").create_cluster(
+        HsmType=ready["HsmType"], SubnetIds=sorted(ready["SubnetMapping"].values()))
+    world.name("<cluster-id>", created["Cluster"]["ClusterId"])
+    world.name("<trust-anchor>", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----")
+
+
+def cluster_certificate_as_anchor(world: World) -> None:
+    """``<trust-anchor>`` stands for the cluster's own certificate, not the
+    ``customerCA.crt`` that signed it."""
+    cluster_id = a_cluster(world)
+    described = world.environment.client("cloudhsmv2").describe_clusters(
+        Filters={"clusterIds": [cluster_id]})["Clusters"][0]
+    world.name("<trust-anchor>", described["Certificates"]["ClusterCertificate"])
+
+
+def store_with_key_disconnected(world: World) -> None:
+    store_key_disconnected(world)
+
+
+def related_cluster(world: World) -> None:
+    """A DISCONNECTED store, and ``<cluster-id:2>`` a cluster restored from a backup of
+    its cluster (api/UpdateCustomKeyStore#cluster: "a different backup of the same
+    cluster")."""
+    connected_then_disconnected(world)
+    cloudhsmv2 = world.environment.client("cloudhsmv2")
+    cluster_id = world.names["<cluster-id>"]
+    backups = cloudhsmv2.describe_backups(Filters={"clusterIds": [cluster_id]})["Backups"]
+    described = cloudhsmv2.describe_clusters(Filters={"clusterIds": [cluster_id]})["Clusters"][0]
+    restored = cloudhsmv2.create_cluster(
+        HsmType=described["HsmType"], SubnetIds=sorted(described["SubnetMapping"].values()),
+        SourceBackupId=backups[0]["BackupId"])["Cluster"]["ClusterId"]
+    for zone in sorted(described["SubnetMapping"])[:2]:
+        cloudhsmv2.create_hsm(ClusterId=restored, AvailabilityZone=zone)
+    world.later()
+    world.name("<cluster-id:2>", restored)
+
+
+def deleted_store(world: World) -> None:
+    disconnected_store(world)
+    world.kms.delete_custom_key_store(CustomKeyStoreId=world.names["<cks-id>"])
+
+
+STORE = {"CustomKeyStoreId": "<cks-id>"}
+KEY = {"KeyId": "<key-id:1>"}
+INVALID_STATE = ("CustomKeyStoreInvalidStateException", UNRECORDED)
+KEY_INVALID_STATE = ("KMSInvalidStateException", UNRECORDED)
+CREATE_STORE = {
+    "CustomKeyStoreName": "ExampleKeyStore",
+    "CloudHsmClusterId": "<cluster-id>",
+    "KeyStorePassword": KMSUSER_PASSWORD,
+    "TrustAnchorCertificate": "<trust-anchor>",
+}
+IN_STORE = {"Origin": "AWS_CLOUDHSM", "CustomKeyStoreId": "<cks-id>"}
+
+
+CASES: list[Case] = [
+    # -- CreateCustomKeyStore ------------------------------------------------------------
+    Case("api/CreateCustomKeyStore#example", "new-store-id", "CreateCustomKeyStore",
+         CREATE_STORE, cluster, answer={"CustomKeyStoreId": CKS_ID}),
+    Case("kdg/ct-create-keystore", "response-elements", "CreateCustomKeyStore",
+         CREATE_STORE, cluster, answer={"CustomKeyStoreId": CKS_ID}),
+    Case("api/CreateCustomKeyStore#errors", "name-in-use", "CreateCustomKeyStore",
+         CREATE_STORE, connected_store,
+         error=("CustomKeyStoreNameInUseException", UNRECORDED)),
+    Case("api/CreateCustomKeyStore#errors", "cluster-in-use", "CreateCustomKeyStore",
+         {**CREATE_STORE, "CustomKeyStoreName": "OtherKeyStore"}, disconnected_store,
+         error=("CloudHsmClusterInUseException", UNRECORDED)),
+    Case("api/CreateCustomKeyStore#errors", "cluster-not-found", "CreateCustomKeyStore",
+         {**CREATE_STORE, "CloudHsmClusterId": "cluster-234abcdefgh"}, cluster,
+         error=("CloudHsmClusterNotFoundException", UNRECORDED)),
+    Case("api/CreateCustomKeyStore#errors", "cluster-not-active", "CreateCustomKeyStore",
+         CREATE_STORE, uninitialized_cluster,
+         error=("CloudHsmClusterNotActiveException", UNRECORDED)),
+    Case("api/CreateCustomKeyStore#errors", "one-hsm", "CreateCustomKeyStore",
+         CREATE_STORE, one_hsm_cluster,
+         error=("CloudHsmClusterInvalidConfigurationException", UNRECORDED)),
+    Case("api/CreateCustomKeyStore#errors", "wrong-trust-anchor", "CreateCustomKeyStore",
+         CREATE_STORE, cluster_certificate_as_anchor,
+         error=("IncorrectTrustAnchorException", UNRECORDED)),
+    # -- DescribeCustomKeyStores ------------------------------------------------------------
+    Case("api/DescribeCustomKeyStores#all", "no-stores", "DescribeCustomKeyStores", {},
+         answer=stores()),
+    Case("api/DescribeCustomKeyStores#by-name", "connected", "DescribeCustomKeyStores",
+         {"CustomKeyStoreName": "ExampleKeyStore"}, connected_store,
+         answer=stores(store_entry("CONNECTED"))),
+    Case("cli/describe-custom-key-stores", "connected", "DescribeCustomKeyStores",
+         {"CustomKeyStoreName": "ExampleKeyStore"}, connected_store,
+         answer=stores(store_entry("CONNECTED"))),
+    Case("kdg/disconnect-keystore", "connected", "DescribeCustomKeyStores", STORE,
+         connected_store, answer=stores(store_entry("CONNECTED"))),
+    Case("kdg/disconnect-keystore", "failed-cluster-not-found", "DescribeCustomKeyStores",
+         STORE, cluster_deleted_then_connected,
+         answer=stores(store_entry("FAILED", ConnectionErrorCode="CLUSTER_NOT_FOUND"))),
+    Case("kdg/disconnect-keystore", "disconnected", "DescribeCustomKeyStores", STORE,
+         connected_then_disconnected,
+         answer=stores(store_entry("DISCONNECTED", ConnectionErrorCode=ABSENT))),
+    Case("kdg/view-keystore", "failed-invalid-credentials", "DescribeCustomKeyStores", STORE,
+         invalid_credentials,
+         answer=stores(store_entry("FAILED", ConnectionErrorCode="INVALID_CREDENTIALS"))),
+    Case("kdg/fix-keystore", "failed-invalid-credentials", "DescribeCustomKeyStores",
+         {"CustomKeyStoreName": "ExampleKeyStore"}, invalid_credentials,
+         answer=stores(store_entry("FAILED", ConnectionErrorCode="INVALID_CREDENTIALS"))),
+    Case("kdg/fix-keystore", "failed-user-locked-out", "DescribeCustomKeyStores",
+         {"CustomKeyStoreName": "ExampleKeyStore"}, locked_out,
+         answer=stores(store_entry("FAILED", ConnectionErrorCode="USER_LOCKED_OUT"))),
+    Case("kdg/fix-keystore", "failed-insufficient-hsms", "DescribeCustomKeyStores", STORE,
+         all_hsms_deleted_then_connected,
+         answer=stores(store_entry("FAILED", ConnectionErrorCode="INSUFFICIENT_CLOUDHSM_HSMS"))),
+    Case("kdg/delete-keystore", "deleted", "DescribeCustomKeyStores", {}, deleted_store,
+         answer=stores()),
+    # -- ConnectCustomKeyStore, DisconnectCustomKeyStore ------------------------------------
+    Case("api/ConnectCustomKeyStore#example", "no-output", "ConnectCustomKeyStore", STORE,
+         disconnected_store, answer={}),
+    Case("kdg/disconnect-keystore", "connect-no-properties", "ConnectCustomKeyStore", STORE,
+         connected_then_disconnected, answer={}),
+    Case("kdg/fix-keystore", "connect-failed-store", "ConnectCustomKeyStore", STORE,
+         invalid_credentials, error=INVALID_STATE),
+    Case("api/DisconnectCustomKeyStore#example", "no-output", "DisconnectCustomKeyStore",
+         STORE, connected_store, answer={}),
+    Case("kdg/disconnect-keystore", "disconnect-no-properties", "DisconnectCustomKeyStore",
+         STORE, invalid_credentials, answer={}),
+    # -- UpdateCustomKeyStore ----------------------------------------------------------------
+    Case("api/UpdateCustomKeyStore#password", "no-output", "UpdateCustomKeyStore",
+         {**STORE, "KeyStorePassword": "ExamplePassword"}, connected_then_disconnected,
+         answer={}),
+    Case("api/UpdateCustomKeyStore#name", "no-output", "UpdateCustomKeyStore",
+         {**STORE, "NewCustomKeyStoreName": "DevelopmentKeys"}, connected_then_disconnected,
+         answer={}),
+    Case("api/UpdateCustomKeyStore#cluster", "no-output", "UpdateCustomKeyStore",
+         {**STORE, "CloudHsmClusterId": "<cluster-id:2>"}, related_cluster, answer={}),
+    # -- DeleteCustomKeyStore ----------------------------------------------------------------
+    Case("api/DeleteCustomKeyStore#example", "no-output", "DeleteCustomKeyStore", STORE,
+         connected_then_disconnected, answer={}),
+    Case("kdg/delete-keystore", "no-properties", "DeleteCustomKeyStore", STORE,
+         disconnected_store, answer={}),
+    Case("api/DeleteCustomKeyStore#errors", "connected", "DeleteCustomKeyStore", STORE,
+         connected_store, error=INVALID_STATE),
+    Case("api/DeleteCustomKeyStore#errors", "has-keys", "DeleteCustomKeyStore", STORE,
+         store_with_key_disconnected, error=("CustomKeyStoreHasCMKsException", UNRECORDED)),
+    # -- CreateKey in the store, and its keys ----------------------------------------------------
+    Case("api/CreateKey#custom-key-store", "key-metadata", "CreateKey", IN_STORE,
+         connected_store, answer={"KeyMetadata": CLOUDHSM_KEY}),
+    Case("cli/create-key#cloudhsm", "key-metadata", "CreateKey", IN_STORE, connected_store,
+         answer={"KeyMetadata": CLOUDHSM_KEY}),
+    Case("kdg/create-cmk-keystore", "key-metadata", "CreateKey",
+         {**IN_STORE, "Description": "Example key"}, connected_store,
+         answer={"KeyMetadata": {**CLOUDHSM_KEY, "Description": "Example key"}}),
+    Case("kdg/ct-createkey", "response-elements", "CreateKey", IN_STORE, connected_store,
+         answer={"KeyMetadata": CLOUDHSM_KEY}),
+    Case("kdg/create-cmk-keystore", "store-not-connected", "CreateKey", IN_STORE,
+         disconnected_store, error=INVALID_STATE),
+    Case("kdg/create-cmk-keystore", "one-active-hsm", "CreateKey", IN_STORE,
+         connected_store_one_hsm,
+         error=("CloudHsmClusterInvalidConfigurationException", UNRECORDED)),
+    Case("kdg/fix-keystore", "create-in-disconnected-store", "CreateKey", IN_STORE,
+         connected_then_disconnected, error=INVALID_STATE),
+    Case("kdg/fix-keystore", "unavailable", "DescribeKey", KEY, store_key_disconnected,
+         answer={"KeyMetadata": {"KeyState": "Unavailable"}}, partial=True),
+    Case("kdg/fix-keystore", "pending-deletion-while-disconnected", "DescribeKey", KEY,
+         store_key_pending_deletion_disconnected,
+         answer={"KeyMetadata": {"KeyState": "PendingDeletion"}}, partial=True),
+    Case("kdg/fix-keystore", "cancel-without-reconnecting", "CancelKeyDeletion", KEY,
+         store_key_pending_deletion_disconnected, answer={"KeyId": KeyRef()}),
+    Case("kdg/fix-keystore", "enabled-after-reconnect", "DescribeKey", KEY,
+         reconnected(store_key_disconnected),
+         answer={"KeyMetadata": {"KeyState": "Enabled"}}, partial=True),
+    Case("kdg/fix-keystore", "disabled-after-reconnect", "DescribeKey", KEY,
+         reconnected(store_key_disabled_disconnected),
+         answer={"KeyMetadata": {"KeyState": "Disabled"}}, partial=True),
+    Case("kdg/fix-keystore", "encrypt-disconnected", "Encrypt", {**KEY, "Plaintext": b"data"},
+         store_key_disconnected, error=KEY_INVALID_STATE),
+    Case("kdg/fix-keystore", "decrypt-disconnected", "Decrypt",
+         {"CiphertextBlob": "<blob:ciphertext>"}, store_key_disconnected,
+         error=KEY_INVALID_STATE),
+    Case("kdg/fix-keystore", "re-encrypt-disconnected", "ReEncrypt",
+         {"CiphertextBlob": "<blob:ciphertext>", "DestinationKeyId": "<key-id:1>"},
+         store_key_disconnected, error=KEY_INVALID_STATE),
+    Case("kdg/fix-keystore", "generate-data-key-disconnected", "GenerateDataKey",
+         {**KEY, "KeySpec": "AES_256"}, store_key_disconnected, error=KEY_INVALID_STATE),
+    # -- GenerateRandom in the store -------------------------------------------------------
+    Case("api/GenerateRandom#custom-key-store", "connected", "GenerateRandom",
+         {"NumberOfBytes": 32, **STORE}, connected_store, answer={"Plaintext": length(32)}),
+    Case("api/GenerateRandom#custom-key-store", "disconnected", "GenerateRandom",
+         {"NumberOfBytes": 32, **STORE}, connected_then_disconnected, error=INVALID_STATE),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
+def test_documented(case: Case, world: World) -> None:
+    check(case, world)
