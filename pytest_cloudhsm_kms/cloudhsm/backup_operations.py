@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..pagination import numbering
-from .model import BackupState
+from .model import BackupState, answered_time
 from .operations import (
     INVALID,
     Operation,
@@ -124,7 +124,7 @@ def copy_backup_to_region(service: CloudHsmService, ctx: RequestContext, p: Para
     copy = service.peer(destination).catalog.receive_copy(backup, service.region, tags)
     return {
         "DestinationBackup": {
-            "CreateTimestamp": copy.create_timestamp,
+            "CreateTimestamp": answered_time(copy.create_timestamp),
             "SourceRegion": service.region,
             "SourceBackup": backup.backup_id,
             "SourceCluster": backup.cluster_id,

@@ -36,6 +36,7 @@ __all__ = [
     "Hsm",
     "HsmState",
     "Subnet",
+    "answered_time",
 ]
 
 Result = dict[str, Any]
@@ -261,7 +262,7 @@ class Backup:
             "BackupArn": self.backup_arn,
             "BackupState": self.state,
             "ClusterId": self.cluster_id,
-            "CreateTimestamp": self.create_timestamp,
+            "CreateTimestamp": answered_time(self.create_timestamp),
             "NeverExpires": self.never_expires,
             "HsmType": self.hsm_type,
             "Mode": self.mode,
@@ -273,7 +274,8 @@ class Backup:
             "SourceCluster": self.source_cluster,
             "DeleteTimestamp": self.delete_timestamp,
         }
-        entry.update({name: value for name, value in optional.items() if value is not None})
+        entry.update({name: answered_time(value) if isinstance(value, float) else value
+                      for name, value in optional.items() if value is not None})
         if self.tags:
             entry["TagList"] = tag_list(self.tags)
         return entry
@@ -354,7 +356,7 @@ class Cluster:
             "BackupPolicy": "DEFAULT",
             "BackupRetentionPolicy": {"Type": "DAYS", "Value": str(self.backup_retention_days)},
             "ClusterId": self.cluster_id,
-            "CreateTimestamp": self.create_timestamp,
+            "CreateTimestamp": answered_time(self.create_timestamp),
             "Hsms": [hsm.describe() for hsm in self.visible_hsms()],
             "HsmType": self.hsm_type,
             "SecurityGroup": self.security_group,
@@ -371,7 +373,8 @@ class Cluster:
         if self.source_backup_id is not None:
             entry["SourceBackupId"] = self.source_backup_id
         if self.hsm_type_rollback_expiration is not None:
-            entry["HsmTypeRollbackExpiration"] = self.hsm_type_rollback_expiration
+            entry["HsmTypeRollbackExpiration"] = answered_time(
+                self.hsm_type_rollback_expiration)
         if self.tags:
             entry["TagList"] = tag_list(self.tags)
         return entry
@@ -493,6 +496,12 @@ class Cluster:
         user.password = password
         user.failed_logins = 0
         user.locked = False
+
+
+def answered_time(seconds: float) -> float:
+    """A time as CloudHSM v2 answers it: epoch seconds to the millisecond
+    (docs/aws-behaviour.md §6.9)."""
+    return round(seconds, 3)
 
 
 def tag_list(tags: dict[str, str]) -> list[Result]:

@@ -1,9 +1,11 @@
-"""Real AWS KMS answers, recorded by LocalStack's AWS-validated parity tests or shown by
-AWS's own documentation, as checks.
+"""Real AWS answers as checks: KMS answers recorded by LocalStack's AWS-validated parity
+tests or shown by AWS's own documentation, and the CloudHSM v2 answers AWS's User
+Guide prints.
 
 Each case names the LocalStack test that recorded AWS's answer (``sources.py`` has
 its validation date), or the documentation example that shows it (``documented.py``,
-for CloudHSM key stores); requests and scenarios are ours.
+for CloudHSM key stores; ``cloudhsm_sources.py``, for CloudHSM v2 in
+``test_documented_cloudhsm.py``); requests and scenarios are ours.
 """
 
 from __future__ import annotations

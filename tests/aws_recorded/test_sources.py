@@ -1,5 +1,5 @@
 """The recorded suite itself: every validated recording is used or left out with a reason,
-and every documented example has its case."""
+and every documented example has its case, every documented CloudHSM v2 answer its check."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ import fnmatch
 from collections import Counter
 
 from . import (
+    test_documented_cloudhsm,
     test_documented_key_stores,
     test_recorded_crypto,
     test_recorded_keys,
     test_recorded_material,
 )
+from .cloudhsm_sources import SOURCES as CLOUDHSM_SOURCES
 from .documented import DOCUMENTED
 from .recording import Case
 from .sources import LEFT_OUT, SOURCES
@@ -59,3 +61,9 @@ def test_the_suite_covers_150_answers_of_35_operations() -> None:
     per_operation = Counter(case.operation for case in ALL)
     assert sum(per_operation.values()) >= 150
     assert len(per_operation) >= 35
+
+
+def test_every_documented_cloudhsm_answer_is_checked() -> None:
+    used = Counter(case.source for case in test_documented_cloudhsm.CASES)
+    assert sorted(set(used) - CLOUDHSM_SOURCES.keys()) == [], "cases name unknown pages"
+    assert sorted(CLOUDHSM_SOURCES.keys() - set(used)) == [], "pages no case checks"
