@@ -48,3 +48,8 @@ class RequestContext:
     def now(self) -> float:
         """The virtual time of the request."""
         return self.clock.now()
+
+    def date(self) -> float:
+        """The virtual time of the request to the millisecond: the precision of the
+        creation dates KMS answers (docs/aws-behaviour.md §1.9, §2.2)."""
+        return round(self.clock.now(), 3)

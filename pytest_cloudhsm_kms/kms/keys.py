@@ -201,7 +201,7 @@ class Keys(Family):
             key_id=key_id,
             arn=arn,
             account_id=self.scope.account_id,
-            creation_date=ctx.now(),
+            creation_date=ctx.date(),
             material=material,
             description=p.get("Description", ""),
             key_usage=usage,

@@ -214,7 +214,7 @@ class CustomKeyStores:
             cloud_hsm_cluster_id=cluster_id,
             trust_anchor_certificate=anchor,
             key_store_password=password,
-            creation_date=ctx.now(),
+            creation_date=ctx.date(),
             quota=RequestQuota(self.scope.clock, self.scope.settings.key_store_request_rate),
             cluster_certificate=cluster.cluster_certificate,
         )

@@ -11,6 +11,7 @@ as documented.
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -20,7 +21,6 @@ from pytest_cloudhsm_kms.cloudhsm import KMSUSER_PASSWORD
 
 from .recording import (
     ABSENT,
-    DATETIME,
     UNRECORDED,
     UNSHOWN,
     Case,
@@ -38,6 +38,9 @@ NEW_PASSWORD = "tempPassword"  # kdg/fix-keystore: the kmsuser password set with
 
 CKS_ID = Shape("custom key store ID (cks- and 17 hex digits)",
                lambda v: isinstance(v, str) and re.fullmatch(r"cks-[0-9a-f]{17}", v) is not None)
+MILLISECONDS = Shape(
+    "date to the millisecond (the examples' 1.499288695918E9)",
+    lambda v: isinstance(v, datetime.datetime) and v.microsecond % 1000 == 0)
 UUID = Shape("key ID (a UUID)", lambda v: isinstance(v, str) and re.fullmatch(
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", v) is not None)
 
@@ -52,7 +55,7 @@ def store_entry(state: str, **members: Any) -> dict[str, Any]:
     return {
         "CloudHsmClusterId": "<cluster-id>",
         "ConnectionState": state,
-        "CreationDate": DATETIME,
+        "CreationDate": MILLISECONDS,
         "CustomKeyStoreId": "<cks-id>",
         "CustomKeyStoreName": "ExampleKeyStore",
         "CustomKeyStoreType": "AWS_CLOUDHSM",
@@ -70,7 +73,7 @@ CLOUDHSM_KEY: dict[str, Any] = {  # api/CreateKey#custom-key-store: exactly thes
     "AWSAccountId": "111111111111",
     "Arn": ARN,
     "CloudHsmClusterId": "<cluster-id>",
-    "CreationDate": DATETIME,
+    "CreationDate": MILLISECONDS,
     "CustomKeyStoreId": "<cks-id>",
     "CustomerMasterKeySpec": "SYMMETRIC_DEFAULT",
     "Description": "",
