@@ -14,7 +14,11 @@ if TYPE_CHECKING:
     from ..cloudhsm.service import CloudHsmService
     from .keystores import CustomKeyStore
 
-__all__ = ["ClusterAccess", "ClusterMaterial"]
+__all__ = ["CANNOT_COMMUNICATE", "ClusterAccess", "ClusterMaterial"]
+
+CANNOT_COMMUNICATE = "KMS cannot communicate with your CloudHSM cluster"
+"""AWS's text, as the Developer Guide quotes it, when KMS cannot reach a connected store's
+cluster (here: the cluster is gone); no key ARN, no period (docs/aws-behaviour.md §2.6)."""
 
 
 class ClusterAccess:
@@ -125,7 +129,7 @@ class ClusterMaterial:
     def _cluster(self) -> Cluster:
         cluster = self.cluster()
         if cluster is None:
-            raise self._invalid_state("KMS cannot communicate with your CloudHSM cluster")
+            raise ServiceError("KMSInvalidStateException", CANNOT_COMMUNICATE)
         return cluster
 
     def _run(self, cluster: Cluster, action: Callable[[], bytes]) -> bytes:

@@ -30,10 +30,12 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §1):
   of two ACTIVE HSMs in two Availability Zones is
   ``CloudHsmClusterInvalidConfigurationException``: the only cluster error
   CreateKey's model lists.
-* Cryptography that fails in the cluster (no ACTIVE HSM, backing key gone,
-  cluster gone) is ``KMSInvalidStateException`` with a message in the form
-  ``<key ARN> is unavailable: <cause> (custom key store <ID>).``; the key
-  state does not change (docs/aws-behaviour.md §2.3, §2.6).
+* Cryptography that fails in the cluster (no ACTIVE HSM, backing key gone)
+  is ``KMSInvalidStateException`` with a message in the form
+  ``<key ARN> is unavailable: <cause> (custom key store <ID>).``; a cluster
+  that is gone answers AWS's documented ``KMS cannot communicate with your
+  CloudHSM cluster``. The key state does not change (docs/aws-behaviour.md
+  §2.3, §2.6).
 * Each key of a request counts against its store's quota, so a ReEncrypt
   between two keys of one store counts twice (one decryption and one
   encryption in the cluster). A request refused for the key's state still

@@ -440,6 +440,9 @@ CASES: list[Case] = [
          store_key_disconnected, error=KEY_INVALID_STATE),
     Case("kdg/fix-keystore", "generate-data-key-disconnected", "GenerateDataKey",
          {**KEY, "KeySpec": "AES_256"}, store_key_disconnected, error=KEY_INVALID_STATE),
+    Case("kdg/fix-keystore", "cannot-communicate", "Encrypt", {**KEY, "Plaintext": b"data"},
+         store_key_cluster_deleted,
+         error=("KMSInvalidStateException", "KMS cannot communicate with your CloudHSM cluster")),
     # -- GenerateRandom in the store -------------------------------------------------------
     Case("api/GenerateRandom#custom-key-store", "connected", "GenerateRandom",
          {"NumberOfBytes": 32, **STORE}, connected_store, answer={"Plaintext": length(32)}),
