@@ -294,6 +294,22 @@ def test_copy_backup_to_region_makes_a_backup_there_with_its_source(
     assert cloudhsm_kms.cloudhsm("us-west-2").cluster(cluster_id).has_key(handle)
 
 
+def test_a_copy_without_a_tag_list_takes_the_source_backups_tags(
+    cloudhsm_kms, cloudhsmv2_client
+) -> None:
+    # The model's CopyBackupToRegion TagList: "If you do not specify tags, the service
+    # copies tags from the source backup" (docs/aws-behaviour.md §6.9).
+    cloudhsm_kms.cloudhsm().create_ready_cluster()
+    (source,) = backups(cloudhsmv2_client)
+    cloudhsmv2_client.tag_resource(ResourceId=source["BackupId"],
+                                   TagList=[{"Key": "team", "Value": "crypto"}])
+    cloudhsmv2_client.copy_backup_to_region(DestinationRegion="us-west-2",
+                                            BackupId=source["BackupId"])
+    (copy,) = backups(cloudhsm_kms.client("cloudhsmv2", "us-west-2"))
+    assert copy["TagList"] == [{"Key": "team", "Value": "crypto"}]
+    assert copy["CreateTimestamp"] == source["CreateTimestamp"]
+
+
 def test_copy_backup_to_region_needs_another_region_and_valid_tags(
     cloudhsm_kms, cloudhsmv2_client
 ) -> None:

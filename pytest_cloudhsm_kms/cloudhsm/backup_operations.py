@@ -120,7 +120,8 @@ def copy_backup_to_region(service: CloudHsmService, ctx: RequestContext, p: Para
     destination = p["DestinationRegion"]
     if destination == service.region:
         raise declared_error(ctx, "same_region", region=service.region)
-    tags = new_tags(p.get("TagList"))
+    # Without a TagList the copy takes the source's tags (docs/aws-behaviour.md §6.9).
+    tags = new_tags(p["TagList"]) if "TagList" in p else dict(backup.tags)
     copy = service.peer(destination).catalog.receive_copy(backup, service.region, tags)
     return {
         "DestinationBackup": {

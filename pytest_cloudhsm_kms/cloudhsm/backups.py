@@ -68,7 +68,8 @@ class BackupCatalog:
     def receive_copy(self, source: Backup, source_region: str, tags: dict[str, str]) -> Backup:
         """Store a copy of another Region's backup here (CopyBackupToRegion's far end).
 
-        A copy has no retention policy (``docs/aws-behaviour.md §6.6``).
+        A copy has no retention policy (``docs/aws-behaviour.md §6.6``) and the
+        source's ``CreateTimestamp`` (§6.9); ``CopyTimestamp`` is now.
         """
         now = self.clock.now()
         backup_id, arn = self._new_id()
@@ -76,7 +77,7 @@ class BackupCatalog:
             backup_id=backup_id,
             backup_arn=arn,
             cluster_id=source.cluster_id,
-            create_timestamp=now,
+            create_timestamp=source.create_timestamp,
             hsm_type=source.hsm_type,
             mode=source.mode,
             snapshot=source.snapshot,

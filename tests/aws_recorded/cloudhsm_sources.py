@@ -82,6 +82,12 @@ SOURCES: dict[str, Source] = {
         "DeleteTimestamp and TagList [] (the page's DeleteBackup example shows hsm1.medium "
         "and FIPS, its DescribeBackups example hsm2m.medium and NON_FIPS: the backup's "
         "cluster decides)"),
+    "copy-backup-to-region (archived)": Source(
+        _archived("e9ec5a2c26e87de9d41d73c0d980bfb4bcd2abe0", "copy-backup-to-region"),
+        "CopyBackupToRegion answers DestinationBackup with exactly CreateTimestamp, "
+        "SourceBackup, SourceCluster and SourceRegion; the copy's CreateTimestamp is the "
+        "source backup's (so the model says too), and the copy DescribeBackups lists "
+        "there has a CopyTimestamp"),
     "manage-backup-retention (archived)": Source(
         _archived("e9cbb77d955cf07287147ad263016eeea63c9cae", "manage-backup-retention"),
         "ModifyCluster with a retention policy answers the cluster with BackupRetentionPolicy "

@@ -321,6 +321,10 @@ CASES: list[Documented] = [
     Documented("delete-restore-backup (live)", "DeleteBackup", ready_backup, {"Backup": {
         **BACKUP, "BackupState": "PENDING_DELETION", "DeleteTimestamp": EPOCH_MS,
         "HsmType": "hsm2m.medium", "Mode": "FIPS"}}),
+    Documented("copy-backup-to-region (archived)", "CopyBackupToRegion", copy_to_destination,
+               copy_of_backup, exact=True),
+    Documented("copy-backup-to-region (archived)", "DescribeBackups", copied, listed_copy,
+               region=DESTINATION),
     Documented("manage-backup-retention (archived)", "ModifyCluster", tagged_active_cluster, {
         "Cluster": {"BackupPolicy": "DEFAULT", "BackupRetentionPolicy": RETAINED_90_DAYS,
                     "ClusterId": "<cluster-id>", "CreateTimestamp": EPOCH_MS,
