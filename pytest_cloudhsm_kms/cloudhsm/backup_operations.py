@@ -69,7 +69,7 @@ def describe_backups(service: CloudHsmService, ctx: RequestContext, p: Params) -
         backups.reverse()
     numbers = numbering(service, "backups").number(service.backups)
     page, result = paginate(backups, p, lambda b: numbers[b.backup_id], descending=not ascending)
-    result["Backups"] = [b.describe() for b in page]
+    result["Backups"] = [b.describe(listed=True) for b in page]
     return result
 
 

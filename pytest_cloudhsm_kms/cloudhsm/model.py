@@ -255,8 +255,10 @@ class Backup:
         """Apply ``event`` if the state table allows it; return whether it did."""
         return _apply(BACKUP_TRANSITIONS, self, event)
 
-    def describe(self) -> Result:
-        """The ``Backup`` structure of the API."""
+    def describe(self, *, listed: bool = False) -> Result:
+        """The ``Backup`` structure of the API. DescribeBackups (``listed``) answers
+        ``TagList`` even when empty (docs/aws-behaviour.md §6.9); **Choice:** the
+        other backup operations only for a tagged backup."""
         entry: Result = {
             "BackupId": self.backup_id,
             "BackupArn": self.backup_arn,
@@ -276,7 +278,7 @@ class Backup:
         }
         entry.update({name: answered_time(value) if isinstance(value, float) else value
                       for name, value in optional.items() if value is not None})
-        if self.tags:
+        if self.tags or listed:
             entry["TagList"] = tag_list(self.tags)
         return entry
 

@@ -321,6 +321,10 @@ CASES: list[Documented] = [
     Documented("delete-restore-backup (live)", "DeleteBackup", ready_backup, {"Backup": {
         **BACKUP, "BackupState": "PENDING_DELETION", "DeleteTimestamp": EPOCH_MS,
         "HsmType": "hsm2m.medium", "Mode": "FIPS"}}),
+    Documented("delete-restore-backup (live)", "DescribeBackups", deleted_non_fips_backup, {
+        "Backups": [{**BACKUP, "BackupState": "PENDING_DELETION", "DeleteTimestamp": EPOCH_MS,
+                     "HsmType": "hsm2m.medium", "Mode": "NON_FIPS", "NeverExpires": False,
+                     "TagList": []}]}),
     Documented("copy-backup-to-region (archived)", "CopyBackupToRegion", copy_to_destination,
                copy_of_backup, exact=True),
     Documented("copy-backup-to-region (archived)", "DescribeBackups", copied, listed_copy,
