@@ -9,7 +9,7 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §1):
   being deleted), ``INSUFFICIENT_CLOUDHSM_HSMS`` (no ACTIVE HSM), or the
   ``kmsuser`` login outcome (``USER_NOT_FOUND``, ``USER_LOCKED_OUT``,
   ``USER_LOGGED_IN``, ``INVALID_CREDENTIALS``). A failed login counts
-  against ``kmsuser``: the fifth in a row locks it.
+  against ``kmsuser`` (documented: §1.5); the fifth in a row locks it.
 * Connecting takes ``Settings.connect_delay`` virtual seconds (default 0:
   the store is CONNECTING in the call's own answer and CONNECTED, or FAILED,
   from the next request on); disconnecting takes ``Settings.disconnect_delay``.
@@ -26,10 +26,10 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §1):
 * Creating an identical DISCONNECTED store again returns its ID. Identical to
   a store that is connected, or whose password KMS has rotated since, is
   ``CustomKeyStoreNameInUseException`` (the name is checked first).
-* CreateKey in a CONNECTED store whose cluster is gone, not ACTIVE, or short
-  of two ACTIVE HSMs in two Availability Zones is
-  ``CloudHsmClusterInvalidConfigurationException``: the only cluster error
-  CreateKey's model lists.
+* CreateKey in a CONNECTED store whose cluster is gone or not ACTIVE is
+  ``CloudHsmClusterInvalidConfigurationException``, the only cluster error
+  CreateKey's model lists (and the documented answer for a cluster short of two
+  ACTIVE HSMs in two Availability Zones: §2.1).
 * Cryptography that fails in the cluster (no ACTIVE HSM, backing key gone)
   is ``KMSInvalidStateException`` with a message in the form
   ``<key ARN> is unavailable: <cause> (custom key store <ID>).``; a cluster
