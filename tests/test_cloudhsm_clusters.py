@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 from typing import Any
@@ -382,6 +383,51 @@ def test_modify_cluster_migrates_hsm1_to_hsm2m_and_can_roll_back(
     assert response["Cluster"]["State"] == "ROLLBACK_IN_PROGRESS"
     cluster = cluster_entry(client, cluster_id)
     assert cluster["HsmType"] == "hsm1.medium" and "HsmTypeRollbackExpiration" not in cluster
+
+
+def hsm1_cluster_with_an_hsm(cloudhsm_kms: CloudHsmKms, client: Any) -> str:
+    """An ACTIVE hsm1.medium cluster (made from a backup) with one ACTIVE HSM."""
+    cloudhsm_kms.cloudhsm().create_ready_cluster()
+    backup_id = client.describe_backups()["Backups"][0]["BackupId"]
+    cluster_id = create_cluster(client, HsmType="hsm1.medium",
+                                SourceBackupId=backup_id)["ClusterId"]
+    client.create_hsm(ClusterId=cluster_id, AvailabilityZone="us-east-1a")
+    assert cluster_entry(client, cluster_id)["State"] == "ACTIVE"
+    return str(cluster_id)
+
+
+def test_the_cluster_shows_its_new_hsm_type_at_once_and_its_hsms_once_migrated(
+    cloudhsm_kms, cloudhsmv2_client
+) -> None:
+    # hsm1-to-hsm2-migration: ModifyCluster answers the new HsmType with MODIFY_IN_PROGRESS;
+    # the HSMs are replaced one by one (docs/aws-behaviour.md §6.9).
+    client = cloudhsmv2_client
+    cluster_id = hsm1_cluster_with_an_hsm(cloudhsm_kms, client)
+    cloudhsm_kms.settings = dataclasses.replace(cloudhsm_kms.settings, modify_cluster_delay=1800.0)
+    answer = client.modify_cluster(ClusterId=cluster_id, HsmType="hsm2m.medium")["Cluster"]
+    assert (answer["State"], answer["HsmType"]) == ("MODIFY_IN_PROGRESS", "hsm2m.medium")
+    assert [h["HsmType"] for h in cluster_entry(client, cluster_id)["Hsms"]] == ["hsm1.medium"]
+    cloudhsm_kms.clock.advance(1800.0)
+    cluster = cluster_entry(client, cluster_id)
+    assert cluster["State"] == "ACTIVE"
+    assert [h["HsmType"] for h in cluster["Hsms"]] == ["hsm2m.medium"]
+
+
+def test_an_hsm_type_change_rolls_back_only_within_24_hours_of_its_start(
+    cloudhsm_kms, cloudhsmv2_client
+) -> None:
+    # hsm1-to-hsm2-migration: "You can roll back the migration within 24 hours of starting
+    # it" (docs/aws-behaviour.md §6.9).
+    client = cloudhsmv2_client
+    late, in_time = (hsm1_cluster_with_an_hsm(cloudhsm_kms, client) for _ in range(2))
+    for cluster_id in (late, in_time):
+        client.modify_cluster(ClusterId=cluster_id, HsmType="hsm2m.medium")
+    cloudhsm_kms.clock.advance(23 * 3600.0)
+    rolled_back = client.modify_cluster(ClusterId=in_time, HsmType="hsm1.medium")["Cluster"]
+    assert rolled_back["State"] == "ROLLBACK_IN_PROGRESS"
+    cloudhsm_kms.clock.advance(3600.0)
+    error("CloudHsmInvalidRequestException", client.modify_cluster,
+          ClusterId=late, HsmType="hsm1.medium")
 
 
 def test_modify_cluster_rejects_no_change_a_downgrade_and_bad_retention(

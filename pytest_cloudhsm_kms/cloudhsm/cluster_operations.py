@@ -8,8 +8,9 @@ CreateHsm and DeleteHsm.
   to have no HSM; both answer ``CloudHsmInvalidRequestException`` otherwise.
 * ``hsm1.medium`` supports only ``FIPS`` mode. ModifyCluster changes the HSM
   type only from ``hsm1.medium`` to ``hsm2m.medium`` (``MODIFY_IN_PROGRESS``,
-  then ACTIVE with a rollback window of 7 days) and back within that window
-  (``ROLLBACK_IN_PROGRESS``).
+  then ACTIVE) and back (``ROLLBACK_IN_PROGRESS``) before
+  ``HsmTypeRollbackExpiration``, 24 hours after the change started (documented,
+  §6.9).
 * A cluster holds at most ``Settings.max_hsms_per_cluster`` HSMs (28, a fixed
   AWS quota, §6.8); the adjustable account quotas (clusters, HSMs per Region)
   are not enforced.
@@ -196,11 +197,9 @@ def modify_cluster(service: CloudHsmService, ctx: RequestContext, p: Params) -> 
     if retention is not None:
         cluster.backup_retention_days = retention
         service.catalog.apply_retention()
-    if event is not None:
-        cluster.transition(event)
-        done = "modified" if event == "modify" else "rolled_back"
-        service.lifecycle.after(service.settings.modify_cluster_delay, cluster, done,
-                                hsm_type=hsm_type)
+    if event is not None and hsm_type is not None:
+        service.lifecycle.change_hsm_type(cluster, event, hsm_type,
+                                          service.settings.modify_cluster_delay)
     return {"Cluster": cluster.describe()}
 
 

@@ -21,13 +21,15 @@ nothing to do.
   ACTIVE HSM of an UNINITIALIZED cluster makes its cluster CSR.
 * DELETED clusters stay visible in DescribeClusters for
   ``Settings.deleted_cluster_visible`` (one virtual hour by default).
-* After an HSM type change, the cluster can roll back for 7 days.
+
+Documented (§6.9): ModifyCluster's answer to an HSM type change already shows the
+new type (the original one for a rollback) and ``HsmTypeRollbackExpiration``, 24
+hours after the migration started; the HSMs take the new type when it completes.
 """
 
 from __future__ import annotations
 
 import itertools
-from typing import Any
 
 from ..scope import Scope
 from . import certificates
@@ -35,12 +37,11 @@ from .backups import ID_ALPHABET, BackupCatalog
 from .model import Cluster, ClusterState, Hsm, HsmState, Subnet
 from .network import HEX, Network
 
-__all__ = ["ROLLBACK_WINDOW_DAYS", "Lifecycle"]
+__all__ = ["ROLLBACK_WINDOW", "Lifecycle"]
 
-ROLLBACK_WINDOW_DAYS = 7
-"""How long after an HSM type change the cluster can go back (``HsmTypeRollbackExpiration``)."""
-
-_DAY = 86_400.0
+ROLLBACK_WINDOW = 24 * 3600.0
+"""How long after an HSM type change starts the cluster can go back, in seconds
+(``HsmTypeRollbackExpiration``, docs/aws-behaviour.md §6.9)."""
 
 
 class Lifecycle:
@@ -129,18 +130,26 @@ class Lifecycle:
 
     # -- cluster changes --------------------------------------------------------------
 
-    def after(self, delay: float, cluster: Cluster, event: str, **details: Any) -> None:
+    def after(self, delay: float, cluster: Cluster, event: str) -> None:
         """Schedule the cluster ``event`` that ends the in-progress state it is in now."""
         expected, due = cluster.state, self.clock.now() + delay
-        self.clock.call_at(due, lambda: self._complete(cluster, expected, event, due, details))
+        self.clock.call_at(due, lambda: self._complete(cluster, expected, event, due))
 
-    def finish(self, cluster: Cluster, event: str, **details: Any) -> None:
+    def change_hsm_type(self, cluster: Cluster, event: str, hsm_type: str, delay: float) -> None:
+        """Start ModifyCluster's change of HSM type (``modify`` or ``rollback``): the cluster
+        shows ``hsm_type`` at once, its HSMs once the change completes after ``delay``."""
+        if event == "modify":
+            cluster.previous_hsm_type = cluster.hsm_type
+            cluster.hsm_type_rollback_expiration = self.clock.now() + ROLLBACK_WINDOW
+        cluster.transition(event)
+        cluster.hsm_type = hsm_type
+        self.after(delay, cluster, "modified" if event == "modify" else "rolled_back")
+
+    def finish(self, cluster: Cluster, event: str) -> None:
         """End the cluster's in-progress state now with ``event`` (its timer then does nothing)."""
-        self._complete(cluster, cluster.state, event, self.clock.now(), details)
+        self._complete(cluster, cluster.state, event, self.clock.now())
 
-    def _complete(
-        self, cluster: Cluster, expected: str, event: str, due: float, details: dict[str, Any]
-    ) -> None:
+    def _complete(self, cluster: Cluster, expected: str, event: str, due: float) -> None:
         if cluster.state != expected or not cluster.transition(event):
             return  # something else changed the cluster meanwhile
         if event == "restored":
@@ -149,16 +158,11 @@ class Lifecycle:
             when = due + self.scope.settings.deleted_cluster_visible
             self.clock.call_at(when, lambda: self._forget(cluster))
         elif event in ("modified", "rolled_back"):
-            new_type = details["hsm_type"]
-            if event == "modified":
-                cluster.previous_hsm_type = cluster.hsm_type
-                cluster.hsm_type_rollback_expiration = due + ROLLBACK_WINDOW_DAYS * _DAY
-            else:
+            if event == "rolled_back":
                 cluster.previous_hsm_type = None
                 cluster.hsm_type_rollback_expiration = None
-            cluster.hsm_type = new_type
             for hsm in cluster.hsms.values():
-                hsm.hsm_type = new_type
+                hsm.hsm_type = cluster.hsm_type
 
     def _forget(self, cluster: Cluster) -> None:
         current = self.clusters.get(cluster.cluster_id)

@@ -58,7 +58,8 @@ SOURCES: dict[str, Source] = {
     "add-remove-hsm (archived)": Source(
         _archived("c20c0b094f6cbdadae31bf99a4b19099781b9ce7", "add-remove-hsm"),
         "CreateHsm answers CREATE_IN_PROGRESS with the HSM's network interface already "
-        "made: EniId (eni-), EniIp (an IPv4 address of its subnet), SubnetId, AvailabilityZone"),
+        "made: EniId (eni-), EniIp (an IPv4 address of its subnet), SubnetId, AvailabilityZone; "
+        "DeleteHsm by the HSM's IP address answers exactly its HsmId"),
     "add-hsm (live)": Source(
         _live("add-hsm"),
         "the same, and EniIpV6 (an IPv6 address) for an HSM of a dual-stack cluster"),
@@ -93,6 +94,12 @@ SOURCES: dict[str, Source] = {
         "ModifyCluster with a retention policy answers the cluster with BackupRetentionPolicy "
         "and its TagList; ModifyBackupAttributes answers the backup READY with NeverExpires "
         "true, then false"),
+    "hsm1-to-hsm2-migration (live)": Source(
+        _live("hsm1-to-hsm2-migration"),
+        "ModifyCluster changing hsm1.medium to hsm2m.medium answers MODIFY_IN_PROGRESS with "
+        "HsmType already hsm2m.medium and HsmTypeRollbackExpiration (the page: a rollback is "
+        "possible for 24 hours after the migration starts); the rollback answers "
+        "ROLLBACK_IN_PROGRESS with HsmType hsm1.medium and the same member"),
     "tag-resources (archived)": Source(
         _archived("95a5e60437cca02f44ecec3cce1ae5209fab6ce7", "tag-resources"),
         "TagResource and UntagResource answer nothing (the CLI prints no output); ListTags "

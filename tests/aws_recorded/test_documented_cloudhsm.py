@@ -88,6 +88,8 @@ class Scene:
         self.client = self.environment.client("cloudhsmv2")
         self.backup_created: datetime.datetime | None = None
         """The ``CreateTimestamp`` of ``<backup-id>``."""
+        self.called_at = 0.0
+        """When the HSM type change started, in epoch seconds."""
 
     def name(self, placeholder: str, value: Any) -> Any:
         self.world.names[placeholder] = value
@@ -214,6 +216,26 @@ def tagged_active_cluster(scene: Scene) -> dict[str, Any]:
     return {"ClusterId": cluster_id, "BackupRetentionPolicy": {"Type": "DAYS", "Value": "90"}}
 
 
+def hsm_by_address(scene: Scene) -> dict[str, Any]:
+    cluster_id = scene.create_cluster()["ClusterId"]
+    hsm = scene.client.create_hsm(ClusterId=cluster_id, AvailabilityZone="us-east-1a")["Hsm"]
+    scene.name("<hsm-id>", hsm["HsmId"])
+    return {"ClusterId": cluster_id, "EniIp": hsm["EniIp"]}
+
+
+def hsm1_to_migrate(scene: Scene) -> dict[str, Any]:
+    cluster_id = scene.active_cluster(HsmType="hsm1.medium")
+    scene.called_at = scene.environment.clock.now()
+    return {"ClusterId": cluster_id, "HsmType": "hsm2m.medium"}
+
+
+def migrated_to_roll_back(scene: Scene) -> dict[str, Any]:
+    request = hsm1_to_migrate(scene)
+    scene.client.modify_cluster(**request)
+    assert cluster_entry(scene.client, request["ClusterId"])["State"] == "ACTIVE"
+    return {**request, "HsmType": "hsm1.medium"}
+
+
 def never_expires(value: bool) -> Callable[[Scene], dict[str, Any]]:
     def given(scene: Scene) -> dict[str, Any]:
         backup_id = scene.ready_backup()
@@ -278,6 +300,20 @@ BACKUP = {"BackupId": "<backup-id>", "ClusterId": "<cluster-id>", "CreateTimesta
 RETAINED_90_DAYS = {"Type": "DAYS", "Value": "90"}
 
 
+def migrating(state: str, hsm_type: str) -> Callable[[Scene], dict[str, Any]]:
+    def answer(scene: Scene) -> dict[str, Any]:
+        deadline = scene.called_at + 24 * 3600
+        return {"Cluster": {
+            "BackupPolicy": "DEFAULT", "BackupRetentionPolicy": RETAINED_90_DAYS,
+            "VpcId": VPC_ID, "SubnetMapping": SUBNET_MAPPING, "SecurityGroup": SECURITY_GROUP,
+            "HsmType": hsm_type, "State": state, "ClusterId": "<cluster-id>",
+            "CreateTimestamp": EPOCH_MS, "Mode": "FIPS", "ClusterMode": ABSENT,
+            "HsmTypeRollbackExpiration": Shape(
+                "time 24 hours after the migration started, to the millisecond",
+                lambda v: EPOCH_MS.test(v) and abs(v.timestamp() - deadline) < 5)}}
+    return answer
+
+
 def copy_of_backup(scene: Scene) -> dict[str, Any]:
     return {"DestinationBackup": {
         "CreateTimestamp": scene.backup_created, "SourceBackup": "<backup-id>",
@@ -306,6 +342,8 @@ CASES: list[Documented] = [
         **NEW_HSM, "EniIpV6": ABSENT}}),
     Documented("add-hsm (live)", "CreateHsm", hsm_in("DUALSTACK"), {"Hsm": {
         **NEW_HSM, "EniIpV6": IPV6}}),
+    Documented("add-remove-hsm (archived)", "DeleteHsm", hsm_by_address,
+               {"HsmId": "<hsm-id>"}, exact=True),
     Documented("initialize-cluster (archived)", "InitializeCluster", uninitialized, {
         "State": "INITIALIZE_IN_PROGRESS",
         "StateMessage": "Cluster is initializing. State will change to INITIALIZED upon "
@@ -340,6 +378,10 @@ CASES: list[Documented] = [
     Documented("manage-backup-retention (archived)", "ModifyBackupAttributes",
                never_expires(False), {"Backup": {**BACKUP, "BackupState": "READY",
                                                  "NeverExpires": False}}),
+    Documented("hsm1-to-hsm2-migration (live)", "ModifyCluster", hsm1_to_migrate,
+               migrating("MODIFY_IN_PROGRESS", "hsm2m.medium")),
+    Documented("hsm1-to-hsm2-migration (live)", "ModifyCluster", migrated_to_roll_back,
+               migrating("ROLLBACK_IN_PROGRESS", "hsm1.medium")),
     Documented("tag-resources (archived)", "TagResource", cluster_to_tag, {}, exact=True),
     Documented("tag-resources (archived)", "ListTags", tagged_cluster, {"TagList": COST_CENTER},
                exact=True),
