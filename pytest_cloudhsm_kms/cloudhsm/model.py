@@ -130,6 +130,9 @@ CLUSTER_STATE_MESSAGES = {
     _C.DELETED: "The cluster has been deleted.",
     _C.DEGRADED: "The cluster is degraded.",
 }
+"""``StateMessage`` per cluster state: the INITIALIZE_IN_PROGRESS and DELETE_IN_PROGRESS
+texts are the ones the User Guide prints (docs/aws-behaviour.md §6.9); the others are
+the fake's own."""
 
 HSM_STATE_MESSAGES = {
     _H.CREATE_IN_PROGRESS: "HSM is being created.",

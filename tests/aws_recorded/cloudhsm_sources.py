@@ -63,6 +63,10 @@ SOURCES: dict[str, Source] = {
     "add-hsm (live)": Source(
         _live("add-hsm"),
         "the same, and EniIpV6 (an IPv6 address) for an HSM of a dual-stack cluster"),
+    "get-api-logs-using-cloudtrail (archived)": Source(
+        _archived("008976225842110587a38400e4f4c72732bd82ac", "get-api-logs-using-cloudtrail"),
+        "the CloudTrail entry of a CreateHsm call records the same answer: CREATE_IN_PROGRESS "
+        "with eniId, eniIp, subnetId, availabilityZone, hsmId and clusterId"),
     "initialize-cluster (archived)": Source(
         _archived("0871fadccea9f80b78316f6726c50f806763ae5d", "initialize-cluster"),
         "InitializeCluster answers exactly State INITIALIZE_IN_PROGRESS and the StateMessage "

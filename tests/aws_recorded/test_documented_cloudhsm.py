@@ -344,6 +344,8 @@ CASES: list[Documented] = [
         **NEW_HSM, "EniIpV6": IPV6}}),
     Documented("add-remove-hsm (archived)", "DeleteHsm", hsm_by_address,
                {"HsmId": "<hsm-id>"}, exact=True),
+    Documented("get-api-logs-using-cloudtrail (archived)", "CreateHsm", hsm_in("IPV4"),
+               {"Hsm": NEW_HSM}),
     Documented("initialize-cluster (archived)", "InitializeCluster", uninitialized, {
         "State": "INITIALIZE_IN_PROGRESS",
         "StateMessage": "Cluster is initializing. State will change to INITIALIZED upon "
