@@ -125,6 +125,10 @@ DOCUMENTED: dict[str, Document] = {
         _KDG, "doc_source/create-cmk-keystore.md", _KDG_VERSION, _kdg("create-cmk-keystore")),
     "kdg/delete-keystore": Document(
         _KDG, "doc_source/delete-keystore.md", _KDG_VERSION, _kdg("delete-keystore")),
+    "kdg/view-cmk-keystore": Document(
+        _KDG, "doc_source/view-cmk-keystore.md", _KDG_VERSION, _kdg("view-cmk-keystore")),
+    "kdg/delete-cmk-keystore": Document(
+        _KDG, "doc_source/delete-cmk-keystore.md", _KDG_VERSION, _kdg("delete-cmk-keystore")),
     "kdg/ct-createkey": Document(
         _KDG, "doc_source/ct-createkey.md", _KDG_VERSION, _kdg("ct-createkey"),
         "CreateKey in an AWS CloudHSM custom key store (CloudTrail responseElements)"),

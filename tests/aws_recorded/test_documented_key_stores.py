@@ -230,6 +230,26 @@ def store_key_pending_deletion_disconnected(world: World) -> None:
     disconnect(world)
 
 
+def store_key_disabled_while_disconnected(world: World) -> None:
+    """kdg/fix-keystore: DisableKey on an Unavailable key takes effect on reconnect."""
+    store_key_disconnected(world)
+    world.kms.disable_key(KeyId=world.names["<key-id:1>"])
+
+
+def described_store_key(world: World) -> None:
+    connected_store(world)
+    world.key(Origin="AWS_CLOUDHSM", CustomKeyStoreId=world.names["<cks-id>"],
+              Description="Key in custom key store")
+
+
+def deleted_while_disconnected(world: World) -> None:
+    """kdg/delete-cmk-keystore: the waiting period ends while the store is disconnected."""
+    store_key(world)
+    world.kms.schedule_key_deletion(KeyId=world.names["<key-id:1>"], PendingWindowInDays=7)
+    disconnect(world)
+    world.later(8 * 86_400)
+
+
 def store_key_cluster_deleted(world: World) -> None:
     """kdg/fix-keystore: the cluster of a connected store is deleted."""
     store_key(world)
@@ -430,6 +450,22 @@ CASES: list[Case] = [
     Case("kdg/fix-keystore", "disabled-after-reconnect", "DescribeKey", KEY,
          reconnected(store_key_disabled_disconnected),
          answer={"KeyMetadata": {"KeyState": "Disabled"}}, partial=True),
+    Case("kdg/fix-keystore", "disable-while-unavailable", "DisableKey", KEY,
+         store_key_disconnected, answer={}),
+    Case("kdg/fix-keystore", "still-unavailable-after-disable", "DescribeKey", KEY,
+         store_key_disabled_while_disconnected,
+         answer={"KeyMetadata": {"KeyState": "Unavailable"}}, partial=True),
+    Case("kdg/fix-keystore", "disable-takes-effect-on-reconnect", "DescribeKey", KEY,
+         reconnected(store_key_disabled_while_disconnected),
+         answer={"KeyMetadata": {"KeyState": "Disabled"}}, partial=True),
+    Case("kdg/view-cmk-keystore", "key-metadata", "DescribeKey", KEY, described_store_key,
+         answer={"KeyMetadata": {**CLOUDHSM_KEY, "KeyId": "<key-id:1>",
+                                 "Description": "Key in custom key store"}}),
+    Case("kdg/delete-cmk-keystore", "pending-deletion-while-disconnected", "DescribeKey", KEY,
+         store_key_pending_deletion_disconnected,
+         answer={"KeyMetadata": {"KeyState": "PendingDeletion"}}, partial=True),
+    Case("kdg/delete-cmk-keystore", "deleted-while-disconnected", "DescribeKey", KEY,
+         deleted_while_disconnected, error=("NotFoundException", UNRECORDED)),
     Case("kdg/fix-keystore", "encrypt-disconnected", "Encrypt", {**KEY, "Plaintext": b"data"},
          store_key_disconnected, error=KEY_INVALID_STATE),
     Case("kdg/fix-keystore", "decrypt-disconnected", "Decrypt",
