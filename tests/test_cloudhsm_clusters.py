@@ -413,6 +413,25 @@ def test_the_cluster_shows_its_new_hsm_type_at_once_and_its_hsms_once_migrated(
     assert [h["HsmType"] for h in cluster["Hsms"]] == ["hsm2m.medium"]
 
 
+def test_a_migration_can_be_rolled_back_while_it_runs(cloudhsm_kms, cloudhsmv2_client) -> None:
+    # hsm1-to-hsm2-migration: rolling back "while the cluster is MODIFY_IN_PROGRESS"
+    # gives the original cluster back (docs/aws-behaviour.md §6.9).
+    client = cloudhsmv2_client
+    cluster_id = hsm1_cluster_with_an_hsm(cloudhsm_kms, client)
+    cloudhsm_kms.settings = dataclasses.replace(cloudhsm_kms.settings, modify_cluster_delay=1800.0)
+    client.modify_cluster(ClusterId=cluster_id, HsmType="hsm2m.medium")
+    cloudhsm_kms.clock.advance(600.0)
+    answer = client.modify_cluster(ClusterId=cluster_id, HsmType="hsm1.medium")["Cluster"]
+    assert (answer["State"], answer["HsmType"]) == ("ROLLBACK_IN_PROGRESS", "hsm1.medium")
+    error("CloudHsmInvalidRequestException", client.modify_cluster, ClusterId=cluster_id,
+          BackupRetentionPolicy={"Type": "DAYS", "Value": "30"})
+    cloudhsm_kms.clock.advance(1800.0)
+    cluster = cluster_entry(client, cluster_id)
+    assert (cluster["State"], cluster["HsmType"]) == ("ACTIVE", "hsm1.medium")
+    assert [h["HsmType"] for h in cluster["Hsms"]] == ["hsm1.medium"]
+    assert "HsmTypeRollbackExpiration" not in cluster
+
+
 def test_an_hsm_type_change_rolls_back_only_within_24_hours_of_its_start(
     cloudhsm_kms, cloudhsmv2_client
 ) -> None:

@@ -187,7 +187,10 @@ def modify_cluster(service: CloudHsmService, ctx: RequestContext, p: Params) -> 
     policy = p.get("BackupRetentionPolicy")
     if hsm_type is None and policy is None:
         raise declared_error(ctx, "nothing_to_modify")
-    MODIFY_CLUSTER.check_cluster(cluster)
+    # A migration can be rolled back while it runs, too (docs/aws-behaviour.md §6.9).
+    rolling_back = policy is None and hsm_type == cluster.previous_hsm_type
+    if not (rolling_back and cluster.state == ClusterState.MODIFY_IN_PROGRESS):
+        MODIFY_CLUSTER.check_cluster(cluster)
     retention = None
     if policy is not None:
         retention = retention_days(policy, service.settings.backup_retention_days)

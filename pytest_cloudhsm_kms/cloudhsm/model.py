@@ -89,6 +89,7 @@ CLUSTER_TRANSITIONS: dict[tuple[str, str], str] = {
     (_C.ACTIVE, "modify"): _C.MODIFY_IN_PROGRESS,
     (_C.MODIFY_IN_PROGRESS, "modified"): _C.ACTIVE,
     (_C.ACTIVE, "rollback"): _C.ROLLBACK_IN_PROGRESS,
+    (_C.MODIFY_IN_PROGRESS, "rollback"): _C.ROLLBACK_IN_PROGRESS,  # during the migration too
     (_C.ROLLBACK_IN_PROGRESS, "rolled_back"): _C.ACTIVE,
     (_C.UNINITIALIZED, "delete"): _C.DELETE_IN_PROGRESS,
     (_C.INITIALIZED, "delete"): _C.DELETE_IN_PROGRESS,
