@@ -185,6 +185,20 @@ def invalid_credentials(world: World) -> None:
     connect(world)
 
 
+def no_kmsuser_then_connected(world: World) -> None:
+    """kdg/fix-keystore: the cluster has no kmsuser crypto user."""
+    disconnected_store(world)
+    world.environment.cloudhsm().delete_user(world.names["<cluster-id>"], "kmsuser")
+    connect(world)
+
+
+def kmsuser_logged_in_then_connected(world: World) -> None:
+    """kdg/fix-keystore: someone is logged into the cluster as kmsuser."""
+    disconnected_store(world)
+    world.environment.cloudhsm().log_in_elsewhere(world.names["<cluster-id>"], "kmsuser")
+    connect(world)
+
+
 def locked_out(world: World) -> None:
     """kdg/fix-keystore: five failed logins lock kmsuser; then KMS gets a lockout
     response, even with the right password."""
@@ -389,6 +403,12 @@ CASES: list[Case] = [
     Case("kdg/fix-keystore", "failed-insufficient-hsms", "DescribeCustomKeyStores", STORE,
          all_hsms_deleted_then_connected,
          answer=stores(store_entry("FAILED", ConnectionErrorCode="INSUFFICIENT_CLOUDHSM_HSMS"))),
+    Case("kdg/fix-keystore", "failed-user-not-found", "DescribeCustomKeyStores", STORE,
+         no_kmsuser_then_connected,
+         answer=stores(store_entry("FAILED", ConnectionErrorCode="USER_NOT_FOUND"))),
+    Case("kdg/fix-keystore", "failed-user-logged-in", "DescribeCustomKeyStores", STORE,
+         kmsuser_logged_in_then_connected,
+         answer=stores(store_entry("FAILED", ConnectionErrorCode="USER_LOGGED_IN"))),
     Case("kdg/delete-keystore", "deleted", "DescribeCustomKeyStores", {}, deleted_store,
          answer=stores()),
     # -- ConnectCustomKeyStore, DisconnectCustomKeyStore ------------------------------------
