@@ -396,7 +396,7 @@ def hsm1_cluster_with_an_hsm(cloudhsm_kms: CloudHsmKms, client: Any) -> str:
     return str(cluster_id)
 
 
-def test_the_cluster_shows_its_new_hsm_type_at_once_and_its_hsms_once_migrated(
+def test_a_migration_backs_up_the_cluster_shows_the_new_type_and_then_migrates_its_hsms(
     cloudhsm_kms, cloudhsmv2_client
 ) -> None:
     # hsm1-to-hsm2-migration: ModifyCluster answers the new HsmType with MODIFY_IN_PROGRESS;
@@ -404,9 +404,15 @@ def test_the_cluster_shows_its_new_hsm_type_at_once_and_its_hsms_once_migrated(
     client = cloudhsmv2_client
     cluster_id = hsm1_cluster_with_an_hsm(cloudhsm_kms, client)
     cloudhsm_kms.settings = dataclasses.replace(cloudhsm_kms.settings, modify_cluster_delay=1800.0)
+    before = client.describe_backups(Filters={"clusterIds": [cluster_id]})["Backups"]
     answer = client.modify_cluster(ClusterId=cluster_id, HsmType="hsm2m.medium")["Cluster"]
     assert (answer["State"], answer["HsmType"]) == ("MODIFY_IN_PROGRESS", "hsm2m.medium")
     assert [h["HsmType"] for h in cluster_entry(client, cluster_id)["Hsms"]] == ["hsm1.medium"]
+    # "Before migrating the first HSM, AWS CloudHSM creates a full backup of the entire
+    # cluster", of its original type.
+    after = client.describe_backups(Filters={"clusterIds": [cluster_id]})["Backups"]
+    (taken,) = [b for b in after if b["BackupId"] not in {o["BackupId"] for o in before}]
+    assert (taken["HsmType"], taken["BackupState"]) == ("hsm1.medium", "READY")
     cloudhsm_kms.clock.advance(1800.0)
     cluster = cluster_entry(client, cluster_id)
     assert cluster["State"] == "ACTIVE"

@@ -137,8 +137,11 @@ class Lifecycle:
 
     def change_hsm_type(self, cluster: Cluster, event: str, hsm_type: str, delay: float) -> None:
         """Start ModifyCluster's change of HSM type (``modify`` or ``rollback``): the cluster
-        shows ``hsm_type`` at once, its HSMs once the change completes after ``delay``."""
+        shows ``hsm_type`` at once, its HSMs once the change completes after ``delay``. A
+        migration starts with a backup of the cluster (the backups AWS takes before each
+        further HSM are not modeled)."""
         if event == "modify":
+            self.catalog.take(cluster)  # of the original type, before the first HSM (§6.9)
             cluster.previous_hsm_type = cluster.hsm_type
             cluster.hsm_type_rollback_expiration = self.clock.now() + ROLLBACK_WINDOW
         cluster.transition(event)
