@@ -67,6 +67,24 @@ class ClusterAccess:
                 "each in a different Availability Zone.",
             )
 
+    def subnet_without_free_address(self, cluster: Cluster) -> str | None:
+        """A subnet of the cluster whose every usable address an HSM's ENI holds, if any.
+
+        Connecting needs one free address in each of the cluster's subnets, for the
+        network interface KMS makes there (docs/aws-behaviour.md §1.5).
+        """
+        if self.cloudhsm is None:
+            return None
+        for subnet_id in cluster.subnet_mapping.values():
+            subnet = self.cloudhsm.subnets.get(subnet_id)
+            if subnet is None:
+                continue
+            taken = {hsm.eni_ip for other in self.cloudhsm.clusters.values()
+                     for hsm in other.hsms.values() if hsm.subnet_id == subnet_id}
+            if len(taken) >= len(subnet.usable):
+                return subnet_id
+        return None
+
     def cluster_for_new_key(self, store: CustomKeyStore) -> Cluster:
         """The cluster a new KMS key of a CONNECTED store gets its backing key from.
 

@@ -6,8 +6,10 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §1):
   ACTIVE (``CloudHsmClusterNotActiveException``). Every other failure is
   found while connecting and leaves the store FAILED with a
   ``ConnectionErrorCode``: ``CLUSTER_NOT_FOUND`` (no such cluster, or one
-  being deleted), ``INSUFFICIENT_CLOUDHSM_HSMS`` (no ACTIVE HSM), or the
-  ``kmsuser`` login outcome (``USER_NOT_FOUND``, ``USER_LOCKED_OUT``,
+  being deleted), ``INSUFFICIENT_CLOUDHSM_HSMS`` (no ACTIVE HSM),
+  ``INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET`` (HSMs hold every address of a
+  cluster subnet; the network interfaces of connected stores are not counted),
+  or the ``kmsuser`` login outcome (``USER_NOT_FOUND``, ``USER_LOCKED_OUT``,
   ``USER_LOGGED_IN``, ``INVALID_CREDENTIALS``). A failed login counts
   against ``kmsuser`` (documented: §1.5); the fifth in a row locks it.
 * Connecting takes ``Settings.connect_delay`` virtual seconds (default 0:
@@ -361,6 +363,8 @@ class CustomKeyStores:
             return "CLUSTER_NOT_FOUND"
         if not cluster.active_hsms():
             return "INSUFFICIENT_CLOUDHSM_HSMS"
+        if self.clusters.subnet_without_free_address(cluster) is not None:
+            return "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET"
         outcome: str | None = cluster.login(KMSUSER, store.key_store_password)
         if outcome is not None:
             return outcome

@@ -199,6 +199,23 @@ def kmsuser_logged_in_then_connected(world: World) -> None:
     connect(world)
 
 
+def full_subnet_then_connected(world: World) -> None:
+    """kdg/fix-keystore: a cluster subnet has no free IP address. The cluster's subnets
+    are /28 (11 usable addresses); HSMs fill the first."""
+    service = world.environment.cloudhsm()
+    region = world.environment.region
+    for n, zone in enumerate("ab"):
+        service.add_subnet(f"subnet-0f{n}0000000000000", f"{region}{zone}",
+                           cidr=f"10.0.{200 + n}.0/28")
+    a_store(world)
+    cloudhsmv2 = world.environment.client("cloudhsmv2")
+    for _ in range(10):
+        cloudhsmv2.create_hsm(ClusterId=world.names["<cluster-id>"],
+                              AvailabilityZone=f"{region}a")
+    world.later()
+    connect(world)
+
+
 def locked_out(world: World) -> None:
     """kdg/fix-keystore: five failed logins lock kmsuser; then KMS gets a lockout
     response, even with the right password."""
@@ -409,6 +426,10 @@ CASES: list[Case] = [
     Case("kdg/fix-keystore", "failed-user-logged-in", "DescribeCustomKeyStores", STORE,
          kmsuser_logged_in_then_connected,
          answer=stores(store_entry("FAILED", ConnectionErrorCode="USER_LOGGED_IN"))),
+    Case("kdg/fix-keystore", "failed-insufficient-free-addresses", "DescribeCustomKeyStores",
+         STORE, full_subnet_then_connected,
+         answer=stores(store_entry(
+             "FAILED", ConnectionErrorCode="INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET"))),
     Case("kdg/delete-keystore", "deleted", "DescribeCustomKeyStores", {}, deleted_store,
          answer=stores()),
     # -- ConnectCustomKeyStore, DisconnectCustomKeyStore ------------------------------------
