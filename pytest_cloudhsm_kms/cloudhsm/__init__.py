@@ -1,6 +1,7 @@
 """The fake AWS CloudHSM v2: clusters, HSMs, backups, users and the key vault."""
 
-from .model import Backup, BackupState, Cluster, ClusterState, Hsm, HsmState, Subnet
+from .model import Backup, BackupState, Cluster, ClusterState, Hsm, HsmState
+from .network import Subnet
 from .service import ADMIN_PASSWORD, KMSUSER_PASSWORD, CloudHsmService
 from .vault import CryptoUser, KeyObject, VaultError, VaultSnapshot
 

@@ -34,8 +34,8 @@ import itertools
 from ..scope import Scope
 from . import certificates
 from .backups import ID_ALPHABET, BackupCatalog
-from .model import Cluster, ClusterState, Hsm, HsmState, Subnet
-from .network import HEX, Network
+from .model import Cluster, ClusterState, Hsm, HsmState
+from .network import HEX, Network, Subnet
 
 __all__ = ["ROLLBACK_WINDOW", "Lifecycle"]
 

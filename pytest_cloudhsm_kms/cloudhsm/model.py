@@ -1,4 +1,4 @@
-"""Clusters, HSMs, backups and subnets of the fake CloudHSM v2, with their state tables.
+"""Clusters, HSMs and backups of the fake CloudHSM v2, with their state tables.
 
 ``Cluster`` also carries the vault API that KMS uses: key objects, AES-256-GCM
 with them, random bytes, and the users' logins. All of it needs an ACTIVE HSM.
@@ -13,8 +13,6 @@ cloning, backups) works on everything.
 
 from __future__ import annotations
 
-import functools
-import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -35,7 +33,6 @@ __all__ = [
     "ClusterState",
     "Hsm",
     "HsmState",
-    "Subnet",
     "answered_time",
 ]
 
@@ -159,31 +156,6 @@ def _apply(table: dict[tuple[str, str], str], record: _Stateful, event: str) -> 
         return False
     record.state = new_state
     return True
-
-
-@dataclass(frozen=True)
-class Subnet:
-    """A VPC subnet as the fake's registry knows it (there is no EC2 here)."""
-
-    subnet_id: str
-    availability_zone: str
-    cidr: str
-    vpc_id: str
-    ipv6_prefix: str
-
-    @property
-    def network(self) -> ipaddress.IPv4Network:
-        """The IPv4 CIDR block as a network."""
-        return ipaddress.IPv4Network(self.cidr)
-
-    @functools.cached_property
-    def usable(self) -> range:
-        """Addresses (as integers) an ENI may take: AWS reserves the first four and the last."""
-        address, _, prefix = self.cidr.partition("/")
-        first = 0
-        for octet in address.split("."):
-            first = first << 8 | int(octet)
-        return range(first + 4, first + (1 << (32 - int(prefix))) - 1)
 
 
 @dataclass(eq=False)

@@ -11,21 +11,47 @@ of every subnet), or the ``IpAddress`` CreateHsm asks for.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from ..entropy import Entropy
 from ..errors import ServiceError
-from .model import Subnet
 
-__all__ = ["HEX", "Network"]
+__all__ = ["HEX", "Network", "Subnet"]
 
 HEX = "0123456789abcdef"
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _ZONE_LETTER = re.compile(r"[a-z]")
 _SUBNET = re.compile(r"subnet-[0-9a-fA-F]{8,17}")
 _INVALID = "CloudHsmInvalidRequestException"
+
+
+@dataclass(frozen=True)
+class Subnet:
+    """A VPC subnet as the fake's registry knows it (there is no EC2 here)."""
+
+    subnet_id: str
+    availability_zone: str
+    cidr: str
+    vpc_id: str
+    ipv6_prefix: str
+
+    @property
+    def network(self) -> ipaddress.IPv4Network:
+        """The IPv4 CIDR block as a network."""
+        return ipaddress.IPv4Network(self.cidr)
+
+    @functools.cached_property
+    def usable(self) -> range:
+        """Addresses (as integers) an ENI may take: AWS reserves the first four and the last."""
+        address, _, prefix = self.cidr.partition("/")
+        first = 0
+        for octet in address.split("."):
+            first = first << 8 | int(octet)
+        return range(first + 4, first + (1 << (32 - int(prefix))) - 1)
 
 
 class Network:

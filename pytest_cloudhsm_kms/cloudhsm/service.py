@@ -34,8 +34,8 @@ from . import (  # noqa: F401  (the *_operations families, imported for their de
 from .backups import BackupCatalog
 from .builders import ADMIN_PASSWORD, KMSUSER_PASSWORD
 from .lifecycle import Lifecycle
-from .model import Backup, Cluster, Hsm, Subnet
-from .network import Network
+from .model import Backup, Cluster, Hsm
+from .network import Network, Subnet
 from .operations import DECLARED, INVALID, Operation, Params, Result
 from .vault import CryptoUser
 
