@@ -51,5 +51,6 @@ class RequestContext:
 
     def date(self) -> float:
         """The virtual time of the request to the millisecond: the precision of the
-        creation dates KMS answers (docs/aws-behaviour.md §1.9, §2.2)."""
+        dates KMS answers for stores, keys and aliases (docs/aws-behaviour.md §1.9,
+        §2.2, §11.1)."""
         return round(self.clock.now(), 3)

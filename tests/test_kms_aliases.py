@@ -157,6 +157,10 @@ def test_update_alias_points_the_alias_at_another_key(
     (entry,) = aliases(kms_client)
     assert entry["TargetKeyId"] == other_symmetric_key["KeyId"]
     assert (entry["LastUpdatedDate"] - entry["CreationDate"]).total_seconds() >= 60
+    # Both to the millisecond, as the API Reference's ListAliases example shows
+    # (docs/aws-behaviour.md §11.1).
+    assert entry["CreationDate"].microsecond % 1000 == 0
+    assert entry["LastUpdatedDate"].microsecond % 1000 == 0
     assert kms_client.describe_key(KeyId="alias/orders")["KeyMetadata"]["Arn"] == (
         other_symmetric_key["Arn"])
 

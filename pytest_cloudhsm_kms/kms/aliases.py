@@ -55,7 +55,7 @@ class Aliases(Family):
         if name in registry.aliases:
             raise declared_error(ctx, "exists", arn=f"{registry.arn_prefix}{name}")
         key = self._target(ctx, p["TargetKeyId"])
-        now = ctx.now()
+        now = ctx.date()
         registry.aliases[name] = Alias(name, f"{registry.arn_prefix}{name}", key.key_id, now, now)
         return {}
 
@@ -64,7 +64,7 @@ class Aliases(Family):
         alias = self.registry.alias(p["AliasName"])
         key = self._target(ctx, p["TargetKeyId"])
         alias.target_key_id = key.key_id
-        alias.last_updated_date = ctx.now()
+        alias.last_updated_date = ctx.date()
         return {}
 
     @operation()
