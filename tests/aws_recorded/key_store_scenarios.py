@@ -188,6 +188,12 @@ def store_key_pending_deletion_disconnected(world: World) -> None:
     disconnect(world)
 
 
+def deletion_cancelled_while_disconnected(world: World) -> None:
+    """kdg/fix-keystore: a key pending deletion in a disconnected store, cancelled."""
+    store_key_pending_deletion_disconnected(world)
+    world.kms.cancel_key_deletion(KeyId=world.names["<key-id:1>"])
+
+
 def store_key_disabled_while_disconnected(world: World) -> None:
     """kdg/fix-keystore: DisableKey on an Unavailable key takes effect on reconnect."""
     store_key_disconnected(world)
