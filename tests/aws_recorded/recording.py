@@ -36,6 +36,8 @@ from .sources import SOURCES
 
 SECONDARY_REGION = "ap-southeast-1"
 """The Region the recordings replicate keys into and ask from (``<secondary-region>``)."""
+ARN = "arn:<partition>:kms:<region>:111111111111:key/<key-id:1>"
+"""The recordings' first key's ARN, as they write it (:class:`World` fills it in)."""
 
 
 @dataclass(frozen=True)

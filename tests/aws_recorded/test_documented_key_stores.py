@@ -49,6 +49,7 @@ from .key_store_scenarios import (
 )
 from .recording import (
     ABSENT,
+    ARN,
     UNRECORDED,
     UNSHOWN,
     Case,
@@ -59,8 +60,6 @@ from .recording import (
     check,
     length,
 )
-
-ARN = "arn:<partition>:kms:<region>:111111111111:key/<key-id:1>"
 
 CKS_ID = Shape("custom key store ID (cks- and 17 hex digits)",
                lambda v: isinstance(v, str) and re.fullmatch(r"cks-[0-9a-f]{17}", v) is not None)

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from .recording import (
+    ARN,
     BLOB,
     DATETIME,
     MATERIAL_ID,
@@ -27,7 +28,6 @@ from .recording import (
     length,
 )
 
-ARN = "arn:<partition>:kms:<region>:111111111111:key/<key-id:1>"
 MESSAGE = b"test message 123 !%$@ 1234567890"
 SIGNED = b"test message !%$@ 1234567890"
 ENCRYPTION_CONTEXT = {"context-key": "context-value"}

@@ -11,6 +11,7 @@ import pytest
 
 from .recording import (
     ABSENT,
+    ARN,
     BLOB,
     DATETIME,
     MATERIAL_ID,
@@ -24,7 +25,6 @@ from .recording import (
     length,
 )
 
-ARN = "arn:<partition>:kms:<region>:111111111111:key/<key-id:1>"
 SECONDARY_ARN = "arn:<partition>:kms:<secondary-region>:111111111111:key/<key-id:1>"
 REPLICA_ARN = "arn:<partition>:kms:ap-southeast-1:111111111111:key/<key-id:1>"
 

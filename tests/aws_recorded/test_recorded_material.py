@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
 
 from .recording import (
     ABSENT,
+    ARN,
     BLOB,
     DATETIME,
     MATERIAL_ID,
@@ -28,7 +29,6 @@ from .recording import (
     check,
 )
 
-ARN = "arn:<partition>:kms:<region>:111111111111:key/<key-id:1>"
 MESSAGE = b"Hello World!1/?"
 """The plaintext of the recorded Encrypt and Decrypt calls."""
 DESCRIPTION = "test-key"  # the recordings mask some descriptions; ours is this one
