@@ -1,5 +1,6 @@
 """Real AWS answers as checks: KMS answers recorded by LocalStack's AWS-validated parity
-tests or shown by AWS's own documentation, and the CloudHSM v2 answers AWS's User
+tests, shown by AWS's own documentation or quoted in public by people who received them
+(``quoted.py``, checked by ``test_quoted.py``), and the CloudHSM v2 answers AWS's User
 Guide prints.
 
 Each case names the LocalStack test that recorded AWS's answer (``sources.py`` has
@@ -14,7 +15,7 @@ from collections import Counter
 
 
 def recorded_cases_per_operation() -> Counter[str]:
-    """How many recorded or documented AWS answers the suite checks, per KMS operation."""
+    """How many recorded, documented or quoted AWS answers the suite checks, per KMS operation."""
     from .test_sources import ALL
 
     return Counter(case.operation for case in ALL)

@@ -32,6 +32,7 @@ from pytest_cloudhsm_kms import CloudHsmKms
 from pytest_cloudhsm_kms.protocol.models import service_model
 
 from .documented import DOCUMENTED
+from .quoted import QUOTED
 from .sources import SOURCES
 
 SECONDARY_REGION = "ap-southeast-1"
@@ -211,8 +212,9 @@ class Case:
     """One answer of real AWS KMS, and the request that reproduces it here."""
 
     source: str
-    """The LocalStack test that recorded it: ``TestKMS::test_name[param]``; or the AWS
-    documentation example that shows it (a key of ``documented.DOCUMENTED``)."""
+    """The LocalStack test that recorded it: ``TestKMS::test_name[param]``; the AWS
+    documentation example that shows it (a key of ``documented.DOCUMENTED``); or the
+    public post that quotes it (a key of ``quoted.QUOTED``)."""
     recorded: str
     """The recorded entry's name in the snapshot, or ``asserted: ...`` for a fact the
     test asserted (and that held against AWS on its validation date)."""
@@ -239,12 +241,16 @@ class Case:
         """The date the recording last ran against AWS, or the documented example's version."""
         if self.source in SOURCES:
             return SOURCES[self.source]
+        if self.source in QUOTED:
+            return QUOTED[self.source].date
         return DOCUMENTED[self.source].version
 
     @property
     def provenance(self) -> str:
         if self.source in SOURCES:
             return f"validated against AWS {self.validated}"
+        if self.source in QUOTED:
+            return f"quoted from real AWS, {QUOTED[self.source].url}"
         return f"AWS documentation, {DOCUMENTED[self.source].where}"
 
     @property
@@ -259,8 +265,8 @@ def case_ids(cases: list[Case]) -> list[str]:
 def check(case: Case, world: World) -> None:
     """Make the case's world, call, and compare with what AWS answered."""
     __tracebackhide__ = True
-    assert case.source in SOURCES or case.source in DOCUMENTED, (
-        f"{case.source} is neither a validated recording nor a documented example")
+    assert case.source in SOURCES or case.source in DOCUMENTED or case.source in QUOTED, (
+        f"{case.source} is neither a validated recording, a documented example nor a quote")
     assert (case.error is None) != (case.answer is None)
     case.given(world)
     client = world.client(case.region, validate=case.validate)

@@ -1,5 +1,6 @@
 """The recorded suite itself: every validated recording is used or left out with a reason,
-and every documented example has its case, every documented CloudHSM v2 answer its check."""
+and every documented example has its case, every quoted real answer its case, every
+documented CloudHSM v2 answer its check."""
 
 from __future__ import annotations
 
@@ -9,19 +10,22 @@ from collections import Counter
 from . import (
     test_documented_cloudhsm,
     test_documented_key_stores,
+    test_quoted,
     test_recorded_crypto,
     test_recorded_keys,
     test_recorded_material,
 )
 from .cloudhsm_sources import SOURCES as CLOUDHSM_SOURCES
 from .documented import DOCUMENTED
+from .quoted import QUOTED
 from .recording import Case
 from .sources import LEFT_OUT, SOURCES
 
 RECORDED: list[Case] = [*test_recorded_keys.CASES, *test_recorded_crypto.CASES,
                         *test_recorded_material.CASES]
 DOCUMENTED_CASES: list[Case] = test_documented_key_stores.CASES
-ALL: list[Case] = [*RECORDED, *DOCUMENTED_CASES]
+QUOTED_CASES: list[Case] = test_quoted.CASES
+ALL: list[Case] = [*RECORDED, *DOCUMENTED_CASES, *QUOTED_CASES]
 
 
 def _left_out(source: str) -> bool:
@@ -42,6 +46,19 @@ def test_every_documented_case_names_a_documented_example() -> None:
 def test_every_documented_example_has_a_case() -> None:
     unused = sorted(DOCUMENTED.keys() - {c.source for c in DOCUMENTED_CASES})
     assert not unused, f"documented, but no case carries it over: {unused}"
+
+
+def test_every_quoted_case_names_a_quote_and_checks_its_text() -> None:
+    for case in QUOTED_CASES:
+        assert case.source in QUOTED, f"not in quoted.py: {case.source}"
+        quote = QUOTED[case.source]
+        assert (case.operation, case.error) == (quote.operation, (quote.code, quote.text)), (
+            f"{case.id} does not provoke what {case.source} quotes")
+
+
+def test_every_quoted_source_has_a_case() -> None:
+    unused = sorted(QUOTED.keys() - {c.source for c in QUOTED_CASES})
+    assert not unused, f"quoted, but no case checks it: {unused}"
 
 
 def test_every_validated_recording_is_used_or_left_out_with_a_reason() -> None:

@@ -1,0 +1,122 @@
+# ruff: noqa: E501  (the addresses and the quoted texts, one per line, are long)
+"""Real AWS answers quoted in public: the exact error texts people who hit real AWS pasted
+into GitHub issues, walkthroughs and code comments.
+
+A quote is taken only when it clearly comes from real AWS: the traceback, CLI output or
+tool log of a real account (real account numbers, request IDs, Regions), an AWS SDK
+exception raised against AWS, or an AWS engineer quoting the service. Quotes from
+LocalStack, moto or other fakes (an ``--endpoint-url``, account ``000000000000``, the
+fake's own repository), paraphrases and generated pages are not taken (``REJECTED``).
+Where two real quotes of one text disagree, the newest is taken and the entry says so.
+Each text is written as posted, with the account's own values replaced by the
+placeholders ``recording.py`` fills in (``arn:<partition>:kms:<region>:111111111111:key/<key-id:1>``);
+``test_quoted.py`` provokes each through a boto3 client and checks the exact text.
+
+The table has one section per area, each sorted by key, so that the engineers who add
+quotes for KMS keys and cryptography and for custom key stores and CloudHSM v2 do not
+edit the same lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["QUOTED", "REJECTED", "Quote"]
+
+KEY_ARN = "arn:<partition>:kms:<region>:111111111111:key/<key-id:1>"
+ALIAS_ARN = "arn:<partition>:kms:<region>:111111111111:alias/"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One error text of real AWS, as someone who received it posted it."""
+
+    url: str
+    date: str
+    """The date of the post or of the run it shows, where shown (``""`` if not)."""
+    operation: str
+    code: str
+    text: str
+    """The exact message, the account's values replaced by placeholders."""
+    why: str
+    """What shows it came from real AWS."""
+
+
+QUOTED: dict[str, Quote] = {
+    # -- KMS keys, aliases, grants and cryptography ------------------------------------------
+    "aws/aws-cryptographic-material-providers-library#disabled": Quote(
+        "https://github.com/aws/aws-cryptographic-material-providers-library/blob/4f6887fd5224baea24cb6b7fcee6637157d25bd6/AwsCryptographicMaterialProviders/dafny/AwsCryptographyKeyStoreAdmin/src/MutationErrorRefinement.dfy",
+        "2025-02-11", "ReEncrypt", "DisabledException", f"{KEY_ARN} is disabled.",
+        "AWS's own Cryptographic Material Providers Library quotes the answer of a key in "
+        "AWS's us-west-2 test account (827585335069) in its error mapping (pull request #1235)"),
+    "aws/aws-cryptographic-material-providers-library#pending-deletion": Quote(
+        "https://github.com/aws/aws-cryptographic-material-providers-library/blob/4f6887fd5224baea24cb6b7fcee6637157d25bd6/AwsCryptographicMaterialProviders/dafny/AwsCryptographyKeyStoreAdmin/src/MutationErrorRefinement.dfy",
+        "2025-02-11", "ReEncrypt", "KMSInvalidStateException", f"{KEY_ARN} is pending deletion.",
+        "as above, the same key scheduled for deletion"),
+    "aws-controllers-k8s/community#1878": Quote(
+        "https://github.com/aws-controllers-k8s/community/issues/1878",
+        "2023-08-22", "CreateAlias", "ValidationException",
+        'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html',
+        "the AWS Controllers for Kubernetes' status of an alias named without the prefix, "
+        "with AWS's request ID (account 966321756598, eu-west-2)"),
+    "boto/botocore#2107": Quote(
+        "https://github.com/boto/botocore/issues/2107",
+        "2020-07-21", "Encrypt", "NotFoundException", f"Key '{KEY_ARN}' does not exist",
+        "a botocore traceback against us-east-1 (account number partly masked)"),
+    "cloudbees-oss/terraform-aws-cloudbees-ci-eks-addon#66": Quote(
+        "https://github.com/cloudbees-oss/terraform-aws-cloudbees-ci-eks-addon/issues/66",
+        "2024-02-29", "CreateAlias", "AlreadyExistsException",
+        f"An alias with the name {ALIAS_ARN}eks/cbci-bp01-ci-v2-eks already exists",
+        "Terraform's AWS provider against us-east-1 (account 324005994172); "
+        "crossplane-contrib/provider-aws#1741 (2023-04-25) quotes the same text"),
+    "cloudposse/docs#152": Quote(
+        "https://github.com/cloudposse/docs/issues/152",
+        "2018-06-25", "Encrypt", "NotFoundException",
+        f"Alias {ALIAS_ARN}parameter_store_key is not found.",
+        "KMS's answer to Parameter Store's encryption of a SecureString (Service: AWSKMS, "
+        "with its request ID; account 271462348125, us-west-2), relayed by SSM PutParameter"),
+    "jamiewri/snapshot-vault-kms": Quote(
+        "https://github.com/jamiewri/snapshot-vault-kms/blob/706566e6679261ed01644cd5a42041c7614d4179/AWS-KMS-Vault-Workflow.md",
+        "2021-10-03", "Decrypt", "KMSInvalidStateException", f"{KEY_ARN} is pending deletion.",
+        "an AWS CLI walkthrough against ap-southeast-2 (account 711129375688): Decrypt after "
+        "Vault scheduled the key's deletion (the date is the walkthrough's key creation)"),
+    "ministryofjustice/modernisation-platform#8298": Quote(
+        "https://github.com/ministryofjustice/modernisation-platform/pull/8298",
+        "2024-10-21", "CreateGrant", "InvalidArnException",
+        "Key Aliases are not supported for this operation.",
+        "KMS's answer to the CreateGrant Lambda makes for a function's key, relayed by "
+        "Lambda (`KMS Exception: InvalidArnException KMS Message: ...`) when the key was "
+        "named by an alias ARN; hashicorp/terraform#20813 (2019-03-25) quotes the same text"),
+    # -- custom key stores and CloudHSM v2 -----------------------------------------------------
+}
+"""Each accepted quote, by a short name of our own (the repository and issue, mostly)."""
+
+REJECTED: dict[str, str] = {
+    # -- KMS keys, aliases, grants and cryptography ------------------------------------------
+    "https://errorcanon.top/errors/aws/kms-key-deletion-pending/index.json, .../kms-key-deleted-or-disabled/":
+        "a generated page (it says 'ai_generated'): 'request was rejected because the key "
+        "state is PendingDeletion' is no real answer",
+    "https://stackengine.dev/aws-kms-key-pending-deletion-update":
+        "the key ARN is a made-up example (123456789012, key/abcd-1234), not a real run",
+    "https://github.com/boto/boto3/issues/3428":
+        "a real GenerateDataKey answer (2022-09-22) listing the wrong enum for KeySpec, "
+        "reported as a service bug and taken up as one (labels bug, service-api): not carried over",
+    "https://github.com/floci-io/floci/issues/586 (and #290)":
+        "the GetKeyRotationStatus text 'You cannot perform this operation on a non-symmetric "
+        "key ...' is Floci's answer, a fake's",
+    "https://github.com/floci-io/floci/issues/1844":
+        "an IncorrectKeyException text in an expected-behaviour paragraph of a fake's issue, "
+        "with no output of a real call",
+    "https://github.com/getmoto/moto/pull/10202":
+        "moto's own text for a digest of the wrong length",
+    "https://github.com/nsmithuk/local-kms/issues/6":
+        "GenerateRandom's 'Please specify either number of bytes or key spec.' (2019), seen "
+        "by a fake's author; LocalStack's recording of 2024-04-11 is newer and says "
+        "'NumberOfBytes is required.', which the fake answers",
+    "Lab write-ups whose CLI output shows account 000000000000 or --endpoint-url":
+        "LocalStack's answers, not AWS's",
+    "A Go fake's comment 'Invalid encrypted key size.' (ImportKeyMaterial)":
+        "found only as a comment in a fake's source, with no real output to check",
+    # -- custom key stores and CloudHSM v2 -----------------------------------------------------
+}
+"""Quotes looked at and not taken, and why."""

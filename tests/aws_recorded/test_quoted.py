@@ -1,0 +1,89 @@
+"""Real AWS error texts quoted in public (``quoted.py``), as checks: each quote's answer
+provoked through a boto3 client, in a scenario of our own, and its exact text checked.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .quoted import QUOTED
+from .recording import Case, World, case_ids, check
+
+UNKNOWN_KEY_ID = "e11f1804-f93a-4c67-be21-dd963d667090"
+"""A key ID no key of the fake has (the one boto/botocore#2107 quotes)."""
+
+
+def no_such_key(world: World) -> None:
+    world.names["<key-id:1>"] = UNKNOWN_KEY_ID
+
+
+def encrypted(world: World) -> None:
+    world.key()
+    world.key("<key-id:2>")
+    world.blobs["ciphertext"] = world.kms.encrypt(
+        KeyId=world.names["<key-id:1>"], Plaintext=b"hashi4lyf")["CiphertextBlob"]
+
+
+def encrypted_then_disabled(world: World) -> None:
+    encrypted(world)
+    world.kms.disable_key(KeyId=world.names["<key-id:1>"])
+
+
+def encrypted_then_scheduled_for_deletion(world: World) -> None:
+    encrypted(world)
+    world.kms.schedule_key_deletion(KeyId=world.names["<key-id:1>"], PendingWindowInDays=7)
+
+
+def aliased(world: World) -> None:
+    world.key()
+    world.kms.create_alias(AliasName="alias/eks/cbci-bp01-ci-v2-eks",
+                           TargetKeyId=world.names["<key-id:1>"])
+
+
+def a_key(world: World) -> None:
+    world.key()
+
+
+def quoted(name: str) -> tuple[str, str]:
+    """The code and text the quote ``name`` shows."""
+    quote = QUOTED[name]
+    return quote.code, quote.text
+
+
+REENCRYPT = {"CiphertextBlob": "<blob:ciphertext>", "DestinationKeyId": "<key-id:2>"}
+ALIAS_ARN = "arn:<partition>:kms:<region>:111111111111:alias/"
+
+CASES: list[Case] = [
+    Case("aws/aws-cryptographic-material-providers-library#disabled", "source-disabled",
+         "ReEncrypt", REENCRYPT, encrypted_then_disabled,
+         error=quoted("aws/aws-cryptographic-material-providers-library#disabled")),
+    Case("aws/aws-cryptographic-material-providers-library#pending-deletion",
+         "source-pending-deletion", "ReEncrypt", REENCRYPT,
+         encrypted_then_scheduled_for_deletion,
+         error=quoted("aws/aws-cryptographic-material-providers-library#pending-deletion")),
+    Case("aws-controllers-k8s/community#1878", "no-prefix", "CreateAlias",
+         {"AliasName": "alias-rds-dbserver-8", "TargetKeyId": "<key-id:1>"}, a_key,
+         error=quoted("aws-controllers-k8s/community#1878")),
+    Case("boto/botocore#2107", "unknown-key-arn", "Encrypt",
+         {"KeyId": "arn:<partition>:kms:<region>:111111111111:key/<key-id:1>",
+          "Plaintext": b"data"}, no_such_key, error=quoted("boto/botocore#2107")),
+    Case("cloudbees-oss/terraform-aws-cloudbees-ci-eks-addon#66", "alias-exists",
+         "CreateAlias", {"AliasName": "alias/eks/cbci-bp01-ci-v2-eks", "TargetKeyId": "<key-id:1>"},
+         aliased, error=quoted("cloudbees-oss/terraform-aws-cloudbees-ci-eks-addon#66")),
+    Case("cloudposse/docs#152", "unknown-alias", "Encrypt",
+         {"KeyId": "alias/parameter_store_key", "Plaintext": b"value"}, a_key,
+         error=quoted("cloudposse/docs#152")),
+    Case("jamiewri/snapshot-vault-kms", "pending-deletion", "Decrypt",
+         {"CiphertextBlob": "<blob:ciphertext>", "KeyId": "<key-id:1>"},
+         encrypted_then_scheduled_for_deletion, error=quoted("jamiewri/snapshot-vault-kms")),
+    Case("ministryofjustice/modernisation-platform#8298", "alias-arn", "CreateGrant",
+         {"KeyId": f"{ALIAS_ARN}lambda-key",
+          "GranteePrincipal": "arn:<partition>:iam::111111111111:role/lambda",
+          "Operations": ["Decrypt"]}, aliased,
+         error=quoted("ministryofjustice/modernisation-platform#8298")),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
+def test_quoted(case: Case, world: World) -> None:
+    check(case, world)
