@@ -311,8 +311,9 @@ def render() -> str:
         "(`pytest_cloudhsm_kms/kms/<module>.py`, the Module column below).",
         "",
         "Recorded AWS answers: how many answers of real AWS KMS, recorded by LocalStack's",
-        "AWS-validated parity tests or shown by AWS's documentation examples (CloudHSM key",
-        "stores), `tests/aws_recorded/` checks the operation against",
+        "AWS-validated parity tests, shown by AWS's documentation examples (CloudHSM key",
+        "stores) or quoted in public by people who received them (`quoted.py`),",
+        "`tests/aws_recorded/` checks the operation against",
         f"({sum(recorded.values())} answers of {len(recorded)} operations; "
         "docs/aws-behaviour.md §0.3).",
         "",
