@@ -4,10 +4,11 @@ An alias names one key of its account and Region; any ``KeyId`` member takes it
 (see :mod:`.registry`). It cannot point at another alias or at a key pending
 deletion, and goes with its key when the key's waiting period ends.
 
-An alias name starts with ``alias/`` (recorded: ``ValidationException`` with AWS's text),
-not with ``alias/aws/`` (reserved for AWS managed keys), and holds only letters, digits,
-``/``, ``_`` and ``-`` (the CreateAlias reference; the model's pattern also allows ``:``,
-which AWS refuses as moto's tests report): docs/aws-behaviour.md §11.1.
+An alias name starts with ``alias/`` (recorded and quoted: ``ValidationException`` with
+AWS's text), not with ``alias/aws/`` (reserved for AWS managed keys), and holds only
+letters, digits, ``/``, ``_`` and ``-`` (the CreateAlias reference; the model's pattern
+also allows ``:``, which AWS refuses as moto's tests report); a name in use is
+``AlreadyExistsException`` with AWS's text as quoted in public: docs/aws-behaviour.md §11.1.
 
 Choices where AWS documents nothing (docs/aws-behaviour.md §11.1): ListAliases' ``KeyId`` takes a
 key ID or key ARN, not an alias, as EnableKey does.

@@ -20,6 +20,8 @@ _KEY_ID = re.compile(
     r"(?:mrk-[0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
 )
 _ARN = re.compile(r"arn:aws[a-z-]*:kms:([^:]*):([^:]*):(.*)")
+# Real answers quoted in public (docs/aws-behaviour.md §0.3): this text (§11.3), and those
+# of an unknown alias and an unknown key ARN below (§11.1, §4).
 _NO_ALIASES = "Key Aliases are not supported for this operation."
 
 
