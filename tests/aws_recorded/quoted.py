@@ -75,6 +75,19 @@ QUOTED: dict[str, Quote] = {
         f"Alias {ALIAS_ARN}parameter_store_key is not found.",
         "KMS's answer to Parameter Store's encryption of a SecureString (Service: AWSKMS, "
         "with its request ID; account 271462348125, us-west-2), relayed by SSM PutParameter"),
+    "crossplane-contrib/provider-aws#2310": Quote(
+        "https://github.com/crossplane-contrib/provider-aws/issues/2310",
+        "2026-05-20", "GetKeyRotationStatus", "UnsupportedOperationException",
+        f"{KEY_ARN} origin is AWS_CLOUDHSM which is not valid for this operation.",
+        "Crossplane's AWS provider reconciling a real KMS key in a CloudHSM key store (the "
+        "poster wrote <key-arn> for its ARN); the post's line ends where the sentence does, "
+        "and LocalStack's exact recordings of this text (origin AWS_KMS) end with the period"),
+    "hashicorp/terraform-provider-aws#17889": Quote(
+        "https://github.com/hashicorp/terraform-provider-aws/issues/17889",
+        "2021-03-02", "ScheduleKeyDeletion", "KMSInvalidStateException",
+        f"{KEY_ARN} is pending deletion.",
+        "a Terraform AWS provider maintainer quoting the error of its acceptance tests, "
+        "which run against AWS (the poster replaced Region, account and key ID)"),
     "jamiewri/snapshot-vault-kms": Quote(
         "https://github.com/jamiewri/snapshot-vault-kms/blob/706566e6679261ed01644cd5a42041c7614d4179/AWS-KMS-Vault-Workflow.md",
         "2021-10-03", "Decrypt", "KMSInvalidStateException", f"{KEY_ARN} is pending deletion.",

@@ -44,6 +44,16 @@ def a_key(world: World) -> None:
     world.key()
 
 
+def scheduled_for_deletion(world: World) -> None:
+    world.key()
+    world.kms.schedule_key_deletion(KeyId=world.names["<key-id:1>"], PendingWindowInDays=7)
+
+
+def key_in_cloudhsm_store(world: World) -> None:
+    metadata = world.environment.ready_key()
+    world.name("<key-id:1>", metadata["KeyId"], metadata["Arn"])
+
+
 def quoted(name: str) -> tuple[str, str]:
     """The code and text the quote ``name`` shows."""
     quote = QUOTED[name]
@@ -73,6 +83,12 @@ CASES: list[Case] = [
     Case("cloudposse/docs#152", "unknown-alias", "Encrypt",
          {"KeyId": "alias/parameter_store_key", "Plaintext": b"value"}, a_key,
          error=quoted("cloudposse/docs#152")),
+    Case("crossplane-contrib/provider-aws#2310", "cloudhsm-key", "GetKeyRotationStatus",
+         {"KeyId": "<key-id:1>"}, key_in_cloudhsm_store,
+         error=quoted("crossplane-contrib/provider-aws#2310")),
+    Case("hashicorp/terraform-provider-aws#17889", "already-pending-deletion",
+         "ScheduleKeyDeletion", {"KeyId": "<key-id:1>"}, scheduled_for_deletion,
+         error=quoted("hashicorp/terraform-provider-aws#17889")),
     Case("jamiewri/snapshot-vault-kms", "pending-deletion", "Decrypt",
          {"CiphertextBlob": "<blob:ciphertext>", "KeyId": "<key-id:1>"},
          encrypted_then_scheduled_for_deletion, error=quoted("jamiewri/snapshot-vault-kms")),
