@@ -41,7 +41,8 @@ _STATE_ERRORS = {
 def origin_error(key: Key) -> ServiceError:
     """The error for an operation that refuses the key's origin: a CloudHSM key store key
     (docs/aws-behaviour.md §2.4), or the key of an import or rotation operation (§11.5,
-    §11.6) whose origin does not fit. One text, in AWS's form (§0.4)."""
+    §11.6) whose origin does not fit. One text, AWS's: recorded for AWS_KMS keys and quoted
+    from a real answer for AWS_CLOUDHSM keys (§2.4)."""
     return ServiceError(
         "UnsupportedOperationException",
         f"{key.arn} origin is {key.origin} which is not valid for this operation.",
