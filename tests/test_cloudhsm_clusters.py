@@ -531,7 +531,9 @@ def test_create_hsm_needs_a_cluster_zone_and_a_free_address_in_its_subnet(
 ) -> None:
     cluster_id = create_cluster(cloudhsmv2_client)["ClusterId"]
     net = cloudhsm_kms.cloudhsm().subnets[SUBNETS[0]].cidr.rsplit(".", 1)[0]
-    cloudhsmv2_client.create_hsm(ClusterId=cluster_id, AvailabilityZone="us-east-1a",
+    # Another cluster's HSM holds .40 of the same subnet.
+    other_id = create_cluster(cloudhsmv2_client)["ClusterId"]
+    cloudhsmv2_client.create_hsm(ClusterId=other_id, AvailabilityZone="us-east-1a",
                                  IpAddress=f"{net}.40")
     cases = [("us-east-1f", None, "Availability Zone"), ("us-east-1a", "192.168.0.10", "not in"),
              ("us-east-1a", f"{net}.2", "reserved"), ("us-east-1a", f"{net}.300", "not an IPv4"),

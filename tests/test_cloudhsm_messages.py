@@ -194,6 +194,14 @@ def _(env: CloudHsmKms, client: Any) -> Expected:
             f"Cannot create an HSM in cluster {cluster_id} in state CREATE_IN_PROGRESS.")
 
 
+@case("CreateHsm", "second_hsm")
+def _(env: CloudHsmKms, client: Any) -> Expected:
+    cluster_id = uninitialized(env, client, hsm=True)
+    return ({"ClusterId": cluster_id, "AvailabilityZone": "us-east-1b"}, INVALID,
+            f"Cluster '{cluster_id}' already contains an HSM but has not yet been fully "
+            "activated")
+
+
 @case("CreateHsm", "no_subnet_in_zone")
 def _(env: CloudHsmKms, client: Any) -> Expected:
     cluster_id = ready(env)

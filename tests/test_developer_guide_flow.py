@@ -77,13 +77,14 @@ def test_the_developer_guide_walk_from_a_new_cluster_to_a_deleted_key_store(
     # KMS takes its time to connect.
     cloudhsm_kms.settings = cloudhsm_kms.settings.replace(connect_delay=120.0)
 
-    # Create a cluster, its HSMs in two Availability Zones, initialize and activate it.
+    # Create a cluster and its first HSM, initialize and activate it, then add an HSM in a
+    # second Availability Zone (an uninitialized cluster holds one HSM).
     created = checked("cloudhsmv2", hsm.create_cluster(HsmType="hsm2m.medium",
                                                        SubnetIds=SUBNETS), "CreateCluster")
     cluster_id = created["Cluster"]["ClusterId"]
-    for zone in sorted(created["Cluster"]["SubnetMapping"]):
-        checked("cloudhsmv2", hsm.create_hsm(ClusterId=cluster_id, AvailabilityZone=zone),
-                "CreateHsm")
+    first_zone, second_zone = sorted(created["Cluster"]["SubnetMapping"])[:2]
+    checked("cloudhsmv2", hsm.create_hsm(ClusterId=cluster_id, AvailabilityZone=first_zone),
+            "CreateHsm")
     csr = cluster_entry(hsm, cluster_id)["Certificates"]["ClusterCsr"]
     ca_key, ca = customer_ca()
     trust_anchor = ca.public_bytes(serialization.Encoding.PEM).decode()
@@ -93,6 +94,8 @@ def test_the_developer_guide_walk_from_a_new_cluster_to_a_deleted_key_store(
     assert cluster_entry(hsm, cluster_id)["State"] == "INITIALIZED"
     cloudhsm_kms.cloudhsm().activate_cluster(cluster_id)  # CloudHSM CLI: cluster activate
     cloudhsm_kms.cloudhsm().create_user(cluster_id, "kmsuser", KMSUSER_PASSWORD)  # user create
+    checked("cloudhsmv2", hsm.create_hsm(ClusterId=cluster_id, AvailabilityZone=second_zone),
+            "CreateHsm")
     cluster = cluster_entry(hsm, cluster_id)
     assert cluster["State"] == "ACTIVE"
     assert len({h["AvailabilityZone"] for h in cluster["Hsms"] if h["State"] == "ACTIVE"}) == 2

@@ -69,15 +69,16 @@ def ready_cluster(
     """An ACTIVE, initialized cluster with ``hsm_count`` ACTIVE HSMs and a ``kmsuser`` CU.
 
     The customer's steps, in the User Guide's order: CreateCluster (one
-    subnet per zone of the default VPC), CreateHsm round-robin over
-    ``availability_zones`` (default: ``<region>a`` and ``<region>b``, more
-    zones when there are more HSMs), sign the cluster CSR, InitializeCluster,
-    activate, create ``kmsuser``. The cluster certificate is signed by a
-    customer CA made once per process (:func:`certificates.ca_certificate` is
-    the trust anchor) and differs from that of every other ready cluster of
-    the service. One backup (the activation backup) holds both users; a
-    cluster of no HSM is made with one, which DeleteHsm then removes (taking
-    the backup AWS takes then). No timer that changes the cluster is left.
+    subnet per zone of the default VPC), CreateHsm of the first HSM, sign the
+    cluster CSR, InitializeCluster, CreateHsm of the others (round-robin over
+    ``availability_zones``, default ``<region>a`` and ``<region>b``, more
+    zones when there are more HSMs), activate, create ``kmsuser``. The
+    cluster certificate is signed by a customer CA made once per process
+    (:func:`certificates.ca_certificate` is the trust anchor) and differs from
+    that of every other ready cluster of the service. One backup (the
+    activation backup) holds both users; a cluster of no HSM is made with one,
+    which DeleteHsm then removes (taking the backup AWS takes then). No timer
+    that changes the cluster is left.
     """
     limit = service.settings.max_hsms_per_cluster
     if not 0 <= hsm_count <= limit:
@@ -94,16 +95,17 @@ def ready_cluster(
                      {"HsmType": READY_HSM_TYPE, "SubnetIds": subnets})
     cluster = service.clusters[created["Cluster"]["ClusterId"]]
     service.lifecycle.finish(cluster, "created")
-    for index in range(max(hsm_count, 1)):
-        made = _setup(service, "CreateHsm", {"ClusterId": cluster.cluster_id,
-                                             "AvailabilityZone": zones[index % len(zones)]})
-        service.lifecycle.finish_hsm(cluster, cluster.hsms[made["Hsm"]["HsmId"]], "created")
+    _add_hsm(service, cluster, zones[0])
     # The customer's CA signs the cluster CSR: every CSR is for the one fake HSM key.
     signed = certificates.ready_cluster_certificate(service.ready_clusters)
     service.ready_clusters += 1
     _setup(service, "InitializeCluster", {"ClusterId": cluster.cluster_id, "SignedCert": signed,
                                           "TrustAnchor": certificates.ca_certificate()})
     service.lifecycle.finish(cluster, "initialized")
+    # An UNINITIALIZED cluster holds one HSM (docs/aws-behaviour.md §6.2): the others
+    # join the initialized cluster, cloned from the first.
+    for index in range(1, hsm_count):
+        _add_hsm(service, cluster, zones[index % len(zones)])
     _activate(cluster, ADMIN_PASSWORD)
     cluster.users["kmsuser"] = CryptoUser("kmsuser", kmsuser_password)
     service.catalog.take(cluster)
@@ -113,6 +115,11 @@ def ready_cluster(
         _setup(service, "DeleteHsm", {"ClusterId": cluster.cluster_id, "HsmId": only.hsm_id})
         service.lifecycle.finish_hsm(cluster, only, "deleted")
     return cluster
+
+
+def _add_hsm(service: CloudHsmService, cluster: Cluster, zone: str) -> None:
+    made = _setup(service, "CreateHsm", {"ClusterId": cluster.cluster_id, "AvailabilityZone": zone})
+    service.lifecycle.finish_hsm(cluster, cluster.hsms[made["Hsm"]["HsmId"]], "created")
 
 
 def activate_cluster(

@@ -253,6 +253,9 @@ CREATE_HSM = Operation(
     "CreateHsm", cluster_states=_SETTLED,
     messages={
         "cluster_state": (INVALID, "Cannot create an HSM in cluster {cluster} in state {state}."),
+        # AWS's text, quoted from a real answer (docs/aws-behaviour.md §6.2).
+        "second_hsm": (INVALID, "Cluster '{cluster}' already contains an HSM but has not yet "
+                                   "been fully activated"),
         "no_subnet_in_zone": (INVALID, "Cluster {cluster} has no subnet in Availability Zone "
                                        "{zone}; its zones are {zones}."),
         "hsm_limit": (INVALID, "A cluster can have at most {limit} HSMs."),
@@ -264,6 +267,8 @@ CREATE_HSM = Operation(
 def create_hsm(service: CloudHsmService, ctx: RequestContext, p: Params) -> Result:
     cluster = find_cluster(service.clusters, p["ClusterId"])
     CREATE_HSM.check_cluster(cluster)
+    if cluster.state == ClusterState.UNINITIALIZED and cluster.visible_hsms():
+        raise declared_error(ctx, "second_hsm", cluster=cluster.cluster_id)
     zone = p["AvailabilityZone"]
     subnet_id = cluster.subnet_mapping.get(zone)
     if subnet_id is None:
