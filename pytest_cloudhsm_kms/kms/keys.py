@@ -176,11 +176,13 @@ class Keys(Family):
 
     def new_identity(self, ctx: RequestContext, p: Params) -> tuple[str, str, str]:
         """A new key's ID, ARN and policy, once the key quota, ``Policy`` and ``Tags`` pass."""
-        limit = self.scope.settings.max_keys
-        if len(self.registry.keys) >= limit:
+        limit, usage = self.scope.settings.max_keys, len(self.registry.keys)
+        if usage >= limit:
+            # AWS's text, as a real answer quoted in public shows (docs/aws-behaviour.md §2.1).
             raise ServiceError(
                 "LimitExceededException",
-                f"Limit of {limit} KMS keys in {self.scope.region} has been exceeded.",
+                f"Key quota for this account in this region is {limit} but the current "
+                f"usage is {usage}.",
             )
         policy = p.get("Policy")
         if policy is None:

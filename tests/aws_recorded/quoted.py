@@ -75,6 +75,12 @@ QUOTED: dict[str, Quote] = {
         f"Alias {ALIAS_ARN}parameter_store_key is not found.",
         "KMS's answer to Parameter Store's encryption of a SecureString (Service: AWSKMS, "
         "with its request ID; account 271462348125, us-west-2), relayed by SSM PutParameter"),
+    "convox/rack#347": Quote(
+        "https://github.com/convox/rack/pull/347",
+        "2016-02-13", "CreateKey", "LimitExceededException",
+        "Key quota for this account in this region is <quota> but the current usage is <usage>.",
+        "a CloudFormation custom resource's CreateKey in a real CI account, with AWS's request "
+        "ID (quota and usage were both 101); the only real quote of this text found"),
     "crossplane-contrib/provider-aws#2310": Quote(
         "https://github.com/crossplane-contrib/provider-aws/issues/2310",
         "2026-05-20", "GetKeyRotationStatus", "UnsupportedOperationException",

@@ -44,6 +44,13 @@ def a_key(world: World) -> None:
     world.key()
 
 
+def key_quota_reached(world: World) -> None:
+    world.environment.settings = world.environment.settings.replace(max_keys=2)
+    world.key()
+    world.key("<key-id:2>")
+    world.names["<quota>"] = world.names["<usage>"] = "2"
+
+
 def scheduled_for_deletion(world: World) -> None:
     world.key()
     world.kms.schedule_key_deletion(KeyId=world.names["<key-id:1>"], PendingWindowInDays=7)
@@ -83,6 +90,8 @@ CASES: list[Case] = [
     Case("cloudposse/docs#152", "unknown-alias", "Encrypt",
          {"KeyId": "alias/parameter_store_key", "Plaintext": b"value"}, a_key,
          error=quoted("cloudposse/docs#152")),
+    Case("convox/rack#347", "key-quota", "CreateKey", {}, key_quota_reached,
+         error=quoted("convox/rack#347")),
     Case("crossplane-contrib/provider-aws#2310", "cloudhsm-key", "GetKeyRotationStatus",
          {"KeyId": "<key-id:1>"}, key_in_cloudhsm_store,
          error=quoted("crossplane-contrib/provider-aws#2310")),
