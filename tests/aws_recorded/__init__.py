@@ -1,7 +1,7 @@
 """Real AWS answers as checks: KMS answers recorded by LocalStack's AWS-validated parity
 tests, shown by AWS's own documentation or quoted in public by people who received them
 (``quoted.py``, checked by ``test_quoted.py``), and the CloudHSM v2 answers AWS's User
-Guide prints.
+Guide prints or people quote (``test_quoted_cloudhsm.py``).
 
 Each case names the LocalStack test that recorded AWS's answer (``sources.py`` has
 its validation date), or the documentation example that shows it (``documented.py``,

@@ -10,7 +10,8 @@ fake's own repository), paraphrases and generated pages are not taken (``REJECTE
 Where two real quotes of one text disagree, the newest is taken and the entry says so.
 Each text is written as posted, with the account's own values replaced by the
 placeholders ``recording.py`` fills in (``arn:<partition>:kms:<region>:111111111111:key/<key-id:1>``);
-``test_quoted.py`` provokes each through a boto3 client and checks the exact text.
+``test_quoted.py`` (KMS) and ``test_quoted_cloudhsm.py`` (CloudHSM v2, ``<cluster-id>``)
+provoke each through a boto3 client and check the exact text.
 
 The table has one section per area, each sorted by key, so that the engineers who add
 quotes for KMS keys and cryptography and for custom key stores and CloudHSM v2 do not
@@ -107,6 +108,13 @@ QUOTED: dict[str, Quote] = {
         "Lambda (`KMS Exception: InvalidArnException KMS Message: ...`) when the key was "
         "named by an alias ARN; hashicorp/terraform#20813 (2019-03-25) quotes the same text"),
     # -- custom key stores and CloudHSM v2 -----------------------------------------------------
+    "hashicorp/terraform-provider-aws#7437": Quote(
+        "https://github.com/hashicorp/terraform-provider-aws/issues/7437",
+        "2019-02-04", "CreateHsm", "CloudHsmInvalidRequestException",
+        "Cluster '<cluster-id>' already contains an HSM but has not yet been fully activated",
+        "the AWS CLI's answer to a second CreateHsm in a real account's new, uninitialized "
+        "cluster (the poster masked the ID as cluster-xxxxxxxxxxx), reproducing what "
+        "Terraform ran into; the poster relays AWS Support's explanation"),
 }
 """Each accepted quote, by a short name of our own (the repository and issue, mostly)."""
 
@@ -137,5 +145,16 @@ REJECTED: dict[str, str] = {
     "A Go fake's comment 'Invalid encrypted key size.' (ImportKeyMaterial)":
         "found only as a comment in a fake's source, with no real output to check",
     # -- custom key stores and CloudHSM v2 -----------------------------------------------------
+    "https://github.com/aws-samples/aws-cloudhsm-cloudformation-template/issues/12":
+        "'KMS cannot connect the custom key store to its CloudHSM cluster. Error code: "
+        "USER_NOT_FOUND' is no error of an operation: a failed connection is the "
+        "ConnectionErrorCode DescribeCustomKeyStores answers (which the fake does), worded "
+        "by the tool that reported it",
+    "awsdocs/aws-kms-developer-guide, 'Deleting an external key store' (DescribeCustomKeyStores of a deleted ID)":
+        "documentation, not a quote, of external key stores: the message is cut off after "
+        "the colon and the operation misnamed (DescribeCustomKeyStore)",
+    "CreateCluster of hsm1.medium: 'Provided HsmType is not supported.' (2026-09-20)":
+        "a summary in the prose of a project's notes, whose repository the search index "
+        "does not name, so no address can be given; not the output itself",
 }
 """Quotes looked at and not taken, and why."""

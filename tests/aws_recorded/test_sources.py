@@ -11,6 +11,7 @@ from . import (
     test_documented_cloudhsm,
     test_documented_key_stores,
     test_quoted,
+    test_quoted_cloudhsm,
     test_recorded_crypto,
     test_recorded_keys,
     test_recorded_material,
@@ -56,8 +57,15 @@ def test_every_quoted_case_names_a_quote_and_checks_its_text() -> None:
             f"{case.id} does not provoke what {case.source} quotes")
 
 
+def test_every_quoted_cloudhsm_case_names_a_quote_of_its_operation() -> None:
+    for case in test_quoted_cloudhsm.CASES:
+        assert case.source in QUOTED, f"not in quoted.py: {case.source}"
+        assert case.operation == QUOTED[case.source].operation, case.source
+
+
 def test_every_quoted_source_has_a_case() -> None:
-    unused = sorted(QUOTED.keys() - {c.source for c in QUOTED_CASES})
+    checked = {c.source for c in [*QUOTED_CASES, *test_quoted_cloudhsm.CASES]}
+    unused = sorted(QUOTED.keys() - checked)
     assert not unused, f"quoted, but no case checks it: {unused}"
 
 
