@@ -113,6 +113,8 @@ Row = tuple["KeyMaker | None", dict[str, Any], str, "str | None"]
 ON_A_NEW_KEY: dict[tuple[str, str], Row] = {
     # (operation, name): (the new key, or none; the other members; code; text with {arn},
     # {key_id} and {operation} filled in)
+    ("ScheduleKeyDeletion", "window"): (SYMMETRIC, {"PendingWindowInDays": 6}, VALIDATION,
+                                        "PendingWindowInDays must be between 7 and 30"),
     ("CreateKey", "reserved_tag"): (None, {"Tags": RESERVED}, TAG,
                                     "Tags beginning with aws: are reserved"),
     ("CreateKey", "duplicate_tags"): (None, {"Tags": DUPLICATE}, TAG, "Duplicate tag keys"),

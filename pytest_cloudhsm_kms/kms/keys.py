@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..context import RequestContext
-from ..errors import ServiceError, constraint, validation_error
+from ..errors import ServiceError
 from ..pagination import numbering
 from .checks import paginate
 from .clusters import ClusterAccess, ClusterMaterial
@@ -243,14 +243,17 @@ class Keys(Family):
             key.state = state
         return {}
 
-    @operation(key_states=states_except(*_PENDING))
+    @operation(key_states=states_except(*_PENDING), messages={
+        # AWS's text, quoted from a real answer (docs/aws-behaviour.md §2.5); the model's
+        # own bounds (1-365) are checked before, in the model's form.
+        "window": ("ValidationException", "PendingWindowInDays must be between 7 and 30"),
+    })
     def ScheduleKeyDeletion(self, ctx: RequestContext, p: Params) -> Result:
         """A multi-Region primary key with replicas waits for them in
         ``PendingReplicaDeletion``, without a ``DeletionDate`` (docs/aws-behaviour.md §11.7)."""
         days = p.get("PendingWindowInDays", 30)
         if not 7 <= days <= 30:
-            rule = "greater than or equal to 7" if days < 7 else "less than or equal to 30"
-            raise validation_error(constraint("pendingWindowInDays", f"have value {rule}", days))
+            raise declared_error(ctx, "window")
         key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         mrk = key.multi_region
         if isinstance(mrk, MultiRegionKeySet) and mrk.is_primary(key) and mrk.replicas():
