@@ -13,7 +13,7 @@ placeholders ``recording.py`` fills in (``arn:<partition>:kms:<region>:111111111
 ``test_quoted.py`` (KMS) and ``test_quoted_cloudhsm.py`` (CloudHSM v2, ``<cluster-id>``)
 provoke each through a boto3 client and check the exact text.
 
-The table has one section per area, each sorted by key, so that the engineers who add
+The table has one section per area, each sorted by key (ignoring case), so that the engineers who add
 quotes for KMS keys and cryptography and for custom key stores and CloudHSM v2 do not
 edit the same lines.
 """
@@ -45,6 +45,12 @@ class Quote:
 
 QUOTED: dict[str, Quote] = {
     # -- KMS keys, aliases, grants and cryptography ------------------------------------------
+    "aws-controllers-k8s/community#1878": Quote(
+        "https://github.com/aws-controllers-k8s/community/issues/1878",
+        "2023-08-22", "CreateAlias", "ValidationException",
+        'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html',
+        "the AWS Controllers for Kubernetes' status of an alias named without the prefix, "
+        "with AWS's request ID (account 966321756598, eu-west-2)"),
     "aws/aws-cryptographic-material-providers-library#disabled": Quote(
         "https://github.com/aws/aws-cryptographic-material-providers-library/blob/4f6887fd5224baea24cb6b7fcee6637157d25bd6/AwsCryptographicMaterialProviders/dafny/AwsCryptographyKeyStoreAdmin/src/MutationErrorRefinement.dfy",
         "2025-02-11", "ReEncrypt", "DisabledException", f"{KEY_ARN} is disabled.",
@@ -54,12 +60,6 @@ QUOTED: dict[str, Quote] = {
         "https://github.com/aws/aws-cryptographic-material-providers-library/blob/4f6887fd5224baea24cb6b7fcee6637157d25bd6/AwsCryptographicMaterialProviders/dafny/AwsCryptographyKeyStoreAdmin/src/MutationErrorRefinement.dfy",
         "2025-02-11", "ReEncrypt", "KMSInvalidStateException", f"{KEY_ARN} is pending deletion.",
         "as above, the same key scheduled for deletion"),
-    "aws-controllers-k8s/community#1878": Quote(
-        "https://github.com/aws-controllers-k8s/community/issues/1878",
-        "2023-08-22", "CreateAlias", "ValidationException",
-        'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html',
-        "the AWS Controllers for Kubernetes' status of an alias named without the prefix, "
-        "with AWS's request ID (account 966321756598, eu-west-2)"),
     "boto/botocore#2107": Quote(
         "https://github.com/boto/botocore/issues/2107",
         "2020-07-21", "Encrypt", "NotFoundException", f"Key '{KEY_ARN}' does not exist",
@@ -89,6 +89,12 @@ QUOTED: dict[str, Quote] = {
         "Crossplane's AWS provider reconciling a real KMS key in a CloudHSM key store (the "
         "poster wrote <key-arn> for its ARN); the post's line ends where the sentence does, "
         "and LocalStack's exact recordings of this text (origin AWS_KMS) end with the period"),
+    "hashicorp/terraform#14029": Quote(
+        "https://github.com/hashicorp/terraform/pull/14029",
+        "2017-04-27", "EnableKeyRotation", "DisabledException", f"{KEY_ARN} is disabled.",
+        "the AWS SDK for Go's error in Terraform's acceptance test against us-west-2, with "
+        "AWS's request ID; hashicorp/terraform#5688 (2016-03-17, account 187416307283) "
+        "quotes the same text"),
     "hashicorp/terraform-provider-aws#17889": Quote(
         "https://github.com/hashicorp/terraform-provider-aws/issues/17889",
         "2021-03-02", "ScheduleKeyDeletion", "KMSInvalidStateException",
@@ -107,6 +113,12 @@ QUOTED: dict[str, Quote] = {
         "KMS's answer to the CreateGrant Lambda makes for a function's key, relayed by "
         "Lambda (`KMS Exception: InvalidArnException KMS Message: ...`) when the key was "
         "named by an alias ARN; hashicorp/terraform#20813 (2019-03-25) quotes the same text"),
+    "Skyscanner/kms-issuer#8": Quote(
+        "https://github.com/Skyscanner/kms-issuer/issues/8",
+        "2020-08-07", "ScheduleKeyDeletion", "ValidationException",
+        "PendingWindowInDays must be between 7 and 30",
+        "the AWS SDK for Go's error, with AWS's request ID, for a PendingWindowInDays of 1 "
+        "(inside the model's 1-365)"),
     # -- custom key stores and CloudHSM v2 -----------------------------------------------------
     "hashicorp/terraform-provider-aws#7437": Quote(
         "https://github.com/hashicorp/terraform-provider-aws/issues/7437",

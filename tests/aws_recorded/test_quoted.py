@@ -44,6 +44,11 @@ def a_key(world: World) -> None:
     world.key()
 
 
+def disabled(world: World) -> None:
+    world.key()
+    world.kms.disable_key(KeyId=world.names["<key-id:1>"])
+
+
 def key_quota_reached(world: World) -> None:
     world.environment.settings = world.environment.settings.replace(max_keys=2)
     world.key()
@@ -71,6 +76,9 @@ REENCRYPT = {"CiphertextBlob": "<blob:ciphertext>", "DestinationKeyId": "<key-id
 ALIAS_ARN = "arn:<partition>:kms:<region>:111111111111:alias/"
 
 CASES: list[Case] = [
+    Case("Skyscanner/kms-issuer#8", "window-of-one-day", "ScheduleKeyDeletion",
+         {"KeyId": "<key-id:1>", "PendingWindowInDays": 1}, a_key,
+         error=quoted("Skyscanner/kms-issuer#8")),
     Case("aws/aws-cryptographic-material-providers-library#disabled", "source-disabled",
          "ReEncrypt", REENCRYPT, encrypted_then_disabled,
          error=quoted("aws/aws-cryptographic-material-providers-library#disabled")),
@@ -98,6 +106,8 @@ CASES: list[Case] = [
     Case("hashicorp/terraform-provider-aws#17889", "already-pending-deletion",
          "ScheduleKeyDeletion", {"KeyId": "<key-id:1>"}, scheduled_for_deletion,
          error=quoted("hashicorp/terraform-provider-aws#17889")),
+    Case("hashicorp/terraform#14029", "disabled", "EnableKeyRotation",
+         {"KeyId": "<key-id:1>"}, disabled, error=quoted("hashicorp/terraform#14029")),
     Case("jamiewri/snapshot-vault-kms", "pending-deletion", "Decrypt",
          {"CiphertextBlob": "<blob:ciphertext>", "KeyId": "<key-id:1>"},
          encrypted_then_scheduled_for_deletion, error=quoted("jamiewri/snapshot-vault-kms")),
