@@ -37,8 +37,9 @@ class Quote:
     """The date of the post or of the run it shows, where shown (``""`` if not)."""
     operation: str
     code: str
-    text: str
-    """The exact message, the account's values replaced by placeholders."""
+    text: str | None
+    """The exact message, the account's values replaced by placeholders (``None``: AWS
+    sent none)."""
     why: str
     """What shows it came from real AWS."""
 
@@ -119,6 +120,11 @@ QUOTED: dict[str, Quote] = {
         "PendingWindowInDays must be between 7 and 30",
         "the AWS SDK for Go's error, with AWS's request ID, for a PendingWindowInDays of 1 "
         "(inside the model's 1-365)"),
+    "terraform-aws-modules/terraform-aws-kms#20": Quote(
+        "https://github.com/terraform-aws-modules/terraform-aws-kms/issues/20",
+        "2023-08-03", "EnableKeyRotation", "UnsupportedOperationException", None,
+        "Terraform's AWS provider 4.67 enabling rotation of a real RSA_4096 SIGN_VERIFY key: "
+        "the error shows the code and no message"),
     # -- custom key stores and CloudHSM v2 -----------------------------------------------------
     "hashicorp/terraform-provider-aws#7437": Quote(
         "https://github.com/hashicorp/terraform-provider-aws/issues/7437",

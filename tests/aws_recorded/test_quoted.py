@@ -49,6 +49,10 @@ def disabled(world: World) -> None:
     world.kms.disable_key(KeyId=world.names["<key-id:1>"])
 
 
+def signing_key(world: World) -> None:
+    world.key(KeySpec="RSA_4096", KeyUsage="SIGN_VERIFY")
+
+
 def key_quota_reached(world: World) -> None:
     world.environment.settings = world.environment.settings.replace(max_keys=2)
     world.key()
@@ -66,7 +70,7 @@ def key_in_cloudhsm_store(world: World) -> None:
     world.name("<key-id:1>", metadata["KeyId"], metadata["Arn"])
 
 
-def quoted(name: str) -> tuple[str, str]:
+def quoted(name: str) -> tuple[str, str | None]:
     """The code and text the quote ``name`` shows."""
     quote = QUOTED[name]
     return quote.code, quote.text
@@ -79,6 +83,9 @@ CASES: list[Case] = [
     Case("Skyscanner/kms-issuer#8", "window-of-one-day", "ScheduleKeyDeletion",
          {"KeyId": "<key-id:1>", "PendingWindowInDays": 1}, a_key,
          error=quoted("Skyscanner/kms-issuer#8")),
+    Case("terraform-aws-modules/terraform-aws-kms#20", "signing-key", "EnableKeyRotation",
+         {"KeyId": "<key-id:1>"}, signing_key,
+         error=quoted("terraform-aws-modules/terraform-aws-kms#20")),
     Case("aws/aws-cryptographic-material-providers-library#disabled", "source-disabled",
          "ReEncrypt", REENCRYPT, encrypted_then_disabled,
          error=quoted("aws/aws-cryptographic-material-providers-library#disabled")),
