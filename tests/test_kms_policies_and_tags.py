@@ -224,6 +224,7 @@ def test_untag_resource_removes_tags_and_ignores_keys_it_does_not_have(
 ) -> None:
     kms_client.tag_resource(KeyId=symmetric_key["KeyId"], Tags=[tag("a"), tag("b")])
 
+    # A tag key the key lacks is no error (docs/aws-behaviour.md §11.4, [api/UntagResource]).
     call(kms_client, "UntagResource", KeyId=symmetric_key["KeyId"], TagKeys=["a", "missing"])
 
     assert tags_of(kms_client, symmetric_key["KeyId"]) == [tag("b")]

@@ -13,7 +13,9 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §11.4):
 * Tag rules (recorded): keys starting with ``aws:`` (any case), the same tag key twice
   in one request and more than 50 tags on a key are ``TagException``. Key and value
   lengths are checked by the model (``ValidationException``) before this code runs.
-* UntagResource of a tag key the key does not have succeeds.
+
+UntagResource of a tag key the key does not have succeeds, as the API Reference
+says (docs/aws-behaviour.md §11.4).
 """
 
 from __future__ import annotations
