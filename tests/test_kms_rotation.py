@@ -266,8 +266,12 @@ def test_an_on_demand_rotation_in_progress_is_reported_and_conflicts_with_anothe
 def test_on_demand_rotation_conflicts_with_an_automatic_rotation_about_to_begin(
     cloudhsm_kms: Any, kms_client: Any, rotating_key: str
 ) -> None:
-    cloudhsm_kms.clock.advance(90 * DAY - 600)
+    # AWS: ConflictException while an automatic rotation is in progress or scheduled to
+    # begin within the next 20 minutes (docs/aws-behaviour.md §11.5).
+    cloudhsm_kms.clock.advance(90 * DAY - 21 * 60)
+    call(kms_client, "RotateKeyOnDemand", KeyId=rotating_key)  # 21 minutes before: allowed
 
+    cloudhsm_kms.clock.advance(2 * 60)  # 19 minutes before
     fails(kms_client, "RotateKeyOnDemand", "ConflictException", KeyId=rotating_key)
 
 

@@ -19,8 +19,8 @@ from ..errors import ServiceError
 
 __all__ = ["THROTTLING_MESSAGE", "RequestQuota", "Throttle"]
 
-# docs/aws-behaviour.md §5.1: no separate message for the key store quota is documented,
-# so the generic one.
+# docs/aws-behaviour.md §5.1: the Developer Guide's throttling page shows this one text
+# for every throttling condition, the CloudHSM key store's quota too.
 THROTTLING_MESSAGE = (
     "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls."
 )

@@ -19,10 +19,10 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §11.5):
   operation, as do keys with imported material to Enable/DisableKeyRotation; keys with
   imported material report ``KeyRotationEnabled`` false.
 * An on-demand rotation takes ``Settings.on_demand_rotation_delay``
-  virtual seconds (default 0: done before the next request). While one is in
-  progress, or within 20 minutes of an automatic rotation, RotateKeyOnDemand is
-  ``ConflictException``. A key with imported material and nothing imported for a
-  rotation (``PENDING_ROTATION``) is ``KMSInvalidStateException``.
+  virtual seconds (default 0: done before the next request); while one is in
+  progress, RotateKeyOnDemand is ``ConflictException``, as it is (documented) when
+  an automatic rotation is due within 20 minutes. A key with imported material and
+  nothing imported for a rotation (``PENDING_ROTATION``) is ``KMSInvalidStateException``.
 * Changing the period of an enabled key moves the next rotation to the last
   rotation (or the enabling) plus the new period, or to now if that has passed.
 """
