@@ -8,8 +8,10 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §11.4):
   through RAM, so ListKeyPolicies always answers ``["default"]``.
 * The key policy is stored as sent; this fake evaluates no policy (no IAM), so
   the lockout safety check and ``BypassPolicyLockoutSafetyCheck`` change nothing.
-  A document that is not a JSON object with a ``Statement`` is
-  ``MalformedPolicyDocumentException``; one over 32 KB is ``LimitExceededException``.
+  JSON that is not an object with a ``Statement`` is ``MalformedPolicyDocumentException``
+  with a text of ours; one over 32 KB is ``LimitExceededException``. (A text that is
+  not JSON is ``MalformedPolicyDocumentException`` with no message, as a real answer
+  quoted in aws/aws-sdk-ruby#1784 shows.)
 * Tag rules (recorded): keys starting with ``aws:`` (any case), the same tag key twice
   in one request and more than 50 tags on a key are ``TagException``. Key and value
   lengths are checked by the model (``ValidationException``) before this code runs.
@@ -50,7 +52,8 @@ def check_policy(policy: str) -> None:
     try:
         document = json.loads(policy)
     except (ValueError, RecursionError):
-        document = None
+        # AWS sends no message for a text that is not JSON (docs/aws-behaviour.md §11.4).
+        raise ServiceError("MalformedPolicyDocumentException", None) from None
     if not isinstance(document, dict) or "Statement" not in document:
         raise ServiceError(
             "MalformedPolicyDocumentException",

@@ -61,6 +61,12 @@ QUOTED: dict[str, Quote] = {
         "https://github.com/aws/aws-cryptographic-material-providers-library/blob/4f6887fd5224baea24cb6b7fcee6637157d25bd6/AwsCryptographicMaterialProviders/dafny/AwsCryptographyKeyStoreAdmin/src/MutationErrorRefinement.dfy",
         "2025-02-11", "ReEncrypt", "KMSInvalidStateException", f"{KEY_ARN} is pending deletion.",
         "as above, the same key scheduled for deletion"),
+    "aws/aws-sdk-ruby#1784": Quote(
+        "https://github.com/aws/aws-sdk-ruby/issues/1784",
+        "2018-05-16", "CreateKey", "MalformedPolicyDocumentException", None,
+        "the AWS SDK for Ruby v3's error for a CreateKey whose policy was the text 'not a "
+        "real policy statement': an empty message, which an AWS SDK maintainer confirms "
+        "is what the service sent"),
     "boto/botocore#2107": Quote(
         "https://github.com/boto/botocore/issues/2107",
         "2020-07-21", "Encrypt", "NotFoundException", f"Key '{KEY_ARN}' does not exist",
@@ -120,6 +126,13 @@ QUOTED: dict[str, Quote] = {
         "PendingWindowInDays must be between 7 and 30",
         "the AWS SDK for Go's error, with AWS's request ID, for a PendingWindowInDays of 1 "
         "(inside the model's 1-365)"),
+    "stelligent/mu#382": Quote(
+        "https://github.com/stelligent/mu/issues/382",
+        "2018-10-29", "GenerateDataKey", "ValidationException",
+        "1 validation error detected: Value '' at 'keyId' failed to satisfy constraint: Member must have length greater than or equal to 1",
+        "KMS's answer relayed by S3 (KMS.ValidationException, with AWS's request ID; account "
+        "925741509387, us-west-2) to a PutObject with SSE-KMS, for which S3 calls "
+        "GenerateDataKey; the key ID S3 passed on was empty"),
     "terraform-aws-modules/terraform-aws-kms#20": Quote(
         "https://github.com/terraform-aws-modules/terraform-aws-kms/issues/20",
         "2023-08-03", "EnableKeyRotation", "UnsupportedOperationException", None,
@@ -160,6 +173,12 @@ REJECTED: dict[str, str] = {
         "'NumberOfBytes is required.', which the fake answers",
     "Lab write-ups whose CLI output shows account 000000000000 or --endpoint-url":
         "LocalStack's answers, not AWS's",
+    "'<alias> contains invalid characters for an alias' and 'Aliases must refer to keys. Not aliases' (CreateAlias)":
+        "found only in moto's source and tests and in fakes that copied them, with no "
+        "output of a real call",
+    "A lab write-up's 'Value at 'plaintext' failed to satisfy constraint: Member must have length less than or equal to 4096' (Encrypt)":
+        "CLI output that names no account, Region or request ID, in notes whose repository "
+        "the search index does not name; LocalStack's recording of the same answer is used",
     "A Go fake's comment 'Invalid encrypted key size.' (ImportKeyMaterial)":
         "found only as a comment in a fake's source, with no real output to check",
     # -- custom key stores and CloudHSM v2 -----------------------------------------------------
