@@ -111,7 +111,7 @@ class KeyCheck:
 
 def check_algorithm_of(key: Key, algorithm: str) -> None:
     """``InvalidKeyUsageException`` unless the key spec supports ``algorithm`` (AWS's text,
-    recorded for MAC algorithms: docs/aws-behaviour.md §0.3)."""
+    recorded for MAC algorithms and quoted for Encrypt: docs/aws-behaviour.md §0.3)."""
     _, algorithms = ALGORITHMS[(key.key_spec, key.key_usage)]
     if algorithm not in algorithms:
         raise ServiceError(

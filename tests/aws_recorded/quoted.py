@@ -113,6 +113,13 @@ QUOTED: dict[str, Quote] = {
         "2021-10-03", "Decrypt", "KMSInvalidStateException", f"{KEY_ARN} is pending deletion.",
         "an AWS CLI walkthrough against ap-southeast-2 (account 711129375688): Decrypt after "
         "Vault scheduled the key's deletion (the date is the walkthrough's key creation)"),
+    "jkroepke/helm-secrets#395": Quote(
+        "https://github.com/jkroepke/helm-secrets/issues/395",
+        "2023-08-16", "Encrypt", "InvalidKeyUsageException",
+        "Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_3072.",
+        "SOPS's Encrypt of a data key with a real RSA_3072 key in ap-south-1 (the poster "
+        "masked the account); getsops/sops#684 (2020, RSA_4096) and "
+        "zalando/spring-cloud-config-aws-kms#82 (2019, the AWS SDK for Java) quote the same text"),
     "ministryofjustice/modernisation-platform#8298": Quote(
         "https://github.com/ministryofjustice/modernisation-platform/pull/8298",
         "2024-10-21", "CreateGrant", "InvalidArnException",
@@ -179,6 +186,8 @@ REJECTED: dict[str, str] = {
     "A lab write-up's 'Value at 'plaintext' failed to satisfy constraint: Member must have length less than or equal to 4096' (Encrypt)":
         "CLI output that names no account, Region or request ID, in notes whose repository "
         "the search index does not name; LocalStack's recording of the same answer is used",
+    "'EncryptionContext is not supported when encrypting/decrypting with asymmetric CMKs.' (Encrypt, Decrypt)":
+        "found only in fakes' sources (Floci and others), with no output of a real call",
     "A Go fake's comment 'Invalid encrypted key size.' (ImportKeyMaterial)":
         "found only as a comment in a fake's source, with no real output to check",
     # -- custom key stores and CloudHSM v2 -----------------------------------------------------

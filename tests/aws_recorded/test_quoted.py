@@ -53,6 +53,10 @@ def signing_key(world: World) -> None:
     world.key(KeySpec="RSA_4096", KeyUsage="SIGN_VERIFY")
 
 
+def rsa_encryption_key(world: World) -> None:
+    world.key(KeySpec="RSA_3072", KeyUsage="ENCRYPT_DECRYPT")
+
+
 def key_quota_reached(world: World) -> None:
     world.environment.settings = world.environment.settings.replace(max_keys=2)
     world.key()
@@ -117,6 +121,9 @@ CASES: list[Case] = [
          error=quoted("hashicorp/terraform-provider-aws#17889")),
     Case("hashicorp/terraform#14029", "disabled", "EnableKeyRotation",
          {"KeyId": "<key-id:1>"}, disabled, error=quoted("hashicorp/terraform#14029")),
+    Case("jkroepke/helm-secrets#395", "symmetric-default-on-rsa", "Encrypt",
+         {"KeyId": "<key-id:1>", "Plaintext": b"data key"}, rsa_encryption_key,
+         error=quoted("jkroepke/helm-secrets#395")),
     Case("jamiewri/snapshot-vault-kms", "pending-deletion", "Decrypt",
          {"CiphertextBlob": "<blob:ciphertext>", "KeyId": "<key-id:1>"},
          encrypted_then_scheduled_for_deletion, error=quoted("jamiewri/snapshot-vault-kms")),
