@@ -38,6 +38,8 @@ class Settings:
     """The request quota shared by every key of one CloudHSM key store, per second."""
     replication_delay: float = 0.0
     """ReplicateKey: the new replica is Creating, then Enabled (or PendingImport)."""
+    primary_region_update_delay: float = 0.0
+    """UpdatePrimaryRegion: the old and new primary keys are Updating, then Enabled."""
     on_demand_rotation_delay: float = 0.0
     """RotateKeyOnDemand: the rotation is in progress, then done."""
     max_on_demand_rotations: int = 25

@@ -722,6 +722,15 @@ def _(env: CloudHsmKms, client: Any) -> Expected:
             f"{replica['ReplicaKeyMetadata']['Arn']} is Creating.")
 
 
+@case("UpdatePrimaryRegion", "replica_disabled")
+def _(env: CloudHsmKms, client: Any) -> Expected:
+    key_id = MULTI_REGION(client)["KeyId"]
+    replica = client.replicate_key(KeyId=key_id, ReplicaRegion=OTHER_REGION)
+    env.client("kms", OTHER_REGION).disable_key(KeyId=key_id)
+    return ({"KeyId": key_id, "PrimaryRegion": OTHER_REGION}, "DisabledException",
+            f"{replica['ReplicaKeyMetadata']['Arn']} is disabled.")
+
+
 # -- the tests ------------------------------------------------------------------------------------
 
 

@@ -381,3 +381,47 @@ def test_update_primary_region_needs_a_primary_and_a_replica_in_the_region(
           KeyId=single["KeyId"], PrimaryRegion=WEST)
     fails(kms_client, "UpdatePrimaryRegion", "InvalidArnException",
           KeyId=f"{ARN_PREFIX}alias/none", PrimaryRegion=WEST)
+
+
+def state_of(client: Any, key_id: str) -> str:
+    state: str = client.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"]
+    return state
+
+
+def test_update_primary_region_needs_both_keys_enabled(
+    kms_client: Any, west: Any, primary: dict[str, Any]
+) -> None:
+    # AWS: both keys must be Enabled when the operation starts (docs/aws-behaviour.md §11.7).
+    replicate(kms_client, primary["KeyId"])
+    west.disable_key(KeyId=primary["KeyId"])
+    fails(kms_client, "UpdatePrimaryRegion", "DisabledException", KeyId=primary["KeyId"],
+          PrimaryRegion=WEST)
+
+    west.enable_key(KeyId=primary["KeyId"])
+    kms_client.disable_key(KeyId=primary["KeyId"])
+    fails(kms_client, "UpdatePrimaryRegion", "DisabledException", KeyId=primary["KeyId"],
+          PrimaryRegion=WEST)
+    assert configuration(west, primary["KeyId"])["MultiRegionKeyType"] == "REPLICA"
+
+
+def test_both_keys_are_updating_until_the_update_of_the_primary_region_ends(
+    cloudhsm_kms: Any, kms_client: Any, west: Any, primary: dict[str, Any]
+) -> None:
+    # AWS: the old and new primary keys are Updating for a while; they work in cryptographic
+    # operations but refuse EnableKey and DisableKey, and are Enabled again after
+    # (docs/aws-behaviour.md §3 [15], §11.7).
+    cloudhsm_kms.settings = cloudhsm_kms.settings.replace(primary_region_update_delay=5.0)
+    replicate(kms_client, primary["KeyId"])
+
+    call(kms_client, "UpdatePrimaryRegion", KeyId=primary["KeyId"], PrimaryRegion=WEST)
+
+    assert state_of(kms_client, primary["KeyId"]) == state_of(west, primary["KeyId"]) == "Updating"
+    blob = call(west, "Encrypt", KeyId=primary["KeyId"], Plaintext=b"x")["CiphertextBlob"]
+    assert call(kms_client, "Decrypt", CiphertextBlob=blob)["Plaintext"] == b"x"
+    message = fails(kms_client, "DisableKey", "KMSInvalidStateException", KeyId=primary["KeyId"])
+    assert message == f"{primary['Arn']} is updating."
+    fails(west, "ReplicateKey", "KMSInvalidStateException", KeyId=primary["KeyId"],
+          ReplicaRegion=EUROPE)
+
+    cloudhsm_kms.clock.advance(6)
+    assert state_of(kms_client, primary["KeyId"]) == state_of(west, primary["KeyId"]) == "Enabled"

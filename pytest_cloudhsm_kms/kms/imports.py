@@ -175,7 +175,9 @@ class Imports(Family):
             result["KeyMaterialId"] = material_id.hex()
         return result
 
-    @operation(in_cloudhsm=InCloudHsm.UNSUPPORTED, messages={
+    # An Updating key is refused (docs/aws-behaviour.md §3 [15]).
+    @operation(key_states=states_except(KeyState.UPDATING),
+               in_cloudhsm=InCloudHsm.UNSUPPORTED, messages={
         # Choice (docs/aws-behaviour.md §11.6):
         "no_material": ("NotFoundException", "Key material {material_id} of {arn} does not exist."),
         "pending_import": ("KMSInvalidStateException", "{arn} is pending import."),

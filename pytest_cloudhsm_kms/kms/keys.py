@@ -64,6 +64,9 @@ _DAY = 86_400.0
 _NOT_PENDING_DELETION = ("KMSInvalidStateException", "{arn} is not pending deletion.")
 # Scheduled for deletion, waiting period running or not (docs/aws-behaviour.md §3, §11.7).
 _PENDING = (KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION)
+# EnableKey, DisableKey and ScheduleKeyDeletion also refuse an Updating key
+# (docs/aws-behaviour.md §3 [15]).
+_MANAGED = states_except(*_PENDING, KeyState.UPDATING)
 
 
 @dataclass(eq=False)
@@ -228,11 +231,11 @@ class Keys(Family):
         result["Keys"] = [{"KeyId": k.key_id, "KeyArn": k.arn} for k in page]
         return result
 
-    @operation(key_states=states_except(*_PENDING))
+    @operation(key_states=_MANAGED)
     def EnableKey(self, ctx: RequestContext, p: Params) -> Result:
         return self._set_state(ctx, p, KeyState.ENABLED)
 
-    @operation(key_states=states_except(*_PENDING))
+    @operation(key_states=_MANAGED)
     def DisableKey(self, ctx: RequestContext, p: Params) -> Result:
         return self._set_state(ctx, p, KeyState.DISABLED)
 
@@ -243,7 +246,7 @@ class Keys(Family):
             key.state = state
         return {}
 
-    @operation(key_states=states_except(*_PENDING), messages={
+    @operation(key_states=_MANAGED, messages={
         # AWS's text, quoted from a real answer (docs/aws-behaviour.md §2.5); the model's
         # own bounds (1-365) are checked before, in the model's form.
         "window": ("ValidationException", "PendingWindowInDays must be between 7 and 30"),

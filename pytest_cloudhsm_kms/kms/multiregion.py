@@ -12,6 +12,11 @@ A new replica is ``Creating`` for ``Settings.replication_delay``
 virtual seconds (default 0: ``Creating`` in the ReplicateKey answer, then
 ``Enabled``, or ``PendingImport`` for imported material, from the next request on).
 
+UpdatePrimaryRegion needs the primary and the replica ``Enabled``; both are then
+``Updating`` for ``Settings.primary_region_update_delay`` virtual seconds (default 0)
+and ``Enabled`` again, and the automatic rotation schedule, a property the primary
+key is the source of, moves to the new primary (docs/aws-behaviour.md §11.7).
+
 Choices where AWS documents nothing (docs/aws-behaviour.md §11.7):
 
 * ReplicateKey and UpdatePrimaryRegion of a key that is not multi-Region, or of a
@@ -22,8 +27,8 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §11.7):
   current primary Region a no-op.
 * A disabled primary key is ``DisabledException`` for ReplicateKey (the model lists it),
   one pending deletion ``KMSInvalidStateException``.
-* UpdatePrimaryRegion takes effect at once: this fake never shows ``Updating``. The
-  automatic rotation schedule moves to the new primary key.
+* UpdatePrimaryRegion refuses a replica that is not ``Enabled`` with
+  ``DisabledException`` if it is disabled, else ``KMSInvalidStateException``.
 * A replica that has been deleted drops out of ``ReplicaKeys``.
 
 Deleting a primary key that still has replicas (docs/aws-behaviour.md §11.7): ScheduleKeyDeletion
@@ -98,9 +103,10 @@ class MultiRegionKeySet:
         return f"{self._registries(region).arn_prefix}key/{self.key_id}"
 
 
-# Only a usable multi-Region primary key is replicated or promoted elsewhere.
+# Only a usable multi-Region primary key is replicated (an Updating one is not:
+# docs/aws-behaviour.md §3 [15]); UpdatePrimaryRegion needs both keys Enabled (§11.7).
 _PRIMARY_STATES = states_except(KeyState.DISABLED, KeyState.PENDING_DELETION,
-                                KeyState.PENDING_REPLICA_DELETION)
+                                KeyState.PENDING_REPLICA_DELETION, KeyState.UPDATING)
 _NOT_PRIMARY: dict[str, Message] = {  # recorded (docs/aws-behaviour.md §11.7)
     "not_primary": ("UnsupportedOperationException", "{arn} is not a multi-region primary key."),
 }
@@ -179,12 +185,17 @@ class MultiRegion(Family):
                                      for k, v in replica.tags.items()]
         return result
 
-    @operation(key_states=_PRIMARY_STATES, in_cloudhsm=InCloudHsm.UNSUPPORTED, messages={
+    @operation(key_states=frozenset({KeyState.ENABLED}), in_cloudhsm=InCloudHsm.UNSUPPORTED,
+               messages={
         **_NOT_PRIMARY,
         "no_replica": ("NotFoundException", "{key_id} has no replica key in {region}."),
+        "replica_disabled": ("DisabledException", "{arn} is disabled."),
         "not_ready": ("KMSInvalidStateException", "{arn} is {state}."),
     })
     def UpdatePrimaryRegion(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        """Both keys must be ``Enabled`` when it starts; then both are ``Updating`` for
+        ``Settings.primary_region_update_delay`` and ``Enabled`` again
+        (docs/aws-behaviour.md §11.7)."""
         primary, mrk = self._usable_primary(ctx, p)
         region: str = p["PrimaryRegion"]
         if region == mrk.primary_region:
@@ -192,10 +203,16 @@ class MultiRegion(Family):
         new_primary = mrk.key_in(region)
         if new_primary is None:
             raise declared_error(ctx, "no_replica", key_id=primary.key_id, region=region)
-        if new_primary.key_state in (KeyState.PENDING_DELETION, KeyState.CREATING):
+        if new_primary.key_state == KeyState.DISABLED:
+            raise declared_error(ctx, "replica_disabled", arn=new_primary.arn)
+        if new_primary.key_state != KeyState.ENABLED:
             raise declared_error(ctx, "not_ready", arn=new_primary.arn,
                                  state=new_primary.key_state)
         mrk.primary_region = region
+        for key in (primary, new_primary):
+            key.state = KeyState.UPDATING
+        self.scope.clock.call_later(self.scope.settings.primary_region_update_delay,
+                                    lambda: _finish_update(primary, new_primary))
         # Automatic rotation is a property of the primary key: its schedule moves along.
         new_primary.rotation_period_in_days = primary.rotation_period_in_days
         new_primary.next_rotation_date = primary.next_rotation_date
@@ -210,3 +227,9 @@ class MultiRegion(Family):
 def _finish_replica(replica: Key, ready: str) -> None:
     if replica.state == KeyState.CREATING:
         replica.state = ready
+
+
+def _finish_update(*keys: Key) -> None:
+    for key in keys:
+        if key.state == KeyState.UPDATING:
+            key.state = KeyState.ENABLED
