@@ -206,6 +206,9 @@ ON_A_NEW_KEY: dict[tuple[str, str], Row] = {
         RSA_SIGNING, {**GRANT, "Operations": ["Encrypt"]}, VALIDATION,
         "Grant operations Encrypt are not valid for a key with KeySpec RSA_2048 and KeyUsage "
         "SIGN_VERIFY."),
+    ("CreateGrant", "only_create_grant"): (
+        SYMMETRIC, {**GRANT, "Operations": ["CreateGrant"]}, VALIDATION,
+        "Grants must not contain only the CreateGrant operation."),
     ("CreateGrant", "both_contexts"): (
         SYMMETRIC, {**GRANT, "Constraints": {"EncryptionContextEquals": {"a": "1"},
                                              "EncryptionContextSubset": {"a": "1"}}},

@@ -83,6 +83,9 @@ _GRANT_MESSAGES: dict[str, Message] = {
                          "requires a RetiringPrincipal or RetiringServicePrincipal."),
     "operations": ("ValidationException", "Grant operations {operations} are not valid for a "
                    "key with KeySpec {spec} and KeyUsage {usage}."),
+    # a real answer, quoted (docs/aws-behaviour.md §11.3)
+    "only_create_grant": ("ValidationException",
+                          "Grants must not contain only the CreateGrant operation."),
     "both_contexts": ("ValidationException", "A grant can have only one of "
                       "EncryptionContextEquals and EncryptionContextSubset."),
     "context_kind": ("ValidationException", "Encryption context grant constraints are valid "
@@ -144,8 +147,8 @@ class Grants(Family):
                grant_tokens=TokenCheck.CHECKED, dry_run=True, grant_kinds=ALL_KINDS,
                messages=messages_from(
                    _GRANT_MESSAGES, "quota", "grantee", "retiring", "source_arn",
-                   "service_retiring", "operations", "both_contexts", "context_kind",
-                   "context_size"))
+                   "service_retiring", "operations", "only_create_grant", "both_contexts",
+                   "context_kind", "context_size"))
     def CreateGrant(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
         _check_principals(ctx, p)
@@ -306,6 +309,8 @@ def _check_operations(ctx: RequestContext, key: Key, operations: list[str],
         raise validation_error(
             constraint("operations", "have length greater than or equal to 1", "[]")
         )
+    if set(operations) == {"CreateGrant"}:
+        raise declared_error(ctx, "only_create_grant")
     kind = "symmetric" if key.key_spec == "SYMMETRIC_DEFAULT" else key.key_usage
     allowed = grant_operations(kind)
     invalid = [op for op in operations if op not in allowed]

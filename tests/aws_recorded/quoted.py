@@ -46,6 +46,13 @@ class Quote:
 
 QUOTED: dict[str, Quote] = {
     # -- KMS keys, aliases, grants and cryptography ------------------------------------------
+    "ansible/ansible#31960": Quote(
+        "https://github.com/ansible/ansible/pull/31960",
+        "2019-02-13", "CreateGrant", "ValidationException",
+        "Grants must not contain only the CreateGrant operation.",
+        "botocore's ClientError (boto3 1.9.78) to Ansible's CreateGrant against AWS (no "
+        "endpoint of a fake), one grant per operation for the grantee "
+        "rds.us-east-1.amazonaws.com; the item that failed was CreateGrant alone"),
     "aws-controllers-k8s/community#1878": Quote(
         "https://github.com/aws-controllers-k8s/community/issues/1878",
         "2023-08-22", "CreateAlias", "ValidationException",
