@@ -281,6 +281,19 @@ def test_list_aliases_pages_with_limit_and_marker(
     assert [a["AliasName"] for a in first["Aliases"] + second["Aliases"]] == names
 
 
+def test_list_aliases_answers_50_aliases_a_page_without_limit(
+    kms_client: Any, symmetric_key: dict[str, Any],
+) -> None:
+    # AWS: without Limit, ListAliases answers at most 50 (docs/aws-behaviour.md §11.1).
+    for i in range(51):
+        kms_client.create_alias(AliasName=f"alias/a{i}", TargetKeyId=symmetric_key["KeyId"])
+
+    first = call(kms_client, "ListAliases", KeyId=symmetric_key["KeyId"])
+
+    assert len(first["Aliases"]) == 50
+    assert first["Truncated"] is True
+
+
 def test_list_aliases_refuses_a_marker_it_did_not_issue(kms_client: Any) -> None:
     with pytest.raises(kms_client.exceptions.InvalidMarkerException):
         kms_client.list_aliases(Marker="garbage")

@@ -10,8 +10,9 @@ letters, digits, ``/``, ``_`` and ``-`` (the CreateAlias reference; the model's 
 also allows ``:``, which AWS refuses as moto's tests report); a name in use is
 ``AlreadyExistsException`` with AWS's text as quoted in public: docs/aws-behaviour.md §11.1.
 
-Choices where AWS documents nothing (docs/aws-behaviour.md §11.1): ListAliases' ``KeyId`` takes a
-key ID or key ARN, not an alias, as EnableKey does.
+ListAliases' ``KeyId`` is a key ID or key ARN, and its page 50 aliases unless ``Limit``
+says otherwise (the ListAliases reference). Choice (docs/aws-behaviour.md §11.1): an alias
+as ``KeyId`` is refused as EnableKey refuses it.
 """
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
 """Encryption: Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext) and
 GenerateRandom, with symmetric keys (the blob of :mod:`.ciphertext`) and RSA keys (RSAES-OAEP).
 
+Decrypt's ``KeyId`` is optional: the blob names its key. A DryRun validates the
+ciphertext (here: decrypts it) before it answers, unless ``DryRunModifiers`` is
+``["IGNORE_CIPHERTEXT"]`` (the API Reference, docs/aws-behaviour.md §4.2).
+
 Choices where AWS documents nothing (docs/aws-behaviour.md §4.2, §4.7):
 
-* Decrypt's ``KeyId`` is optional: the blob names its key. A DryRun decrypts before it
-  answers. With ``DryRunModifiers=["IGNORE_CIPHERTEXT"]`` the blob is not checked: the
-  key is ``KeyId``, else the one the blob's header names (AWS documents only that the
-  blob may then be left out).
+* With ``IGNORE_CIPHERTEXT`` the key is ``KeyId``, else the one the blob's header names.
 * A blob of a key that has been deleted answers ``NotFoundException`` for that key; any
   other unknown key is ``InvalidCiphertextException``.
 * ``Recipient`` (Nitro Enclaves) needs a signed attestation document, which the fake
