@@ -19,13 +19,14 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §11.6):
 * Material of the wrong size or kind for the key spec (symmetric keys take 32
   bytes; ``HMAC_224`` 28-64, ``HMAC_256`` 32-64, ``HMAC_384`` 48-128, ``HMAC_512``
   64-128; asymmetric keys a DER PKCS #8 private key of their spec) is
-  ``IncorrectKeyMaterialException``; material that does not unwrap is
-  ``InvalidCiphertextException``.
+  ``IncorrectKeyMaterialException``. (Material that does not unwrap is
+  ``InvalidCiphertextException``, as the API Reference documents.)
 * The wrapping algorithm ``RSAES_PKCS1_V1_5`` (withdrawn by AWS in 2023) and the
   China-only ``SM2PKE``/``SM2`` are ``UnsupportedOperationException``.
 * ``ExpirationModel``/``ValidTo`` mismatches, a ``ValidTo`` in the past or more than
   365 days ahead, and ``ImportType``, ``KeyMaterialId`` or ``KeyMaterialDescription``
-  for a key that is not a symmetric encryption key are ``ValidationException``.
+  for a key that is not a symmetric encryption key, which the API Reference says are
+  not valid, are ``ValidationException``.
 * DeleteImportedKeyMaterial of material that is not imported is
   ``KMSInvalidStateException``; of a ``KeyMaterialId`` the key does not have,
   ``NotFoundException``. Deleting material pending rotation forgets it and leaves
