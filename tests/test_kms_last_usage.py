@@ -91,3 +91,17 @@ def test_get_key_last_usage_takes_a_key_id_or_arn_only(
     fails(kms_client, "GetKeyLastUsage", "InvalidArnException", KeyId="alias/tracked")
     fails(kms_client, "GetKeyLastUsage", "NotFoundException",
           KeyId="00000000-0000-4000-8000-000000000000")
+
+
+def test_a_primary_and_its_replica_track_their_usage_independently(
+    cloudhsm_kms: Any, kms_client: Any,
+) -> None:
+    # AWS: primary and replica keys track last usage independently (docs/aws-behaviour.md §11.8).
+    primary = new_key(kms_client, MultiRegion=True)
+    kms_client.replicate_key(KeyId=primary["KeyId"], ReplicaRegion="us-west-2")
+    west = cloudhsm_kms.client("kms", region="us-west-2")
+
+    kms_client.encrypt(KeyId=primary["KeyId"], Plaintext=b"x")
+
+    assert last_usage(kms_client, primary["KeyId"])["Operation"] == "Encrypt"
+    assert last_usage(west, primary["KeyId"]) == {}

@@ -101,6 +101,8 @@ def test_the_aws_ram_policy_cannot_be_set_and_this_key_has_none(
                     Policy=POLICY, PolicyName="AWS_RAM")
     assert message == "The AWS_RAM policy can only be managed by the RAM service."
 
+    # AWS: GetKeyPolicy of AWS_RAM for a key without one is NotFoundException
+    # (docs/aws-behaviour.md §11.4).
     fails(kms_client, "GetKeyPolicy", "NotFoundException", KeyId=symmetric_key["KeyId"],
           PolicyName="AWS_RAM")
 

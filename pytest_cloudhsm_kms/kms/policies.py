@@ -4,8 +4,10 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §11.4):
 
 * A policy name other than ``default`` is ``NotFoundException`` ("No such policy
   exists") for GetKeyPolicy and PutKeyPolicy, except that PutKeyPolicy of
-  ``AWS_RAM`` is the documented ``ValidationException``. No key here is shared
-  through RAM, so ListKeyPolicies always answers ``["default"]``.
+  ``AWS_RAM`` is the documented ``ValidationException``. (GetKeyPolicy of
+  ``AWS_RAM``, for a key not shared through RAM, is the documented
+  ``NotFoundException``.) No key here is shared through RAM, so ListKeyPolicies
+  always answers ``["default"]``.
 * The key policy is stored as sent; this fake evaluates no policy (no IAM), so
   the lockout safety check and ``BypassPolicyLockoutSafetyCheck`` change nothing.
   JSON that is not an object with a ``Statement`` is ``MalformedPolicyDocumentException``
