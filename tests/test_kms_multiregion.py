@@ -190,6 +190,9 @@ def test_a_deleted_replica_leaves_the_replica_list(
 ) -> None:
     replicate(kms_client, primary["KeyId"])
     schedule_deletion(west, primary["KeyId"])
+    # AWS: a replica pending deletion still holds its Region (docs/aws-behaviour.md §11.7).
+    fails(kms_client, "ReplicateKey", "AlreadyExistsException", KeyId=primary["KeyId"],
+          ReplicaRegion=WEST)
 
     cloudhsm_kms.clock.advance(8 * DAY)
 
