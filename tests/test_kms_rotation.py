@@ -99,6 +99,7 @@ def test_the_key_rotates_when_the_period_ends_and_old_ciphertext_still_decrypts(
     assert after != before
     (rotation,) = rotations(kms_client, symmetric_key["KeyId"])
     assert rotation["RotationType"] == "AUTOMATIC"
+    assert rotation["KeyId"] == symmetric_key["KeyId"]  # the key ID (docs/aws-behaviour.md §11.5)
     assert rotation["KeyMaterialId"] == after
     assert rotation["KeyMaterialState"] == "CURRENT"
     old = kms_client.decrypt(CiphertextBlob=old_blob)

@@ -14,7 +14,8 @@ key material ... hasn't been rotated in one year, KMS rotates it immediately").
 Choices where AWS documents nothing (docs/aws-behaviour.md §11.5):
 
 * RotateKeyOnDemand answers the key ARN (recorded); GetKeyRotationStatus and
-  ListKeyRotations entries name the key by key ID, as the AWS CLI examples show.
+  ListKeyRotations entries name the key by key ID, as the AWS CLI examples show for
+  a request by key ID, and so for a request by key ARN too.
 * Asymmetric and HMAC keys answer ``UnsupportedOperationException`` to every rotation
   operation, as do keys with imported material to Enable/DisableKeyRotation; keys with
   imported material report ``KeyRotationEnabled`` false.
