@@ -145,6 +145,8 @@ def test_create_grant_checks_its_principals_and_operations(
 def test_a_grant_may_only_allow_operations_the_key_supports(
     kms_client: Any, symmetric_key: dict[str, Any], operation: str
 ) -> None:
+    # AWS: an operation the key does not support is ValidationException
+    # (docs/aws-behaviour.md §11.3).
     fails(kms_client, "CreateGrant", "ValidationException", KeyId=symmetric_key["KeyId"],
           GranteePrincipal=ROLE, Operations=["Encrypt", operation])
 

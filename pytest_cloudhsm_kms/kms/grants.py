@@ -13,9 +13,9 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §11.3):
 * A grant token stays valid after its grant is retired or revoked (AWS documents
   tokens only as an eventual-consistency aid); RetireGrant with such a token is
   ``NotFoundException``. A token this fake never issued is ``InvalidGrantTokenException``.
-* ``Operations`` that the key cannot perform, encryption context constraints on an
-  asymmetric or HMAC key, both constraint kinds in one grant, both or neither
-  grantee members, and both retiring members are ``ValidationException``.
+* Encryption context constraints on an asymmetric or HMAC key, both constraint kinds
+  in one grant, both or neither grantee members, and both retiring members are
+  ``ValidationException``, as ``Operations`` the key cannot perform are (documented).
 * ListGrants and ListRetirableGrants take ``Limit`` 1-100 as documented (the model
   allows 1000); more is ``ValidationException``.
 * More than 500 grants for one grantee principal on one key, or more than 50,000
