@@ -295,6 +295,7 @@ def test_a_key_pending_deletion_cannot_change_state(
 ) -> None:
     kms_client.schedule_key_deletion(KeyId=symmetric_key["KeyId"])
 
+    # AWS's key state table gives these [3] (docs/aws-behaviour.md §3).
     with pytest.raises(kms_client.exceptions.KMSInvalidStateException) as raised:
         getattr(kms_client, snake(operation))(KeyId=symmetric_key["KeyId"])
 
