@@ -279,8 +279,11 @@ def test_deleting_imported_material_makes_the_key_pending_import(
     assert deleted == (
         {**deleted, "KeyId": external_key["Arn"], "KeyMaterialId": imported["KeyMaterialId"]})
     assert key_state(kms_client, external_key["KeyId"]) == "PendingImport"
-    fails(kms_client, "DeleteImportedKeyMaterial", "KMSInvalidStateException",
-          KeyId=external_key["KeyId"])
+    # AWS's key state table: in PendingImport it succeeds with no effect (§11.6).
+    again = call(kms_client, "DeleteImportedKeyMaterial", KeyId=external_key["KeyId"])
+    assert again == {**again, "KeyId": external_key["Arn"]}
+    assert "KeyMaterialId" not in again
+    assert key_state(kms_client, external_key["KeyId"]) == "PendingImport"
     fails(kms_client, "DeleteImportedKeyMaterial", "NotFoundException", KeyId=external_key["KeyId"],
           KeyMaterialId="f" * 64)
     import_material(kms_client, external_key["KeyId"])

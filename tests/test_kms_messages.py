@@ -294,8 +294,6 @@ ON_A_NEW_KEY: dict[tuple[str, str], Row] = {
     ("ImportKeyMaterial", "invalid_token"): (EXTERNAL, {**UNCHECKED_IMPORT, **NEVER},
                                              "InvalidImportTokenException",
                                              "The import token is not valid for {arn}."),
-    ("DeleteImportedKeyMaterial", "pending_import"): (EXTERNAL, {}, INVALID_STATE,
-                                                      "{arn} is pending import."),
     # multi-Region keys
     ("ReplicateKey", "not_primary"): (SYMMETRIC, {"ReplicaRegion": OTHER_REGION}, UNSUPPORTED,
                                       NOT_PRIMARY),
@@ -651,10 +649,18 @@ def _(env: CloudHsmKms, client: Any) -> Expected:
             f"Key material {'f' * 64} of {key['Arn']} does not exist.")
 
 
+@case("DeleteImportedKeyMaterial", "pending_import")
+def _(env: CloudHsmKms, client: Any) -> Expected:
+    key = EXTERNAL(client)
+    client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    return ({"KeyId": key["KeyId"]}, INVALID_STATE, f"{key['Arn']} has no imported key material.")
+
+
 @case("DeleteImportedKeyMaterial", "not_imported")
 def _(env: CloudHsmKms, client: Any) -> Expected:
     key = imported(client)
     client.delete_imported_key_material(KeyId=key["KeyId"])
+    client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
     deleted = material_id(key, MATERIAL)
     return ({"KeyId": key["KeyId"], "KeyMaterialId": deleted}, INVALID_STATE,
             f"Key material {deleted} of {key['Arn']} is not imported.")

@@ -27,10 +27,10 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §11.6):
   365 days ahead, and ``ImportType``, ``KeyMaterialId`` or ``KeyMaterialDescription``
   for a key that is not a symmetric encryption key, which the API Reference says are
   not valid, are ``ValidationException``.
-* DeleteImportedKeyMaterial of material that is not imported is
-  ``KMSInvalidStateException``; of a ``KeyMaterialId`` the key does not have,
-  ``NotFoundException``. Deleting material pending rotation forgets it and leaves
-  the key state alone.
+* DeleteImportedKeyMaterial with nothing imported to delete, of a key that is not
+  ``PendingImport`` (one pending deletion), is ``KMSInvalidStateException``; of a
+  ``KeyMaterialId`` the key does not have, ``NotFoundException``. Deleting material
+  pending rotation forgets it and leaves the key state alone.
 * Wrapping key pairs come from the RSA pool of :mod:`.keypairs`.
 """
 
@@ -181,11 +181,13 @@ class Imports(Family):
                in_cloudhsm=InCloudHsm.UNSUPPORTED, messages={
         # Choice (docs/aws-behaviour.md §11.6):
         "no_material": ("NotFoundException", "Key material {material_id} of {arn} does not exist."),
-        "pending_import": ("KMSInvalidStateException", "{arn} is pending import."),
+        "pending_import": ("KMSInvalidStateException", "{arn} has no imported key material."),
         "not_imported": ("KMSInvalidStateException",
                          "Key material {material_id} of {arn} is not imported."),
     })
     def DeleteImportedKeyMaterial(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        """In ``PendingImport``, with nothing imported to delete, it succeeds with no effect
+        (the key state table, docs/aws-behaviour.md §11.6)."""
         key = self._external_key(ctx, p)
         wanted = p.get("KeyMaterialId")
         if wanted is not None:
@@ -194,8 +196,10 @@ class Imports(Family):
                 raise declared_error(ctx, "no_material", material_id=wanted, arn=key.arn)
         else:
             record = key.current_import
-            if record is None:
-                raise declared_error(ctx, "pending_import", arn=key.arn)
+        if key.state == KeyState.PENDING_IMPORT and (record is None or not record.imported):
+            return {"KeyId": key.arn}
+        if record is None:
+            raise declared_error(ctx, "pending_import", arn=key.arn)
         if not record.imported:
             raise declared_error(ctx, "not_imported", material_id=record.material_id.hex(),
                                  arn=key.arn)
