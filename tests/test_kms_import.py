@@ -68,12 +68,15 @@ def test_a_key_for_imported_material_starts_pending_import(
     assert message == f"{external_key['Arn']} is pending import."
 
 
-def test_enable_and_disable_leave_a_key_pending_import(
-    kms_client: Any, external_key: dict[str, Any]
+@pytest.mark.parametrize("operation", ["EnableKey", "DisableKey"])
+def test_enable_and_disable_refuse_a_key_pending_import(
+    kms_client: Any, external_key: dict[str, Any], operation: str
 ) -> None:
-    kms_client.disable_key(KeyId=external_key["KeyId"])
-    kms_client.enable_key(KeyId=external_key["KeyId"])
+    # AWS's key state table: [5] for both (docs/aws-behaviour.md §3).
+    message = fails(kms_client, operation, "KMSInvalidStateException",
+                    KeyId=external_key["KeyId"])
 
+    assert message == f"{external_key['Arn']} is pending import."
     assert key_state(kms_client, external_key["KeyId"]) == "PendingImport"
 
 

@@ -67,6 +67,8 @@ _PENDING = (KeyState.PENDING_DELETION, KeyState.PENDING_REPLICA_DELETION)
 # EnableKey, DisableKey and ScheduleKeyDeletion also refuse an Updating key
 # (docs/aws-behaviour.md §3 [15]).
 _MANAGED = states_except(*_PENDING, KeyState.UPDATING)
+# EnableKey and DisableKey refuse a key pending import too (the key state table, §3 [5]).
+_TOGGLED = _MANAGED - {KeyState.PENDING_IMPORT}
 
 
 @dataclass(eq=False)
@@ -231,19 +233,18 @@ class Keys(Family):
         result["Keys"] = [{"KeyId": k.key_id, "KeyArn": k.arn} for k in page]
         return result
 
-    @operation(key_states=_MANAGED)
+    @operation(key_states=_TOGGLED)
     def EnableKey(self, ctx: RequestContext, p: Params) -> Result:
         return self._set_state(ctx, p, KeyState.ENABLED)
 
-    @operation(key_states=_MANAGED)
+    @operation(key_states=_TOGGLED)
     def DisableKey(self, ctx: RequestContext, p: Params) -> Result:
         return self._set_state(ctx, p, KeyState.DISABLED)
 
     def _set_state(self, ctx: RequestContext, p: Params, state: str) -> Result:
-        """Enable or disable a key; one waiting for imported material stays PendingImport."""
+        """Enable or disable a key (never one pending import: the declared states refuse it)."""
         key = self.check.state(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
-        if key.state != KeyState.PENDING_IMPORT:
-            key.state = state
+        key.state = state
         return {}
 
     @operation(key_states=_MANAGED, messages={
