@@ -201,6 +201,16 @@ def test_a_disabled_key_takes_no_grant_and_one_pending_deletion_neither(
           GranteePrincipal=ROLE, Operations=["Encrypt"])
 
 
+def test_a_key_pending_import_takes_no_grant(kms_client: Any) -> None:
+    # AWS's key state table: [5] (docs/aws-behaviour.md §3).
+    key = new_key(kms_client, Origin="EXTERNAL")
+
+    message = fails(kms_client, "CreateGrant", "KMSInvalidStateException", KeyId=key["KeyId"],
+                    GranteePrincipal=ROLE, Operations=["Encrypt"])
+
+    assert message == f"{key['Arn']} is pending import."
+
+
 @pytest.mark.cloudhsm_disconnected()
 def test_an_unavailable_cloudhsm_key_takes_grants(
     kms_client: Any, cloudhsm_key: dict[str, Any]

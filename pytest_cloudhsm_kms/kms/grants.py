@@ -142,8 +142,10 @@ class Grants(Family):
     grant_tokens: dict[str, str] = field(default_factory=dict)
     """Every grant token issued, with the ID of its grant."""
 
+    # A key pending import takes no grant: the key state table's [5] (docs/aws-behaviour.md §3).
     @operation(key_states=states_except(KeyState.DISABLED, KeyState.PENDING_DELETION,
-                                        KeyState.PENDING_REPLICA_DELETION),
+                                        KeyState.PENDING_REPLICA_DELETION,
+                                        KeyState.PENDING_IMPORT),
                grant_tokens=TokenCheck.CHECKED, dry_run=True, grant_kinds=ALL_KINDS,
                messages=messages_from(
                    _GRANT_MESSAGES, "quota", "grantee", "retiring", "source_arn",
