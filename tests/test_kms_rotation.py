@@ -329,3 +329,15 @@ def test_rotations_of_a_key_pending_deletion_can_still_be_listed(
     schedule_deletion(kms_client, symmetric_key["KeyId"])
 
     assert len(rotations(kms_client, symmetric_key["KeyId"])) == 1
+
+
+@pytest.mark.parametrize("operation", ["EnableKeyRotation", "DisableKeyRotation"])
+def test_automatic_rotation_of_a_key_pending_import_is_refused_for_its_origin(
+    kms_client: Any, operation: str
+) -> None:
+    # AWS's key state table: [6], the origin error, not the state's (docs/aws-behaviour.md §11.5).
+    key = new_key(kms_client, Origin="EXTERNAL")
+
+    message = fails(kms_client, operation, "UnsupportedOperationException", KeyId=key["KeyId"])
+
+    assert message == f"{key['Arn']} origin is EXTERNAL which is not valid for this operation."

@@ -63,8 +63,10 @@ _ROTATION_MESSAGES: dict[str, Message] = {
 # A key rotates while it may be used: not disabled, pending deletion or pending import.
 _ROTATES = states_except(KeyState.DISABLED, KeyState.PENDING_DELETION,
                          KeyState.PENDING_REPLICA_DELETION, KeyState.PENDING_IMPORT)
-_changes_rotation = operation(key_states=_ROTATES, in_cloudhsm=InCloudHsm.UNSUPPORTED,
-                              messages=_ROTATION_MESSAGES)
+# Enable/DisableKeyRotation refuse a key pending import for its origin (EXTERNAL), not
+# its state: the key state table's [6] (docs/aws-behaviour.md §11.5, see _rotation_key).
+_changes_rotation = operation(key_states=_ROTATES | {KeyState.PENDING_IMPORT},
+                              in_cloudhsm=InCloudHsm.UNSUPPORTED, messages=_ROTATION_MESSAGES)
 # GetKeyRotationStatus and ListKeyRotations take a replica too (see _rotation_key).
 _reads_rotation = operation(in_cloudhsm=InCloudHsm.UNSUPPORTED,
                             messages=messages_from(_ROTATION_MESSAGES, "not_symmetric"))
@@ -182,14 +184,16 @@ class Rotations(Family):
     def _rotation_key(self, ctx: RequestContext, p: dict[str, Any], *, automatic: bool,
                       replica: bool = False) -> Key:
         """The key of a rotation operation, refused as AWS refuses keys that cannot rotate:
-        its state first (a disabled asymmetric key is DisabledException, recorded), then
-        its kind (a multi-Region replica only reads its primary key's rotation: ``replica``)."""
+        for automatic rotation, imported material first (the key state table gives a key
+        pending import the origin error, docs/aws-behaviour.md §11.5); then its state (a
+        disabled asymmetric key is DisabledException, recorded), then its kind (a
+        multi-Region replica only reads its primary key's rotation: ``replica``)."""
         key = self.check.in_cloudhsm(ctx, self.registry.key_by_id_or_arn(p["KeyId"]))
+        if automatic and key.origin == "EXTERNAL":
+            raise origin_error(key)
         key = self.check.state(ctx, key)
         if key.key_spec != "SYMMETRIC_DEFAULT":
             raise declared_error(ctx, "not_symmetric")
-        if automatic and key.origin == "EXTERNAL":
-            raise origin_error(key)
         mrk = key.multi_region
         if mrk is not None and not replica and not mrk.is_primary(key):
             raise declared_error(ctx, "replica", arn=key.arn)
