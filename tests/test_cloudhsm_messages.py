@@ -279,6 +279,15 @@ def _(env: CloudHsmKms, client: Any) -> Expected:
             "Policy is not a valid JSON policy document.")
 
 
+@case("PutResourcePolicy", "backup_not_ready")
+def _(env: CloudHsmKms, client: Any) -> Expected:
+    backup_id, arn = backup_of(env)
+    client.delete_backup(BackupId=backup_id)
+    return ({"ResourceArn": arn, "Policy": '{"Statement": []}'}, INVALID,
+            f"Backup {backup_id} is PENDING_DELETION; only a READY backup can take a "
+            "resource policy.")
+
+
 # -- the tests -----------------------------------------------------------------------------------
 
 

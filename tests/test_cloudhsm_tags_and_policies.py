@@ -120,6 +120,21 @@ def test_a_backup_resource_policy_is_put_read_and_deleted(
     assert "Policy" not in response
 
 
+def test_only_a_ready_backup_takes_a_resource_policy(cloudhsm_kms, cloudhsmv2_client,
+                                                    backup_arn) -> None:
+    # AWS: "In order to share a backup, it must be in a 'READY' state" (PutResourcePolicy,
+    # docs/aws-behaviour.md §6.4). A deleted backup is PENDING_DELETION until restored.
+    backup_id = backup_arn.rsplit("/", 1)[1]
+    cloudhsmv2_client.delete_backup(BackupId=backup_id)
+
+    error("CloudHsmInvalidRequestException", cloudhsmv2_client.put_resource_policy,
+          ResourceArn=backup_arn, Policy=POLICY)
+    assert "Policy" not in cloudhsmv2_client.get_resource_policy(ResourceArn=backup_arn)
+    cloudhsmv2_client.restore_backup(BackupId=backup_id)
+    response = cloudhsmv2_client.put_resource_policy(ResourceArn=backup_arn, Policy=POLICY)
+    assert response["Policy"] == POLICY
+
+
 def test_resource_policies_need_a_known_backup_arn_and_a_json_policy(
     cloudhsm_kms, cloudhsmv2_client, backup_arn
 ) -> None:

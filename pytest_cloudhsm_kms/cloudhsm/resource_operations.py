@@ -1,10 +1,14 @@
 """CloudHSM v2 operations on any resource: tags (TagResource, UntagResource, ListTags) and
 resource policies (Get/Put/DeleteResourcePolicy).
 
+Resource policies belong to backups, and only a ``READY`` backup takes one
+(PutResourcePolicy in the API Reference, docs/aws-behaviour.md §6.4).
+
 **Choices where AWS documents nothing:** a resource ID starting ``backup-``
-names a backup, any other a cluster; resource policies can be set on backups
-only; ListTags of an untagged resource gives ``TagList: []`` (the model's
-minimum is 1) and everything in one page when ``MaxResults`` is absent.
+names a backup, any other a cluster; refusing a resource policy is
+``CloudHsmInvalidRequestException``; ListTags of an untagged resource gives
+``TagList: []`` (the model's minimum is 1) and everything in one page when
+``MaxResults`` is absent.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ServiceError
 from ..pagination import numbering
-from .model import Backup, tag_list
+from .model import Backup, BackupState, tag_list
 from .operations import (
     ARN,
     INVALID,
@@ -125,6 +129,8 @@ PUT_RESOURCE_POLICY = Operation(
     messages={
         "policy_required": (INVALID, "Policy is required."),
         "invalid_policy": (INVALID, "Policy is not a valid JSON policy document."),
+        "backup_not_ready": (INVALID, "Backup {backup} is {state}; only a READY backup can "
+                                      "take a resource policy."),
     },
 )
 
@@ -137,6 +143,8 @@ def put_resource_policy(service: CloudHsmService, ctx: RequestContext, p: Params
         raise declared_error(ctx, "policy_required")
     if not _is_policy_document(policy):
         raise declared_error(ctx, "invalid_policy")
+    if backup.state != BackupState.READY:  # docs/aws-behaviour.md §6.4
+        raise declared_error(ctx, "backup_not_ready", backup=backup.backup_id, state=backup.state)
     backup.resource_policy = policy
     return {"ResourceArn": backup.backup_arn, "Policy": policy}
 
