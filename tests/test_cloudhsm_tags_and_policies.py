@@ -109,6 +109,9 @@ def test_a_backup_resource_policy_is_put_read_and_deleted(
     response = cloudhsmv2_client.put_resource_policy(ResourceArn=backup_arn, Policy=POLICY)
     assert_valid_output("cloudhsmv2", "PutResourcePolicy", response)
     assert (response["ResourceArn"], response["Policy"]) == (backup_arn, POLICY)
+    # Shared lists backups others share with the caller, and a PutResourcePolicy share only
+    # once promoted in RAM (DescribeBackups in the API Reference, docs/aws-behaviour.md §6.4).
+    assert cloudhsmv2_client.describe_backups(Shared=True)["Backups"] == []
     response = cloudhsmv2_client.get_resource_policy(ResourceArn=backup_arn)
     assert_valid_output("cloudhsmv2", "GetResourcePolicy", response)
     assert response["Policy"] == POLICY

@@ -1,10 +1,11 @@
 """CloudHSM v2 operations on backups: DescribeBackups, DeleteBackup, RestoreBackup,
 ModifyBackupAttributes and CopyBackupToRegion.
 
-How backups are taken, kept and purged is :mod:`.backups`. **Choices where AWS
-documents nothing:** DescribeBackups lists the newest first unless
-``SortAscending``; ``Shared`` lists nothing (one account has no backups
-shared with it by others); everything is one page when ``MaxResults`` is
+How backups are taken, kept and purged is :mod:`.backups`. DescribeBackups'
+``Shared`` lists only backups other accounts share through RAM, which the
+fake does not model, so it lists nothing (docs/aws-behaviour.md §6.4).
+**Choices where AWS documents nothing:** DescribeBackups lists the newest
+first unless ``SortAscending``; everything is one page when ``MaxResults`` is
 absent.
 """
 
