@@ -54,40 +54,36 @@ def _api(op: str) -> str:
     return f"https://docs.aws.amazon.com/kms/latest/APIReference/API_{op}.html"
 
 
+def _api_example(op: str, example: str) -> Document:
+    """An example of ``op``'s API Reference page, as botocore ships it (``examples-1.json``)."""
+    return Document(_BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api(op), example)
+
+
 def _kdg(page: str) -> str:
     return f"https://docs.aws.amazon.com/kms/latest/developerguide/{page}.html"
 
 
 DOCUMENTED: dict[str, Document] = {
     # -- the API Reference's examples, as botocore ships them -----------------------------
-    "api/CreateCustomKeyStore#example": Document(
-        _BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api("CreateCustomKeyStore"),
+    "api/CreateCustomKeyStore#example": _api_example("CreateCustomKeyStore",
         "to-create-an-aws-cloudhsm-custom-key-store-1628627769469"),
-    "api/DescribeCustomKeyStores#all": Document(
-        _BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api("DescribeCustomKeyStores"),
+    "api/DescribeCustomKeyStores#all": _api_example("DescribeCustomKeyStores",
         "to-get-detailed-information-about-custom-key-stores-in-the-account-and-region-"
         "1628628556811"),
-    "api/ConnectCustomKeyStore#example": Document(
-        _BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api("ConnectCustomKeyStore"),
+    "api/ConnectCustomKeyStore#example": _api_example("ConnectCustomKeyStore",
         "to-connect-a-custom-key-store-to-its-cloudhsm-cluster-1628626947750"),
-    "api/DisconnectCustomKeyStore#example": Document(
-        _BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api("DisconnectCustomKeyStore"),
+    "api/DisconnectCustomKeyStore#example": _api_example("DisconnectCustomKeyStore",
         "to-disconnect-a-custom-key-store-from-its-cloudhsm-cluster-1628627955156"),
-    "api/UpdateCustomKeyStore#password": Document(
-        _BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api("UpdateCustomKeyStore"),
+    "api/UpdateCustomKeyStore#password": _api_example("UpdateCustomKeyStore",
         "to-edit-the-properties-of-a-custom-key-store-1628629851834"),
-    "api/UpdateCustomKeyStore#name": Document(
-        _BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api("UpdateCustomKeyStore"),
+    "api/UpdateCustomKeyStore#name": _api_example("UpdateCustomKeyStore",
         "to-edit-the-friendly-name-of-a-custom-key-store-1630451340904"),
-    "api/UpdateCustomKeyStore#cluster": Document(
-        _BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api("UpdateCustomKeyStore"),
+    "api/UpdateCustomKeyStore#cluster": _api_example("UpdateCustomKeyStore",
         "to-associate-the-custom-key-store-with-a-different-but-related-aws-cloudhsm-"
         "cluster-1630451842438"),
-    "api/DeleteCustomKeyStore#example": Document(
-        _BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api("DeleteCustomKeyStore"),
+    "api/DeleteCustomKeyStore#example": _api_example("DeleteCustomKeyStore",
         "to-delete-a-custom-key-store-from-aws-kms-1628630837145"),
-    "api/CreateKey#custom-key-store": Document(
-        _BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api("CreateKey"),
+    "api/CreateKey#custom-key-store": _api_example("CreateKey",
         "to-create-a-kms-key-in-a-custom-key-store-1630604382908"),
     # botocore 1.44.8's copy of this example predates CustomKeyStoreType (added with
     # external key stores); the SDK for JavaScript v3 prints the current one.
