@@ -59,8 +59,10 @@ def _api_example(op: str, example: str) -> Document:
     return Document(_BOTOCORE, _EXAMPLES, _BOTOCORE_VERSION, _api(op), example)
 
 
-def _kdg(page: str) -> str:
-    return f"https://docs.aws.amazon.com/kms/latest/developerguide/{page}.html"
+def _kdg(page: str, example: str = "") -> Document:
+    """A page of the Developer Guide: its archived source, and where it is published."""
+    return Document(_KDG, f"doc_source/{page}.md", _KDG_VERSION,
+                    f"https://docs.aws.amazon.com/kms/latest/developerguide/{page}.html", example)
 
 
 DOCUMENTED: dict[str, Document] = {
@@ -111,25 +113,16 @@ DOCUMENTED: dict[str, Document] = {
         "commit 01e092bd14440bf96585c32c6e42be51c6a9b6de",
         "https://docs.aws.amazon.com/cli/latest/reference/kms/describe-custom-key-stores.html"),
     # -- the KMS Developer Guide ------------------------------------------------------------
-    "kdg/disconnect-keystore": Document(
-        _KDG, "doc_source/disconnect-keystore.md", _KDG_VERSION, _kdg("disconnect-keystore")),
-    "kdg/view-keystore": Document(
-        _KDG, "doc_source/view-keystore.md", _KDG_VERSION, _kdg("view-keystore")),
-    "kdg/fix-keystore": Document(
-        _KDG, "doc_source/fix-keystore.md", _KDG_VERSION, _kdg("fix-keystore")),
-    "kdg/create-cmk-keystore": Document(
-        _KDG, "doc_source/create-cmk-keystore.md", _KDG_VERSION, _kdg("create-cmk-keystore")),
-    "kdg/delete-keystore": Document(
-        _KDG, "doc_source/delete-keystore.md", _KDG_VERSION, _kdg("delete-keystore")),
-    "kdg/view-cmk-keystore": Document(
-        _KDG, "doc_source/view-cmk-keystore.md", _KDG_VERSION, _kdg("view-cmk-keystore")),
-    "kdg/delete-cmk-keystore": Document(
-        _KDG, "doc_source/delete-cmk-keystore.md", _KDG_VERSION, _kdg("delete-cmk-keystore")),
-    "kdg/ct-createkey": Document(
-        _KDG, "doc_source/ct-createkey.md", _KDG_VERSION, _kdg("ct-createkey"),
+    "kdg/disconnect-keystore": _kdg("disconnect-keystore"),
+    "kdg/view-keystore": _kdg("view-keystore"),
+    "kdg/fix-keystore": _kdg("fix-keystore"),
+    "kdg/create-cmk-keystore": _kdg("create-cmk-keystore"),
+    "kdg/delete-keystore": _kdg("delete-keystore"),
+    "kdg/view-cmk-keystore": _kdg("view-cmk-keystore"),
+    "kdg/delete-cmk-keystore": _kdg("delete-cmk-keystore"),
+    "kdg/ct-createkey": _kdg(
+        "ct-createkey",
         "CreateKey in an AWS CloudHSM custom key store (CloudTrail responseElements)"),
-    "kdg/ct-create-keystore": Document(
-        _KDG, "doc_source/ct-create-keystore.md", _KDG_VERSION, _kdg("ct-create-keystore"),
-        "CloudTrail responseElements"),
+    "kdg/ct-create-keystore": _kdg("ct-create-keystore", "CloudTrail responseElements"),
 }
 """Each documented example or page the suite carries over, by a short name of our own."""
