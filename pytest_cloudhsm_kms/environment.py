@@ -309,8 +309,8 @@ class CloudHsmKms:
         """
         region = region or self.region
         codec = _codec(service, protocol)
-        text = header_text(target)
-        data = body_bytes(body)
+        text = target if type(target) is str else header_text(target)
+        data = body if type(body) is bytes else body_bytes(body)
         with self._lock:
             self._request_count += 1
             request_id = f"{self._request_id_prefix}{self._request_count:012x}"

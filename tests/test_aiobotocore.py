@@ -58,6 +58,16 @@ async def test_cloudhsm_v2(cloudhsm_kms, cloudhsm_cluster):
     assert [c["ClusterId"] for c in clusters] == [cloudhsm_cluster["ClusterId"]]
 
 
+async def test_tasks_of_two_regions_are_each_answered_in_their_own(cloudhsm_kms):
+    async def create_keys(region):
+        async with cloudhsm_kms.aio_client("kms", region) as kms:
+            return [(await kms.create_key())["KeyMetadata"]["Arn"] for _ in range(10)]
+
+    east, west = await asyncio.gather(create_keys("us-east-1"), create_keys("eu-west-1"))
+    assert {arn.split(":")[3] for arn in east} == {"us-east-1"}
+    assert {arn.split(":")[3] for arn in west} == {"eu-west-1"}
+
+
 @pytest.mark.cloudhsm_disconnected
 async def test_disconnected(cloudhsm_kms, cloudhsm_key):
     async with cloudhsm_kms.aio_client("kms") as kms:
@@ -166,7 +176,7 @@ def runner(request: pytest.FixtureRequest, pytester: pytest.Pytester) -> str:
 
 def test_a_user_style_async_suite_passes(pytester: pytest.Pytester, runner: str) -> None:
     pytester.makepyfile(test_app=SUITE.replace("MARK", runner, 1))
-    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=13)
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=14)
 
 
 def test_the_command_line_fault_holds_for_async_tests(

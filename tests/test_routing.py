@@ -7,13 +7,16 @@ import gc
 import json
 import re
 import socket
+import threading
 import weakref
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import boto3
 import pytest
 import requests
+from botocore import UNSIGNED
 from botocore.config import Config
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -163,6 +166,34 @@ def test_botocore_clients_for_every_endpoint_variant_are_served_in_process(
                            **{k: v for k, v in options.items() if k != "endpoint_url"})
         assert hsm.describe_clusters()["Clusters"] == []
     assert offline == []
+
+
+def test_each_request_is_answered_in_the_region_it_is_signed_for_across_threads() -> None:
+    """Clients of two Regions calling at once from threads: every call is served by the
+    KMS of its own client's Region (the Region before-sign noted for that request)."""
+    barrier = threading.Barrier(2)
+
+    def use(region: str) -> list[str]:
+        kms = boto3.client("kms", region_name=region)
+        barrier.wait()
+        keys = [kms.create_key()["KeyMetadata"]["Arn"] for _ in range(20)]
+        return [arn.split(":")[3] for arn in keys]
+
+    with CloudHsmKms() as aws, ThreadPoolExecutor(2) as pool:
+        east, west = pool.map(use, ["us-east-1", "eu-west-1"])
+        assert set(east) == {"us-east-1"} and set(west) == {"eu-west-1"}
+        assert len(aws.kms("us-east-1").keys) == len(aws.kms("eu-west-1").keys) == 20
+
+
+def test_an_unsigned_client_is_answered_in_its_region() -> None:
+    """``signature_version=UNSIGNED`` sends no Authorization header: the Region is still
+    the client's."""
+    with CloudHsmKms() as aws:
+        kms = boto3.client("kms", region_name="ap-northeast-1",
+                           config=Config(signature_version=UNSIGNED))
+        arn = kms.create_key()["KeyMetadata"]["Arn"]
+    assert arn.split(":")[3] == "ap-northeast-1"
+    assert [c.region for c in aws.calls] == ["ap-northeast-1"]
 
 
 def _resolved_host(client: Any) -> str:

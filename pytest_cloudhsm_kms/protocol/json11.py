@@ -203,14 +203,13 @@ class JsonCodec(Codec):
     def __init__(self, model: ServiceModel, *, message_member: str = "message") -> None:
         super().__init__(model, message_member=message_member)
         self.prefix = model.metadata["targetPrefix"] + "."
+        self._targets = {self.prefix + name: op for name, op in self._operations.items()}
 
     def _operation(self, target: str | None) -> OperationModel:
-        if not target:
-            raise ServiceError("UnknownOperationException", "Missing X-Amz-Target header")
-        name = target[len(self.prefix):] if target.startswith(self.prefix) else None
-        operation = self._operations.get(name) if name else None
+        operation = self._targets.get(target) if target else None
         if operation is None:
-            raise ServiceError("UnknownOperationException", f"Unknown operation {target}")
+            raise ServiceError("UnknownOperationException", f"Unknown operation {target}"
+                               if target else "Missing X-Amz-Target header")
         return operation
 
     def _params(self, operation: str, body: bytes) -> dict[str, Any]:

@@ -9,7 +9,9 @@ goes through the client's parser and retry handler like one from the network.
 aiobotocore emits the same events, awaits the response's content and sleeps
 with ``asyncio``/``anyio``: an aiobotocore client (known by its request
 signer, seen in ``before-sign``) gets an ``AioAWSResponse``, and its waits are
-made virtual (:mod:`.backoff`) the first time one is answered.
+made virtual (:mod:`.backoff`) the first time one is answered. ``before-sign``
+also notes the Region the request is signed for, so the answer comes from that
+Region without parsing the ``Authorization`` header again.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from botocore.signers import RequestSigner
 from .. import isolation
 from ..protocol.cbor import PROTOCOL as CBOR_PROTOCOL
 from ..protocol.cbor import request_target
+from ..protocol.json11 import WireResponse
 from ..protocol.raw import body_bytes, header_text
 from ..sts import OPERATIONS as STS_OPERATIONS
 from . import backoff
@@ -36,9 +39,10 @@ __all__ = ["SERVICE_IDS", "install"]
 # botocore's event service id -> the fake's service name.
 SERVICE_IDS = {"kms": "kms", "cloudhsm-v2": "cloudhsmv2"}
 _FAKE_CREDENTIALS = Credentials(isolation.FAKE_ACCESS_KEY_ID, isolation.FAKE_SECRET_ACCESS_KEY)
-# Whether the request being sent (in this thread or task) comes from an aiobotocore client.
-_from_aiobotocore: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "cloudhsm_kms_from_aiobotocore", default=False
+# What ``before-sign`` saw of the request being sent in this thread or task: whether an
+# aiobotocore client sends it, and the Region it is signed for (its SigV4 scope's).
+_signer: contextvars.ContextVar[tuple[bool, str] | None] = contextvars.ContextVar(
+    "cloudhsm_kms_signer", default=None
 )
 
 
@@ -67,23 +71,35 @@ def before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSRe
         return None
     _event, service_id, operation = event_name.split(".", 2)  # before-send.<service>.<Op>
     headers: Any = request.headers
-    authorization = header_text(headers.get("Authorization"))
-    region = region_of(request.url, authorization)
-    body = body_bytes(request.body)
+    signer = _signer.get()
+    if service_id == "sts":  # STS reads the caller's access key from the signature
+        authorization = header_text(headers.get("Authorization"))
+        answer = environment.handle_sts(operation, region_of(request.url, authorization),
+                                        body_bytes(request.body), authorization)
+        return _response(request, answer, signer)
     target = headers.get("X-Amz-Target")  # AWS JSON 1.1; asked first, it is the common case
     cbor = None
     if target is None:
         smithy_protocol = headers.get("smithy-protocol")
         if smithy_protocol is not None:
             cbor = request_target(request.url, header_text(smithy_protocol))
-    if service_id == "sts":
-        answer = environment.handle_sts(operation, region, body, authorization)
-    elif cbor is not None:  # a botocore that prefers the model's RPC v2 CBOR (cloudhsmv2)
-        answer = environment.handle(SERVICE_IDS[service_id], region, cbor[1], body,
+    # The Region signed for, as before-sign saw it: the Authorization header's scope,
+    # without reading the header again.
+    region = signer[1] if signer else region_of(
+        request.url, header_text(headers.get("Authorization")))
+    if cbor is not None:  # a botocore that prefers the model's RPC v2 CBOR (cloudhsmv2)
+        answer = environment.handle(SERVICE_IDS[service_id], region, cbor[1], request.body,
                                     protocol=CBOR_PROTOCOL)
     else:
-        answer = environment.handle(SERVICE_IDS[service_id], region, target, body)
-    if _from_aiobotocore.get():
+        answer = environment.handle(SERVICE_IDS[service_id], region, target, request.body)
+    return _response(request, answer, signer)
+
+
+def _response(
+    request: AWSPreparedRequest, answer: WireResponse, signer: tuple[bool, str] | None
+) -> AWSResponse:
+    """The answer as the client's HTTP layer would give it (aiobotocore's or botocore's)."""
+    if signer is not None and signer[0]:
         from aiobotocore.awsrequest import AioAWSResponse
 
         backoff.install_aio()
@@ -91,14 +107,22 @@ def before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSRe
     return AWSResponse(request.url, answer.status, answer.headers, _Body(answer.body))
 
 
-def before_sign(request: AWSRequest, request_signer: RequestSigner, **_: Any) -> None:
-    """Note which kind of client sends the request; lend fake credentials to a client
-    made before any were set.
+def before_sign(
+    request: AWSRequest, request_signer: RequestSigner, region_name: str, **_: Any
+) -> None:
+    """Note which kind of client sends the request and the Region it signs for; lend
+    fake credentials to a client made before any were set.
 
-    Signing still runs; only a client with no credentials at all borrows them,
-    and only while an environment is active.
+    The Region is botocore's own choice for the SigV4 scope: the endpoint rules'
+    signing Region if they give one, else the client's. Signing still runs; only a
+    client with no credentials at all borrows them, and only while an environment
+    is active.
     """
-    _from_aiobotocore.set(type(request_signer).__module__.startswith("aiobotocore"))
+    signing = request.context.get("signing")
+    signer = (type(request_signer).__module__.startswith("aiobotocore"),
+              (signing and signing.get("region")) or region_name)
+    if _signer.get() != signer:  # the same client again: nothing to set
+        _signer.set(signer)
     if current() is not None and request_signer._credentials is None:
         request.context.setdefault("signing", {})["request_credentials"] = _FAKE_CREDENTIALS
 
