@@ -55,6 +55,7 @@ _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _ENCODER = json.JSONEncoder(default=_default, separators=(",", ":"))
 _SCAN: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
 _PARSER = create_parser("json")  # botocore's parser of JSON 1.1 responses, as clients use it
+_QUOTE: Callable[[str], str] = json.encoder.encode_basestring_ascii  # C when available
 _C_MAKE_ENCODER = getattr(json.encoder, "c_make_encoder", None)  # the C accelerator, if any
 _C_ENCODE = None if _C_MAKE_ENCODER is None else _C_MAKE_ENCODER(
     None, _default, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True
@@ -64,21 +65,20 @@ _C_ENCODE = None if _C_MAKE_ENCODER is None else _C_MAKE_ENCODER(
 def _encode(document: dict[str, Any]) -> str:
     """Compact JSON, as ``json.dumps(document, separators=(",", ":"))`` writes it.
 
-    The answers of the cryptographic operations are flat: blobs and ASCII text.
-    Base64, and printable ASCII without a quote or a backslash, need no escaping,
-    so those are written as they are; escaping them character by character was
-    most of an Encrypt answer's cost. Anything else goes to the C encoder, made
-    once (``JSONEncoder`` makes one per call). Top-level keys are the names of
-    output members, which never need escaping.
+    The answers of the cryptographic operations are flat: blobs and text. A blob's
+    base64 needs no escaping, so it is written as it is (escaping it character by
+    character was most of an Encrypt answer's cost); text goes through the C
+    encoder's own string quoting. Anything else goes to the C encoder, made once
+    (``JSONEncoder`` makes one per call). Top-level keys are the names of output
+    members, which never need escaping.
     """
     parts = []
     for name, value in document.items():
         kind = type(value)
         if kind is bytes:
             parts.append(f'"{name}":"{b2a_base64(value, newline=False).decode()}"')
-        elif (kind is str and value.isascii() and value.isprintable()
-              and '"' not in value and "\\" not in value):
-            parts.append(f'"{name}":"{value}"')
+        elif kind is str:
+            parts.append(f'"{name}":{_QUOTE(value)}')
         elif _C_ENCODE is None:  # pragma: no cover - interpreters without the C accelerator
             return _ENCODER.encode(document)
         else:

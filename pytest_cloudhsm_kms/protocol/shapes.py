@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 import sys
 from collections.abc import Callable
@@ -136,6 +137,7 @@ def _structure_checker(
     members: dict[str, tuple[str, Checker]], required: tuple[str, ...]
 ) -> Checker:
     """Check a JSON object: its modelled members by their checkers (wire name first)."""
+    required_set = frozenset(required)
 
     def check(value: Any, path: str, problems: Problems) -> Any:
         if not isinstance(value, dict):
@@ -147,9 +149,9 @@ def _structure_checker(
             if entry is None or item is None:
                 continue  # AWS JSON services ignore members they do not model
             out[name] = entry[1](item, prefix + entry[0], problems)
-        for name in required:
-            if name not in out:
-                problems.append(constraint(prefix + _camel(name), "not be null"))
+        if not required_set.issubset(out):  # in the model's order, as AWS lists them
+            problems.extend(constraint(prefix + _camel(name), "not be null")
+                            for name in required if name not in out)
         return out
 
     return check
@@ -256,8 +258,8 @@ def _compile_blob(shape: Shape) -> Checker:
 
 
 if sys.version_info >= (3, 11):
-    def _strict_base64(value: str) -> bytes:
-        return binascii.a2b_base64(value, strict_mode=True)
+    _strict_base64: Callable[[str], bytes] = functools.partial(
+        binascii.a2b_base64, strict_mode=True)
 else:  # pragma: no cover - Python 3.10: no strict mode
     def _strict_base64(value: str) -> bytes:
         raise ValueError("no strict mode")
