@@ -473,3 +473,20 @@ def test_assume_role_checks_its_duration_as_sts_does() -> None:
     assert error.value.response["Error"]["Code"] == "ValidationError"
     assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert "durationSeconds" in error.value.response["Error"]["Message"]
+
+
+def test_a_call_whose_signing_assumes_a_role_is_answered_in_its_own_region(
+    tmp_path, monkeypatch
+) -> None:
+    """The first call of a role profile's client assumes the role while botocore signs
+    it, an STS call of its own in another Region: the call itself is still answered in
+    the Region it is signed for."""
+    _profiles(tmp_path, monkeypatch)
+    with CloudHsmKms() as aws:
+        session = boto3.session.Session(profile_name="admin")
+        session.client("sts", region_name="eu-west-1")  # resolves the role's credentials
+        kms = session.client("kms", region_name="ap-southeast-2")
+        arn = kms.create_key()["KeyMetadata"]["Arn"]
+        assert [(c.service, c.region, c.operation) for c in aws.calls] == [
+            ("sts", "eu-west-1", "AssumeRole"), ("kms", "ap-southeast-2", "CreateKey")]
+        assert arn.split(":")[3] == "ap-southeast-2"

@@ -39,10 +39,11 @@ __all__ = ["SERVICE_IDS", "install"]
 # botocore's event service id -> the fake's service name.
 SERVICE_IDS = {"kms": "kms", "cloudhsm-v2": "cloudhsmv2"}
 _FAKE_CREDENTIALS = Credentials(isolation.FAKE_ACCESS_KEY_ID, isolation.FAKE_SECRET_ACCESS_KEY)
-# What ``before-sign`` saw of the request being sent in this thread or task: whether an
-# aiobotocore client sends it, and the Region it is signed for (its SigV4 scope's).
-_signer: contextvars.ContextVar[tuple[bool, str] | None] = contextvars.ContextVar(
-    "cloudhsm_kms_signer", default=None
+# What ``before-sign`` saw of the request signed last in this thread or task: its body
+# (botocore hands before-send that very object), whether an aiobotocore client sends it,
+# and the Region it is signed for (its SigV4 scope's).
+_signed: contextvars.ContextVar[tuple[object, bool, str] | None] = contextvars.ContextVar(
+    "cloudhsm_kms_signed", default=None
 )
 
 
@@ -71,12 +72,13 @@ def before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSRe
         return None
     _event, service_id, operation = event_name.split(".", 2)  # before-send.<service>.<Op>
     headers: Any = request.headers
-    signer = _signer.get()
+    signed = _signed.get()
+    aio = signed is not None and signed[1]
     if service_id == "sts":  # STS reads the caller's access key from the signature
         authorization = header_text(headers.get("Authorization"))
         answer = environment.handle_sts(operation, region_of(request.url, authorization),
                                         body_bytes(request.body), authorization)
-        return _response(request, answer, signer)
+        return _response(request, answer, aio)
     target = headers.get("X-Amz-Target")  # AWS JSON 1.1; asked first, it is the common case
     cbor = None
     if target is None:
@@ -84,22 +86,24 @@ def before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSRe
         if smithy_protocol is not None:
             cbor = request_target(request.url, header_text(smithy_protocol))
     # The Region signed for, as before-sign saw it: the Authorization header's scope,
-    # without reading the header again.
-    region = signer[1] if signer else region_of(
-        request.url, header_text(headers.get("Authorization")))
+    # without reading the header again. Another request may have been signed since
+    # (an STS call assuming a role while this one was signed): then read the header.
+    region: str | None
+    if signed is not None and signed[0] is request.body:
+        region = signed[2]
+    else:
+        region = region_of(request.url, header_text(headers.get("Authorization")))
     if cbor is not None:  # a botocore that prefers the model's RPC v2 CBOR (cloudhsmv2)
         answer = environment.handle(SERVICE_IDS[service_id], region, cbor[1], request.body,
                                     protocol=CBOR_PROTOCOL)
     else:
         answer = environment.handle(SERVICE_IDS[service_id], region, target, request.body)
-    return _response(request, answer, signer)
+    return _response(request, answer, aio)
 
 
-def _response(
-    request: AWSPreparedRequest, answer: WireResponse, signer: tuple[bool, str] | None
-) -> AWSResponse:
+def _response(request: AWSPreparedRequest, answer: WireResponse, aio: bool) -> AWSResponse:
     """The answer as the client's HTTP layer would give it (aiobotocore's or botocore's)."""
-    if signer is not None and signer[0]:
+    if aio:
         from aiobotocore.awsrequest import AioAWSResponse
 
         backoff.install_aio()
@@ -119,10 +123,8 @@ def before_sign(
     is active.
     """
     signing = request.context.get("signing")
-    signer = (type(request_signer).__module__.startswith("aiobotocore"),
-              (signing and signing.get("region")) or region_name)
-    if _signer.get() != signer:  # the same client again: nothing to set
-        _signer.set(signer)
+    _signed.set((request.data, type(request_signer).__module__.startswith("aiobotocore"),
+                 (signing and signing.get("region")) or region_name))
     if current() is not None and request_signer._credentials is None:
         request.context.setdefault("signing", {})["request_credentials"] = _FAKE_CREDENTIALS
 
