@@ -7,7 +7,9 @@
   handler that returns the fake's own response bytes, canned) and moto's
   ``mock_aws`` against the same floor (budget: fake <= 1.15 x floor); "bare"
   is a handler doing only what real encryption needs (JSON, base64, a random IV,
-  AES-256-GCM), the floor of any fake that encrypts;
+  AES-256-GCM), the floor of any fake that encrypts; "plain" is the fake against a
+  floor without the plugin's own botocore handlers (which every client of a process
+  that imported the plugin runs, the floor's too);
 * scale: the same calls in a store of 100,000 keys against one of 10 keys
   (budget: within 10%);
 * per test: the setup+teardown cost of each fixture over an empty test,
@@ -48,6 +50,7 @@ from botocore.awsrequest import AWSResponse
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from pytest_cloudhsm_kms import CloudHsmKms
+from pytest_cloudhsm_kms.routing import botocore_hook
 
 OPERATIONS = ("Encrypt", "Decrypt", "GenerateDataKey")
 SECTIONS = ("per-call", "scale", "per-test", "retries", "memory", "endpoint")  # in running order
@@ -90,9 +93,16 @@ def _calls(client: Any, key_id: str) -> dict[str, Callable[[], object]]:
     }
 
 
-def _floor_client(canned: dict[str, tuple[int, dict[str, str], bytes]]) -> Any:
+def _floor_client(canned: dict[str, tuple[int, dict[str, str], bytes]], *,
+                  plain: bool = False) -> Any:
+    """The floor: a client whose ``before-send`` answers the canned response. Like every
+    client of a process that imported the plugin, it runs the plugin's two handlers
+    too (they return at once with no environment active); ``plain`` leaves them out."""
     client = boto3.client("kms", region_name="us-east-1", aws_access_key_id="a",
                           aws_secret_access_key="b")
+    if plain:
+        client.meta.events.unregister("before-sign.kms", botocore_hook.before_sign)
+        client.meta.events.unregister("before-send.kms", botocore_hook.before_send)
 
     def answer(request: Any, event_name: str, **_: Any) -> AWSResponse:
         status, headers, body = canned[event_name.rsplit(".", 1)[1]]
@@ -153,6 +163,7 @@ def bench_per_call(calls: int, rounds: int) -> None:
             canned[op] = _replay(env, fake_calls[op])
     # The floor makes the very calls the fake gets (same key ID, the fake's own blob).
     floor_calls = _calls(_floor_client(canned), key_id)
+    plain_calls = _calls(_floor_client(canned, plain=True), key_id)
     bare_calls = _calls(_bare_client(key["Arn"]), key_id)
     with mock_aws():
         moto_client = boto3.client("kms", region_name="us-east-1")
@@ -177,16 +188,29 @@ def bench_per_call(calls: int, rounds: int) -> None:
                     env.calls.clear()  # the log of an ordinary test, not of the benchmark
                     samples.setdefault(("fake", op), []).append(
                         _per_call(fake_calls[op], calls))
+    for round_ in range(rounds):  # apart, so that it leaves the rounds above as they were
+        for op in OPERATIONS:
+            for side in _abba(round_, "plain", "fake again"):
+                if side == "plain":
+                    samples.setdefault(("plain", op), []).append(
+                        _per_call(plain_calls[op], calls))
+                    continue
+                with env:
+                    env.calls.clear()
+                    samples.setdefault(("fake again", op), []).append(
+                        _per_call(fake_calls[op], calls))
     print("per call: median of the per-round ratios to the canned before-send floor "
-          "(rounds interleaved ABBA); bare: JSON, base64 and AES-GCM only (no fake around them)")
+          "(rounds interleaved ABBA); bare: JSON, base64 and AES-GCM only (no fake around them); "
+          "plain: the fake against a floor without the plugin's handlers (rounds of their own)")
     print(f"  {'operation':<16} {'floor µs':>9} {'fake µs':>9} "
-          f"{'fake/floor':>10} {'bare/floor':>10} {'moto/floor':>10}")
+          f"{'fake/floor':>10} {'bare/floor':>10} {'moto/floor':>10} {'fake/plain':>10}")
     for op in OPERATIONS:
         floor_us, fake_us, ratio = _compare(samples[("floor", op)], samples[("fake", op)])
         _, _, bare = _compare(samples[("floor", op)], samples[("bare", op)])
+        _, _, plain = _compare(samples[("plain", op)], samples[("fake again", op)])
         moto_us = statistics.median(samples[("moto", op)]) * 1e6
         print(f"  {op:<16} {floor_us:9.1f} {fake_us:9.1f} {ratio:10.3f} {bare:10.3f} "
-              f"{moto_us / floor_us:10.2f}")
+              f"{moto_us / floor_us:10.2f} {plain:10.3f}")
 
 
 def _replay(env: CloudHsmKms, call: Callable[[], object]) -> tuple[int, dict[str, str], bytes]:
