@@ -3,7 +3,8 @@
 This fake evaluates no permissions (no IAM, no key policy), so a grant is a
 record: it is listed, retired and revoked as AWS does, and its grant tokens are
 accepted in ``GrantTokens`` of every operation that takes them. Grant
-constraints are stored and listed, not enforced.
+constraints are stored and listed, not enforced. As AWS lists them, a grant is
+dated in whole seconds (docs/aws-behaviour.md §11.3).
 
 Choices where AWS documents nothing (docs/aws-behaviour.md §11.3):
 
@@ -20,11 +21,15 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §11.3):
   allows 1000); more is ``ValidationException``.
 * More than 500 grants for one grantee principal on one key, or more than 50,000
   grants on one key, is ``LimitExceededException`` (the documented quotas).
+* A grant made without a name is listed without ``Name``: AWS's printed outputs show
+  ``"Name": ""``, which the model's ``GrantNameType`` (at least 1 character) forbids,
+  and every answer of the fake fits the model.
 """
 
 from __future__ import annotations
 
 import base64
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -175,7 +180,7 @@ class Grants(Family):
                 key_id=key.key_id,
                 key_arn=key.arn,
                 issuing_account=f"arn:{self.scope.partition}:iam::{self.scope.account_id}:root",
-                creation_date=ctx.now(),
+                creation_date=float(math.floor(ctx.now())),  # whole seconds (§11.3)
                 operations=list(operations),
                 name=name,
                 grantee_principal=p.get("GranteePrincipal"),

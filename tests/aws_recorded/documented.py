@@ -1,7 +1,9 @@
-"""The answers of real AWS KMS that AWS's own documentation shows, for CloudHSM key stores.
+"""The answers of real AWS KMS that AWS's own documentation shows, for CloudHSM key
+stores and for grants.
 
 LocalStack cannot record custom key stores of type ``AWS_CLOUDHSM`` (they need a
-real cluster), so ``sources.py`` has none. AWS's documentation does show what KMS
+real cluster), so ``sources.py`` has none; nor does any of its recordings show a
+grant entry (``test_documented_grants.py``). AWS's documentation does show what KMS
 answers for them: the examples of the API Reference (the same examples botocore
 ships as ``examples-1.json`` and the AWS SDK for JavaScript v3 prints in its
 command docs), the AWS CLI's examples, and the KMS Developer Guide's walkthroughs,
@@ -124,5 +126,18 @@ DOCUMENTED: dict[str, Document] = {
         "ct-createkey",
         "CreateKey in an AWS CloudHSM custom key store (CloudTrail responseElements)"),
     "kdg/ct-create-keystore": _kdg("ct-create-keystore", "CloudTrail responseElements"),
+    # -- grants -------------------------------------------------------------------------------
+    "kdg/grant-view": Document(  # archived as a section of grant-manage, published apart
+        _KDG, "doc_source/grant-manage.md", _KDG_VERSION,
+        "https://docs.aws.amazon.com/kms/latest/developerguide/grant-view.html",
+        "Viewing grants"),
+    "cli/list-grants": Document(
+        _CLI, "awscli/examples/kms/list-grants.rst",
+        "commit 01e092bd14440bf96585c32c6e42be51c6a9b6de",
+        "https://docs.aws.amazon.com/cli/latest/reference/kms/list-grants.html"),
+    "cli/list-retirable-grants": Document(
+        _CLI, "awscli/examples/kms/list-retirable-grants.rst",
+        "commit 01e092bd14440bf96585c32c6e42be51c6a9b6de",
+        "https://docs.aws.amazon.com/cli/latest/reference/kms/list-retirable-grants.html"),
 }
 """Each documented example or page the suite carries over, by a short name of our own."""

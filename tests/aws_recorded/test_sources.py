@@ -9,6 +9,7 @@ from collections import Counter
 
 from . import (
     test_documented_cloudhsm,
+    test_documented_grants,
     test_documented_key_stores,
     test_quoted,
     test_quoted_cloudhsm,
@@ -24,7 +25,8 @@ from .sources import LEFT_OUT, SOURCES
 
 RECORDED: list[Case] = [*test_recorded_keys.CASES, *test_recorded_crypto.CASES,
                         *test_recorded_material.CASES]
-DOCUMENTED_CASES: list[Case] = test_documented_key_stores.CASES
+DOCUMENTED_CASES: list[Case] = [*test_documented_key_stores.CASES,
+                                 *test_documented_grants.CASES]
 QUOTED_CASES: list[Case] = test_quoted.CASES
 ALL: list[Case] = [*RECORDED, *DOCUMENTED_CASES, *QUOTED_CASES]
 
