@@ -22,8 +22,6 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §2.1, §2.5, §11.2)
 
 from __future__ import annotations
 
-import functools
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -315,22 +313,14 @@ class Keys(Family):
                                                       primary.pending_window_in_days)
 
 
-@functools.lru_cache(maxsize=16)
 def _default_policy(partition: str, account_id: str) -> str:
-    """The default key policy KMS writes: the account's root may do everything."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Id": "key-default-1",
-            "Statement": [
-                {
-                    "Sid": "Enable IAM User Permissions",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
-                    "Action": "kms:*",
-                    "Resource": "*",
-                }
-            ],
-        },
-        indent=2,
-    )
+    """The default key policy KMS writes (the account's root may do everything), in the
+    text AWS answers, byte for byte (``" : "``, ``[ {``; docs/aws-behaviour.md §11.4)."""
+    return _DEFAULT_POLICY % (partition, account_id)
+
+
+_DEFAULT_POLICY = (
+    '{\n  "Version" : "2012-10-17",\n  "Id" : "key-default-1",\n  "Statement" : [ {\n'
+    '    "Sid" : "Enable IAM User Permissions",\n    "Effect" : "Allow",\n'
+    '    "Principal" : {\n      "AWS" : "arn:%s:iam::%s:root"\n    },\n'
+    '    "Action" : "kms:*",\n    "Resource" : "*"\n  } ]\n}')
