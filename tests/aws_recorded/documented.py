@@ -1,5 +1,5 @@
-"""The answers of real AWS KMS that AWS's own documentation shows, for CloudHSM key
-stores and for grants.
+"""The answers of real AWS KMS that AWS's own documentation shows: for CloudHSM key
+stores, for grants, and the API Reference's examples of the other operations.
 
 LocalStack cannot record custom key stores of type ``AWS_CLOUDHSM`` (they need a
 real cluster), so ``sources.py`` has none; nor does any of its recordings show a
@@ -8,8 +8,9 @@ answers for them: the examples of the API Reference (the same examples botocore
 ships as ``examples-1.json`` and the AWS SDK for JavaScript v3 prints in its
 command docs), the AWS CLI's examples, and the KMS Developer Guide's walkthroughs,
 whose outputs were taken from real accounts. Each entry below is one such page or
-example; ``test_documented_key_stores.py`` carries its facts over into cases of
-our own (requests and scenarios ours, identifying values checked by their form).
+example; ``test_documented_key_stores.py``, ``test_documented_grants.py`` and
+``test_documented_api.py`` carry its facts over into cases of our own (requests and
+scenarios ours, identifying values checked by their form).
 
 The examples are edited for print (placeholders such as
 ``<certificate appears here>``, commas missing between members), so a case checks
@@ -95,6 +96,123 @@ DOCUMENTED: dict[str, Document] = {
         "aws/aws-sdk-js-v3", "clients/client-kms/src/commands/DescribeCustomKeyStoresCommand.ts",
         "commit 031b2fc28127eb4d969b4abe595a3deea42445ac", _api("DescribeCustomKeyStores"),
         "to-get-detailed-information-about-a-cloudhsm-custom-key-store-by-name-2"),
+    # -- the API Reference's other examples (test_documented_api.py) --------------------------
+    "api/CancelKeyDeletion#example": _api_example("CancelKeyDeletion",
+        "to-cancel-deletion-of-a-cmk-"
+        "1477428535102"),
+    "api/CreateAlias#example": _api_example("CreateAlias", "to-create-an-alias-1477505685119"),
+    "api/CreateGrant#example": _api_example("CreateGrant", "to-create-a-grant-1477972226782"),
+    "api/CreateKey#symmetric": _api_example("CreateKey", "to-create-a-cmk-1478028992966"),
+    "api/CreateKey#rsa": _api_example("CreateKey",
+        "to-create-an-asymmetric-rsa-kms-key-for-encryption-and-decryption-"
+        "1630533897833"),
+    "api/CreateKey#ecc": _api_example("CreateKey",
+        "to-create-an-asymmetric-elliptic-curve-kms-key-for-signing-and-verification-"
+        "1630541089401"),
+    "api/CreateKey#multi-region": _api_example("CreateKey",
+        "to-create-a-multi-region-primary-kms-key-"
+        "1630599158567"),
+    "api/CreateKey#imported": _api_example("CreateKey",
+        "to-create-a-kms-key-for-imported-key-material-"
+        "1630603607560"),
+    "api/CreateKey#hmac": _api_example("CreateKey", "to-create-an-hmac-kms-key-1630628752841"),
+    "api/Decrypt#example": _api_example("Decrypt", "to-decrypt-data-1478281622886"),
+    "api/DeleteAlias#example": _api_example("DeleteAlias", "to-delete-an-alias-1478285209338"),
+    "api/DeleteImportedKeyMaterial#example": _api_example("DeleteImportedKeyMaterial",
+        "to-delete-imported-key-material-"
+        "1478561674507"),
+    "api/DescribeKey#symmetric": _api_example("DescribeKey", "get-key-details-1478565820907"),
+    "api/DescribeKey#rsa": _api_example("DescribeKey",
+        "to-get-details-about-an-rsa-asymmetric-kms-key-"
+        "1637971611761"),
+    "api/DescribeKey#multi-region": _api_example("DescribeKey",
+        "to-get-details-about-a-multi-region-key-"
+        "1637969624239"),
+    "api/DescribeKey#hmac": _api_example("DescribeKey",
+        "to-get-details-about-an-hmac-kms-key-"
+        "1637970472619"),
+    "api/DisableKey#example": _api_example("DisableKey", "to-disable-a-cmk-1478566583659"),
+    "api/DisableKeyRotation#example": _api_example("DisableKeyRotation",
+        "to-disable-automatic-rotation-of-key-material-"
+        "1478624396092"),
+    "api/EnableKey#example": _api_example("EnableKey", "to-enable-a-cmk-1478627501129"),
+    "api/EnableKeyRotation#example": _api_example("EnableKeyRotation",
+        "to-enable-automatic-rotation-of-key-material-"
+        "1478629109677"),
+    "api/Encrypt#example": _api_example("Encrypt", "to-encrypt-data-1478906026012"),
+    "api/GenerateDataKey#example": _api_example("GenerateDataKey",
+        "to-generate-a-data-key-"
+        "1478912956062"),
+    "api/GenerateDataKeyPair#example": _api_example("GenerateDataKeyPair",
+        "to-generate-an-rsa-key-pair-for-encryption-and-decryption-"
+        "1628619376878"),
+    "api/GenerateDataKeyPairWithoutPlaintext#example": _api_example(
+        "GenerateDataKeyPairWithoutPlaintext",
+        "to-generate-an-asymmetric-data-key-pair-without-a-plaintext-key-"
+        "1628620971564"),
+    "api/GenerateDataKeyWithoutPlaintext#example": _api_example("GenerateDataKeyWithoutPlaintext",
+        "to-generate-an-encrypted-data-key-"
+        "1478914121134"),
+    "api/GenerateMac#example": _api_example("GenerateMac",
+        "to-generate-an-hmac-for-a-message-"
+        "1631570135665"),
+    "api/GenerateRandom#example": _api_example("GenerateRandom",
+        "to-generate-random-data-"
+        "1479163645600"),
+    "api/GetKeyPolicy#example": _api_example("GetKeyPolicy",
+        "to-retrieve-a-key-policy-"
+        "1479170128325"),
+    "api/GetKeyRotationStatus#example": _api_example("GetKeyRotationStatus",
+        "to-retrieve-the-rotation-status-for-a-cmk-"
+        "1479172287408"),
+    "api/GetParametersForImport#example": _api_example("GetParametersForImport",
+        "to-retrieve-the-public-key-and-import-token-for-a-cmk-"
+        "1480626483211"),
+    "api/GetPublicKey#example": _api_example("GetPublicKey",
+        "to-download-the-public-key-of-an-asymmetric-kms-key-"
+        "1628621691873"),
+    "api/ImportKeyMaterial#example": _api_example("ImportKeyMaterial",
+        "to-import-key-material-into-a-cmk-"
+        "1480630551969"),
+    "api/ListAliases#example": _api_example("ListAliases", "to-list-aliases-1480729693349"),
+    "api/ListGrants#example": _api_example("ListGrants", "to-list-grants-for-a-cmk-1481067365389"),
+    "api/ListKeyPolicies#example": _api_example("ListKeyPolicies",
+        "to-list-key-policies-for-a-cmk-"
+        "1481069780998"),
+    "api/ListKeys#example": _api_example("ListKeys", "to-list-cmks-1481071643069"),
+    "api/ListResourceTags#example": _api_example("ListResourceTags",
+        "to-list-tags-for-a-cmk-"
+        "1483996855796"),
+    "api/ListRetirableGrants#example": _api_example("ListRetirableGrants",
+        "to-list-grants-that-the-specified-principal-can-retire-"
+        "1481140499620"),
+    "api/PutKeyPolicy#example": _api_example("PutKeyPolicy",
+        "to-attach-a-key-policy-to-a-cmk-"
+        "1481147345018"),
+    "api/ReEncrypt#example": _api_example("ReEncrypt", "to-reencrypt-data-1481230358001"),
+    "api/ReplicateKey#example": _api_example("ReplicateKey",
+        "to-replicate-a-multi-region-key-in-a-different-aws-region-"
+        "1628622402887"),
+    "api/RetireGrant#example": _api_example("RetireGrant", "to-retire-a-grant-1481327028297"),
+    "api/RevokeGrant#example": _api_example("RevokeGrant", "to-revoke-a-grant-1481329549302"),
+    "api/ScheduleKeyDeletion#example": _api_example("ScheduleKeyDeletion",
+        "to-schedule-a-cmk-for-deletion-"
+        "1481331111094"),
+    "api/Sign#example": _api_example("Sign",
+        "to-digitally-sign-a-message-with-an-asymmetric-kms-key-"
+        "1628631433832"),
+    "api/TagResource#example": _api_example("TagResource", "to-tag-a-cmk-1483997246518"),
+    "api/UntagResource#example": _api_example("UntagResource",
+        "to-remove-tags-from-a-cmk-"
+        "1483997590962"),
+    "api/UpdateAlias#example": _api_example("UpdateAlias", "to-update-an-alias-1481572726920"),
+    "api/UpdateKeyDescription#example": _api_example("UpdateKeyDescription",
+        "to-update-the-description-of-a-cmk-"
+        "1481574808619"),
+    "api/Verify#example": _api_example("Verify",
+        "to-use-an-asymmetric-kms-key-to-verify-a-digital-signature-"
+        "1628633365663"),
+    "api/VerifyMac#example": _api_example("VerifyMac", "to-verify-an-hmac-1631570863401"),
     # -- the API Reference's error descriptions (the model's documentation strings) ----
     "api/CreateCustomKeyStore#errors": Document(
         _BOTOCORE, "botocore/data/kms/2014-11-01/service-2.json", _BOTOCORE_VERSION,

@@ -8,6 +8,7 @@ import fnmatch
 from collections import Counter
 
 from . import (
+    test_documented_api,
     test_documented_cloudhsm,
     test_documented_grants,
     test_documented_key_stores,
@@ -26,7 +27,8 @@ from .sources import LEFT_OUT, SOURCES
 RECORDED: list[Case] = [*test_recorded_keys.CASES, *test_recorded_crypto.CASES,
                         *test_recorded_material.CASES]
 DOCUMENTED_CASES: list[Case] = [*test_documented_key_stores.CASES,
-                                 *test_documented_grants.CASES]
+                                 *test_documented_grants.CASES,
+                                 *test_documented_api.CASES]
 QUOTED_CASES: list[Case] = test_quoted.CASES
 ALL: list[Case] = [*RECORDED, *DOCUMENTED_CASES, *QUOTED_CASES]
 
