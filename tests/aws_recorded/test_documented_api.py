@@ -427,6 +427,8 @@ CASES: list[Case] = [
          answer={"Keys": [{"KeyArn": ARN.replace("<key-id:1>", f"<key-id:{n}>"),
                            "KeyId": f"<key-id:{n}>"} for n in range(1, 8)],
                  "Truncated": False}),
+    # The example also lists aliases of AWS managed keys, which the fake has none of
+    # (docs/aws-behaviour.md §11.1); the customer's three are checked.
     Case("api/ListAliases#example", "answer (the customer aliases)", "ListAliases", {},
          three_aliases,
          answer={"Aliases": [{"AliasArn": f"arn:<partition>:kms:<region>:111111111111:"
