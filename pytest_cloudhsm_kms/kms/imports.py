@@ -94,7 +94,7 @@ class Imports(Family):
             raise declared_error(ctx, "wrapping", algorithm=algorithm, spec=spec)
         wrapping_key = new_key_pair(spec, self.scope.entropy)
         token = self.scope.entropy.bytes(_TOKEN_BYTES)
-        valid_to = ctx.now() + PARAMETERS_VALID_FOR
+        valid_to = ctx.date() + PARAMETERS_VALID_FOR  # to the ms (docs/aws-behaviour.md §11.6)
         self.import_tokens[token] = ImportParameters(key.key_id, wrapping_key, algorithm, valid_to)
         return {
             "KeyId": key.arn,

@@ -22,6 +22,7 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §2.1, §2.5, §11.2)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -278,10 +279,12 @@ class Keys(Family):
         return {"KeyId": key.arn}
 
     def _begin_waiting(self, key: Key, now: float, days: int) -> float:
-        """Put ``key`` in ``PendingDeletion`` for ``days`` from ``now``; answer the date."""
+        """Put ``key`` in ``PendingDeletion`` for ``days`` from ``now``; answer the date,
+        to the millisecond as KMS dates it (docs/aws-behaviour.md §2.5), never after the
+        waiting period's end."""
         key.state = KeyState.PENDING_DELETION
         key.pending_window_in_days = None
-        key.deletion_date = deletion_date = now + days * _DAY
+        key.deletion_date = deletion_date = math.floor((now + days * _DAY) * 1000) / 1000
         self.scope.clock.call_at(deletion_date, lambda: self._expire(key, deletion_date))
         return deletion_date
 
