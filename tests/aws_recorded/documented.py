@@ -68,6 +68,13 @@ def _kdg(page: str, example: str = "") -> Document:
                     f"https://docs.aws.amazon.com/kms/latest/developerguide/{page}.html", example)
 
 
+def _cli(command: str, commit: str, example: str = "") -> Document:
+    """An example of the AWS CLI's ``aws kms <command>`` page, at the commit read."""
+    return Document(_CLI, f"awscli/examples/kms/{command}.rst", f"commit {commit}",
+                    f"https://docs.aws.amazon.com/cli/latest/reference/kms/{command}.html",
+                    example)
+
+
 DOCUMENTED: dict[str, Document] = {
     # -- the API Reference's examples, as botocore ships them -----------------------------
     "api/CreateCustomKeyStore#example": _api_example("CreateCustomKeyStore",
@@ -257,5 +264,123 @@ DOCUMENTED: dict[str, Document] = {
         _CLI, "awscli/examples/kms/list-retirable-grants.rst",
         "commit 01e092bd14440bf96585c32c6e42be51c6a9b6de",
         "https://docs.aws.amazon.com/cli/latest/reference/kms/list-retirable-grants.html"),
+    # -- the AWS CLI's other KMS examples (test_documented_cli.py) --------------------------
+    "cli/create-key#symmetric": _cli(
+        "create-key", "00cf053344b043240478b0cef66ebfc16ba52be1",
+        "Example 1: To create a customer managed KMS key in AWS KMS"),
+    "cli/create-key#rsa": _cli(
+        "create-key", "00cf053344b043240478b0cef66ebfc16ba52be1",
+        "Example 2: To create an asymmetric RSA KMS key for encryption and decryption"),
+    "cli/create-key#ecc": _cli(
+        "create-key", "00cf053344b043240478b0cef66ebfc16ba52be1",
+        "Example 3: To create an asymmetric elliptic curve KMS key for signing and verification"),
+    "cli/create-key#hmac": _cli(
+        "create-key", "00cf053344b043240478b0cef66ebfc16ba52be1",
+        "Example 4: To create an HMAC KMS key"),
+    "cli/create-key#multi-region": _cli(
+        "create-key", "00cf053344b043240478b0cef66ebfc16ba52be1",
+        "Example 4: To create a multi-Region primary KMS key"),
+    "cli/create-key#external": _cli(
+        "create-key", "00cf053344b043240478b0cef66ebfc16ba52be1",
+        "Example 5: To create a KMS key for imported key material"),
+    "cli/describe-key#rsa": _cli(
+        "describe-key", "00cf053344b043240478b0cef66ebfc16ba52be1",
+        "To get details about an RSA asymmetric KMS key"),
+    "cli/describe-key#replica": _cli(
+        "describe-key", "00cf053344b043240478b0cef66ebfc16ba52be1",
+        "To get details about a multi-Region replica key"),
+    "cli/describe-key#hmac": _cli(
+        "describe-key", "00cf053344b043240478b0cef66ebfc16ba52be1",
+        "To get details about an HMAC KMS key"),
+    "cli/cancel-key-deletion": _cli(
+        "cancel-key-deletion", "1baadf6b6f22d97a4b8898e6e4dee24668d9bd93"),
+    "cli/schedule-key-deletion": _cli(
+        "schedule-key-deletion", "01e092bd14440bf96585c32c6e42be51c6a9b6de"),
+    "cli/enable-key": _cli(
+        "enable-key", "01e092bd14440bf96585c32c6e42be51c6a9b6de"),
+    "cli/disable-key": _cli(
+        "disable-key", "2d1a6e1f7919992f620df7f90d3602dec4de0aca"),
+    "cli/enable-key-rotation": _cli(
+        "enable-key-rotation", "01e092bd14440bf96585c32c6e42be51c6a9b6de"),
+    "cli/disable-key-rotation": _cli(
+        "disable-key-rotation", "3096efebc92a9c67a6b44c05ac7438df1958c9b3"),
+    "cli/get-key-rotation-status": _cli(
+        "get-key-rotation-status", "9e11b610317ab7a9b1f890e59282b3915bfc287e"),
+    "cli/update-key-description#delete": _cli(
+        "update-key-description", "089513776ec02f9ca1401a31d70c71881a72e5db",
+        "Example 1: To delete the description of a customer managed CMK"),
+    "cli/update-key-description#add": _cli(
+        "update-key-description", "089513776ec02f9ca1401a31d70c71881a72e5db",
+        "Example 2: To add or change a description to a customer managed CMK"),
+    "cli/list-keys": _cli(
+        "list-keys", "01e092bd14440bf96585c32c6e42be51c6a9b6de"),
+    "cli/create-alias": _cli(
+        "create-alias", "3096efebc92a9c67a6b44c05ac7438df1958c9b3"),
+    "cli/delete-alias": _cli(
+        "delete-alias", "3332bf93950a86f56b79eb95eae1160da2939aa1"),
+    "cli/update-alias": _cli(
+        "update-alias", "01e092bd14440bf96585c32c6e42be51c6a9b6de"),
+    "cli/list-aliases#key": _cli(
+        "list-aliases", "f331dbbfeb9b34e8a43d509e04fa032fb45157f4",
+        "Example 2: To list all aliases for a particular CMK"),
+    "cli/list-key-policies": _cli(
+        "list-key-policies", "d89b19ee0e163e0aea3fff92a5a4266081a2a08a"),
+    "cli/get-key-policy": _cli(
+        "get-key-policy", "01e092bd14440bf96585c32c6e42be51c6a9b6de"),
+    "cli/put-key-policy": _cli(
+        "put-key-policy", "01e092bd14440bf96585c32c6e42be51c6a9b6de"),
+    "cli/tag-resource": _cli(
+        "tag-resource", "d89b19ee0e163e0aea3fff92a5a4266081a2a08a"),
+    "cli/untag-resource": _cli(
+        "untag-resource", "01e092bd14440bf96585c32c6e42be51c6a9b6de"),
+    "cli/list-resource-tags": _cli(
+        "list-resource-tags", "01e092bd14440bf96585c32c6e42be51c6a9b6de"),
+    "cli/create-grant": _cli(
+        "create-grant", "01e092bd14440bf96585c32c6e42be51c6a9b6de"),
+    "cli/retire-grant": _cli(
+        "retire-grant", "9992623d7bcd577161f6d532354c7cf929befcff"),
+    "cli/revoke-grant": _cli(
+        "revoke-grant", "819034b867e30c30cefc6d7a25cea8a0298924e8"),
+    "cli/get-parameters-for-import": _cli(
+        "get-parameters-for-import", "01e092bd14440bf96585c32c6e42be51c6a9b6de"),
+    "cli/import-key-material": _cli(
+        "import-key-material", "e70377c65b94868d60667e35fc290b4872600764"),
+    "cli/delete-imported-key-material": _cli(
+        "delete-imported-key-material", "3096efebc92a9c67a6b44c05ac7438df1958c9b3"),
+    "cli/encrypt": _cli(
+        "encrypt", "70096714270594e67a6d6e46ec77a639b6e4804d",
+        "Example 1: To encrypt the contents of a file on Linux or MacOS"),
+    "cli/decrypt#symmetric": _cli(
+        "decrypt", "1baadf6b6f22d97a4b8898e6e4dee24668d9bd93",
+        "Example 1: To decrypt an encrypted message with a symmetric KMS key (Linux and macOS)"),
+    "cli/decrypt#asymmetric": _cli(
+        "decrypt", "1baadf6b6f22d97a4b8898e6e4dee24668d9bd93",
+        "Example 3: To decrypt an encrypted message with an asymmetric KMS key (Linux and macOS)"),
+    "cli/re-encrypt": _cli(
+        "re-encrypt", "a65df085e89b2c3f7f4fc26fcb31ba69e831d62a",
+        "Example 1: To re-encrypt encrypted data under a different CMK"),
+    "cli/generate-data-key#aes-256": _cli(
+        "generate-data-key", "24714a316a3061fb55efcfc1cdf9de6d3d6fb59a",
+        "Example 1: To generate a 256-bit symmetric data key"),
+    "cli/generate-data-key#512-bytes": _cli(
+        "generate-data-key", "24714a316a3061fb55efcfc1cdf9de6d3d6fb59a",
+        "Example 2: To generate a 512-bit symmetric data key"),
+    "cli/generate-data-key-without-plaintext": _cli(
+        "generate-data-key-without-plaintext", "00cf053344b043240478b0cef66ebfc16ba52be1"),
+    "cli/generate-data-key-pair": _cli(
+        "generate-data-key-pair", "3096efebc92a9c67a6b44c05ac7438df1958c9b3"),
+    "cli/generate-data-key-pair-without-plaintext": _cli(
+        "generate-data-key-pair-without-plaintext", "3096efebc92a9c67a6b44c05ac7438df1958c9b3"),
+    "cli/generate-random": _cli(
+        "generate-random", "8fd9a4cf71284fa962498581aa8dfa209483b788",
+        "Example 1: To generate a 256-bit random byte string (Linux or macOs)"),
+    "cli/get-public-key": _cli(
+        "get-public-key", "e560443c197262dcf584274af7957b4d27bb335d",
+        "Example 1: To download the public key of an asymmetric CMK"),
+    "cli/sign": _cli(
+        "sign", "01e092bd14440bf96585c32c6e42be51c6a9b6de",
+        "Example 1: To generate a digital signature for a message"),
+    "cli/verify": _cli(
+        "verify", "9080e1202cc837cec991d0fe4f7626a0b5177663"),
 }
 """Each documented example or page the suite carries over, by a short name of our own."""

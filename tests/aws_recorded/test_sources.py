@@ -9,6 +9,7 @@ from collections import Counter
 
 from . import (
     test_documented_api,
+    test_documented_cli,
     test_documented_cloudhsm,
     test_documented_grants,
     test_documented_key_stores,
@@ -28,7 +29,7 @@ RECORDED: list[Case] = [*test_recorded_keys.CASES, *test_recorded_crypto.CASES,
                         *test_recorded_material.CASES]
 DOCUMENTED_CASES: list[Case] = [*test_documented_key_stores.CASES,
                                  *test_documented_grants.CASES,
-                                 *test_documented_api.CASES]
+                                 *test_documented_api.CASES, *test_documented_cli.CASES]
 QUOTED_CASES: list[Case] = test_quoted.CASES
 ALL: list[Case] = [*RECORDED, *DOCUMENTED_CASES, *QUOTED_CASES]
 
