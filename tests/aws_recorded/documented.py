@@ -75,6 +75,18 @@ def _cli(command: str, commit: str, example: str = "") -> Document:
                     example)
 
 
+_NEWEST = ("the newest version, read as the AWS Code Library publishes the AWS CLI's KMS "
+           "examples (2025: KeyMaterialId in the outputs, an ML-DSA key)")
+
+
+def _cli_newest(command: str, example: str = "") -> Document:
+    """An example of ``aws kms <command>`` in its newest version, which the store holds only
+    as AWS publishes it: the Code Library's page of the AWS CLI's KMS examples."""
+    return Document(_CLI, f"awscli/examples/kms/{command}.rst", _NEWEST,
+                    "https://docs.aws.amazon.com/code-library/latest/ug/cli_2_kms_code_examples.html",
+                    example)
+
+
 DOCUMENTED: dict[str, Document] = {
     # -- the API Reference's examples, as botocore ships them -----------------------------
     "api/CreateCustomKeyStore#example": _api_example("CreateCustomKeyStore",
@@ -265,9 +277,8 @@ DOCUMENTED: dict[str, Document] = {
         "commit 01e092bd14440bf96585c32c6e42be51c6a9b6de",
         "https://docs.aws.amazon.com/cli/latest/reference/kms/list-retirable-grants.html"),
     # -- the AWS CLI's other KMS examples (test_documented_cli.py) --------------------------
-    "cli/create-key#symmetric": _cli(
-        "create-key", "00cf053344b043240478b0cef66ebfc16ba52be1",
-        "Example 1: To create a customer managed KMS key in AWS KMS"),
+    "cli/create-key#symmetric": _cli_newest(
+        "create-key", "Example 1: To create a customer managed KMS key in AWS KMS"),
     "cli/create-key#rsa": _cli(
         "create-key", "00cf053344b043240478b0cef66ebfc16ba52be1",
         "Example 2: To create an asymmetric RSA KMS key for encryption and decryption"),
@@ -277,9 +288,11 @@ DOCUMENTED: dict[str, Document] = {
     "cli/create-key#hmac": _cli(
         "create-key", "00cf053344b043240478b0cef66ebfc16ba52be1",
         "Example 4: To create an HMAC KMS key"),
-    "cli/create-key#multi-region": _cli(
-        "create-key", "00cf053344b043240478b0cef66ebfc16ba52be1",
-        "Example 4: To create a multi-Region primary KMS key"),
+    "cli/create-key#multi-region": _cli_newest(
+        "create-key", "Example 6: To create a multi-Region primary KMS key"),
+    "cli/create-key#ml-dsa": _cli_newest(
+        "create-key",
+        "Example 4: To create an asymmetric ML-DSA KMS key for signing and verification"),
     "cli/create-key#external": _cli(
         "create-key", "00cf053344b043240478b0cef66ebfc16ba52be1",
         "Example 5: To create a KMS key for imported key material"),
@@ -294,18 +307,15 @@ DOCUMENTED: dict[str, Document] = {
         "To get details about an HMAC KMS key"),
     "cli/cancel-key-deletion": _cli(
         "cancel-key-deletion", "1baadf6b6f22d97a4b8898e6e4dee24668d9bd93"),
-    "cli/schedule-key-deletion": _cli(
-        "schedule-key-deletion", "01e092bd14440bf96585c32c6e42be51c6a9b6de"),
+    "cli/schedule-key-deletion": _cli_newest("schedule-key-deletion"),
     "cli/enable-key": _cli(
         "enable-key", "01e092bd14440bf96585c32c6e42be51c6a9b6de"),
     "cli/disable-key": _cli(
         "disable-key", "2d1a6e1f7919992f620df7f90d3602dec4de0aca"),
-    "cli/enable-key-rotation": _cli(
-        "enable-key-rotation", "01e092bd14440bf96585c32c6e42be51c6a9b6de"),
+    "cli/enable-key-rotation": _cli_newest("enable-key-rotation"),
     "cli/disable-key-rotation": _cli(
         "disable-key-rotation", "3096efebc92a9c67a6b44c05ac7438df1958c9b3"),
-    "cli/get-key-rotation-status": _cli(
-        "get-key-rotation-status", "9e11b610317ab7a9b1f890e59282b3915bfc287e"),
+    "cli/get-key-rotation-status": _cli_newest("get-key-rotation-status"),
     "cli/update-key-description#delete": _cli(
         "update-key-description", "089513776ec02f9ca1401a31d70c71881a72e5db",
         "Example 1: To delete the description of a customer managed CMK"),
@@ -343,13 +353,13 @@ DOCUMENTED: dict[str, Document] = {
         "revoke-grant", "819034b867e30c30cefc6d7a25cea8a0298924e8"),
     "cli/get-parameters-for-import": _cli(
         "get-parameters-for-import", "01e092bd14440bf96585c32c6e42be51c6a9b6de"),
-    "cli/import-key-material": _cli(
-        "import-key-material", "e70377c65b94868d60667e35fc290b4872600764"),
-    "cli/delete-imported-key-material": _cli(
-        "delete-imported-key-material", "3096efebc92a9c67a6b44c05ac7438df1958c9b3"),
+    "cli/import-key-material": _cli_newest("import-key-material"),
+    "cli/delete-imported-key-material": _cli_newest("delete-imported-key-material"),
     "cli/encrypt": _cli(
         "encrypt", "70096714270594e67a6d6e46ec77a639b6e4804d",
         "Example 1: To encrypt the contents of a file on Linux or MacOS"),
+    "cli/encrypt#asymmetric": _cli_newest(
+        "encrypt", "Example 3: Encrypting with an asymmetric KMS key"),
     "cli/decrypt#symmetric": _cli(
         "decrypt", "1baadf6b6f22d97a4b8898e6e4dee24668d9bd93",
         "Example 1: To decrypt an encrypted message with a symmetric KMS key (Linux and macOS)"),
@@ -359,18 +369,15 @@ DOCUMENTED: dict[str, Document] = {
     "cli/re-encrypt": _cli(
         "re-encrypt", "a65df085e89b2c3f7f4fc26fcb31ba69e831d62a",
         "Example 1: To re-encrypt encrypted data under a different CMK"),
-    "cli/generate-data-key#aes-256": _cli(
-        "generate-data-key", "24714a316a3061fb55efcfc1cdf9de6d3d6fb59a",
-        "Example 1: To generate a 256-bit symmetric data key"),
-    "cli/generate-data-key#512-bytes": _cli(
-        "generate-data-key", "24714a316a3061fb55efcfc1cdf9de6d3d6fb59a",
-        "Example 2: To generate a 512-bit symmetric data key"),
-    "cli/generate-data-key-without-plaintext": _cli(
-        "generate-data-key-without-plaintext", "00cf053344b043240478b0cef66ebfc16ba52be1"),
-    "cli/generate-data-key-pair": _cli(
-        "generate-data-key-pair", "3096efebc92a9c67a6b44c05ac7438df1958c9b3"),
-    "cli/generate-data-key-pair-without-plaintext": _cli(
-        "generate-data-key-pair-without-plaintext", "3096efebc92a9c67a6b44c05ac7438df1958c9b3"),
+    "cli/generate-data-key#aes-256": _cli_newest(
+        "generate-data-key", "Example 1: To generate a 256-bit symmetric data key"),
+    "cli/generate-data-key#512-bit": _cli_newest(
+        "generate-data-key", "Example 2: To generate a 512-bit symmetric data key"),
+    "cli/generate-data-key-without-plaintext": _cli_newest(
+        "generate-data-key-without-plaintext"),
+    "cli/generate-data-key-pair": _cli_newest("generate-data-key-pair"),
+    "cli/generate-data-key-pair-without-plaintext": _cli_newest(
+        "generate-data-key-pair-without-plaintext"),
     "cli/generate-random": _cli(
         "generate-random", "8fd9a4cf71284fa962498581aa8dfa209483b788",
         "Example 1: To generate a 256-bit random byte string (Linux or macOs)"),
