@@ -316,6 +316,8 @@ DOCUMENTED: dict[str, Document] = {
     "cli/disable-key-rotation": _cli(
         "disable-key-rotation", "3096efebc92a9c67a6b44c05ac7438df1958c9b3"),
     "cli/get-key-rotation-status": _cli_newest("get-key-rotation-status"),
+    "cli/list-key-rotations": _cli_newest("list-key-rotations"),
+    "cli/rotate-key-on-demand": _cli_newest("rotate-key-on-demand"),
     "cli/update-key-description#delete": _cli(
         "update-key-description", "089513776ec02f9ca1401a31d70c71881a72e5db",
         "Example 1: To delete the description of a customer managed CMK"),
@@ -384,6 +386,9 @@ DOCUMENTED: dict[str, Document] = {
     "cli/get-public-key": _cli(
         "get-public-key", "e560443c197262dcf584274af7957b4d27bb335d",
         "Example 1: To download the public key of an asymmetric CMK"),
+    "cli/generate-mac": _cli_newest("generate-mac", "Example 1: To generate an HMAC for a message"),
+    "cli/verify-mac": _cli_newest("verify-mac", "Example 1: To verify an HMAC"),
+    "cli/derive-shared-secret": _cli_newest("derive-shared-secret"),
     "cli/sign": _cli(
         "sign", "01e092bd14440bf96585c32c6e42be51c6a9b6de",
         "Example 1: To generate a digital signature for a message"),

@@ -198,6 +198,32 @@ def rotating_key(world: World) -> None:
     world.kms.enable_key_rotation(KeyId=world.names["<key-id:1>"])
 
 
+def rotated_twice(world: World) -> None:
+    """list-key-rotations' key: rotated once automatically, then once on demand."""
+    rotating_key(world)
+    world.later(366 * 86400)
+    world.kms.rotate_key_on_demand(KeyId=world.names["<key-id:1>"])
+    world.later()
+
+
+def hmac_384_key(world: World) -> None:
+    world.key(KeySpec="HMAC_384", KeyUsage="GENERATE_VERIFY_MAC")
+
+
+def mac_made(world: World) -> None:
+    """ExampleMac: the HMAC of the message (``<blob:mac>``)."""
+    hmac_384_key(world)
+    world.blobs["mac"] = world.kms.generate_mac(
+        KeyId=world.names["<key-id:1>"], Message=b"Hello World", MacAlgorithm="HMAC_SHA_384")["Mac"]
+
+
+def key_agreement_key(world: World) -> None:
+    """A key agreement key, and the public key of another party's pair (``<blob:public>``)."""
+    world.key(KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT")
+    world.key("<key-id:2>", KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT")
+    world.blobs["public"] = world.kms.get_public_key(KeyId=world.names["<key-id:2>"])["PublicKey"]
+
+
 def granted_key(world: World) -> None:
     """create-grant's grant: Decrypt for a user, for one department, retired by a role."""
     world.key()
@@ -346,6 +372,13 @@ CASES: list[Case] = [
          {"KeyId": ARN, "RotationPeriodInDays": 180}, key, answer=NONE),
     Case("cli/disable-key-rotation", "no output", "DisableKeyRotation", {"KeyId": ARN},
          rotating_key, answer=NONE),
+    Case("cli/list-key-rotations", "output (the material IDs and states newer)",
+         "ListKeyRotations", {"KeyId": K1}, rotated_twice, answer={"Rotations": [
+             {"KeyId": K1, "RotationDate": MILLISECONDS, "RotationType": kind,
+              "KeyMaterialId": NEWER, "KeyMaterialState": NEWER}
+             for kind in ("AUTOMATIC", "ON_DEMAND")], "Truncated": False}),
+    Case("cli/rotate-key-on-demand", "output (KeyId printed as the key ID)", "RotateKeyOnDemand",
+         {"KeyId": K1}, key, answer={"KeyId": PRINTED_KEY_ID}),
     Case("cli/get-key-rotation-status", "output", "GetKeyRotationStatus", {"KeyId": K1},
          rotating_key, answer={"KeyId": K1, "KeyRotationEnabled": True,
                                "NextRotationDate": MILLISECONDS, "RotationPeriodInDays": 365}),
@@ -461,6 +494,18 @@ CASES: list[Case] = [
          answer={"KeyId": ARN, "PublicKey": BLOB, "CustomerMasterKeySpec": "RSA_4096",
                  "KeySpec": NEWER, "KeyUsage": "ENCRYPT_DECRYPT",
                  "EncryptionAlgorithms": ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]}),
+    Case("cli/generate-mac", "output (the MAC a placeholder)", "GenerateMac",
+         {"KeyId": K1, "Message": b"Hello World", "MacAlgorithm": "HMAC_SHA_384"}, hmac_384_key,
+         answer={"KeyId": ARN, "Mac": BLOB, "MacAlgorithm": "HMAC_SHA_384"}),
+    Case("cli/verify-mac", "output", "VerifyMac",
+         {"KeyId": K1, "Message": b"Hello World", "MacAlgorithm": "HMAC_SHA_384",
+          "Mac": "<blob:mac>"}, mac_made,
+         answer={"KeyId": ARN, "MacValid": True, "MacAlgorithm": "HMAC_SHA_384"}),
+    Case("cli/derive-shared-secret", "output (KeyId printed as the key ID)",
+         "DeriveSharedSecret", {"KeyId": K1, "KeyAgreementAlgorithm": "ECDH",
+                                "PublicKey": "<blob:public>"}, key_agreement_key,
+         answer={"KeyId": PRINTED_KEY_ID, "SharedSecret": BLOB, "KeyAgreementAlgorithm": "ECDH",
+                 "KeyOrigin": "AWS_KMS"}),
     Case("cli/sign", "output (the signature truncated)", "Sign",
          {"KeyId": K1, "Message": b"hello world", "MessageType": "RAW",
           "SigningAlgorithm": SIGNING}, rsa_signing_key,
