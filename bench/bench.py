@@ -176,29 +176,26 @@ def bench_per_call(calls: int, rounds: int) -> None:
     with env:
         fake = env.client("kms")
         fake_calls = _calls(fake, fake.create_key()["KeyMetadata"]["KeyId"])
-    for round_ in range(rounds):  # the floor runs with no environment active
+    handlers = {"floor": floor_calls, "plain": plain_calls, "bare": bare_calls}
+
+    def sample(side: str, op: str) -> None:
+        """One sample of ``side``: the fake's run in the environment, the others outside it."""
+        if side in handlers:
+            samples.setdefault((side, op), []).append(_per_call(handlers[side][op], calls))
+            return
+        with env:
+            env.calls.clear()  # the log of an ordinary test, not of the benchmark
+            samples.setdefault((side, op), []).append(_per_call(fake_calls[op], calls))
+
+    for round_ in range(rounds):
         for op in OPERATIONS:
-            samples.setdefault(("bare", op), []).append(_per_call(bare_calls[op], calls))
+            sample("bare", op)
             for side in _abba(round_, "floor", "fake"):
-                if side == "floor":
-                    samples.setdefault(("floor", op), []).append(
-                        _per_call(floor_calls[op], calls))
-                    continue
-                with env:
-                    env.calls.clear()  # the log of an ordinary test, not of the benchmark
-                    samples.setdefault(("fake", op), []).append(
-                        _per_call(fake_calls[op], calls))
+                sample(side, op)
     for round_ in range(rounds):  # apart, so that it leaves the rounds above as they were
         for op in OPERATIONS:
             for side in _abba(round_, "plain", "fake again"):
-                if side == "plain":
-                    samples.setdefault(("plain", op), []).append(
-                        _per_call(plain_calls[op], calls))
-                    continue
-                with env:
-                    env.calls.clear()
-                    samples.setdefault(("fake again", op), []).append(
-                        _per_call(fake_calls[op], calls))
+                sample(side, op)
     print("per call: median of the per-round ratios to the canned before-send floor "
           "(rounds interleaved ABBA); bare: JSON, base64 and AES-GCM only (no fake around them); "
           "plain: the fake against a floor without the plugin's handlers (rounds of their own)")

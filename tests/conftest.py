@@ -7,6 +7,7 @@ from typing import Any
 # Imported once here so pytester's in-process runs (which restore sys.modules after
 # each run) do not import them again for every inner session.
 import boto3  # noqa: F401
+import external_clients
 import hypothesis  # noqa: F401
 import moto  # noqa: F401
 import pytest
@@ -123,3 +124,9 @@ def kms_no_retry(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
 def cloudhsmv2(cloudhsm_kms: CloudHsmKms, _clients: dict[str, Any]) -> Any:
     """A boto3 CloudHSM v2 client answered by this test's ``cloudhsm_kms``."""
     return _clients["cloudhsmv2"]
+
+
+@pytest.fixture(scope="session")
+def aws_cli() -> str:
+    """The AWS CLI the suite pins (installed once, outside the project's environment)."""
+    return str(external_clients.aws_cli())

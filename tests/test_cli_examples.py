@@ -11,14 +11,7 @@ produces none.
 
 from __future__ import annotations
 
-import external_clients
 import pytest
-
-
-@pytest.fixture(scope="session")
-def aws_cli() -> str:
-    return str(external_clients.aws_cli())
-
 
 _CONFTEST = """
 import json, os, subprocess

@@ -15,11 +15,6 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def aws_cli() -> str:
-    return str(external_clients.aws_cli())
-
-
-@pytest.fixture(scope="session")
 def node_modules() -> str:
     return str(external_clients.node_modules())
 

@@ -60,6 +60,20 @@ MATERIAL_ID = Shape("key material ID (64 hex digits)",
 
 TEXT = Shape("non-empty string", lambda v: isinstance(v, str) and len(v) > 0)
 
+SYMMETRIC_KEY: dict[str, Any] = {
+    "AWSAccountId": "111111111111",
+    "CustomerMasterKeySpec": "SYMMETRIC_DEFAULT",
+    "Enabled": True,
+    "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"],
+    "KeyManager": "CUSTOMER",
+    "KeySpec": "SYMMETRIC_DEFAULT",
+    "KeyState": "Enabled",
+    "KeyUsage": "ENCRYPT_DECRYPT",
+    "MultiRegion": False,
+}
+"""The ``KeyMetadata`` members every recording and documented example shows alike for a
+new symmetric encryption key; each case adds its ARN, ID, dates, description and origin."""
+
 
 @dataclass(frozen=True)
 class JsonDocument:
@@ -167,6 +181,15 @@ class World:
         metadata: dict[str, Any] = self.client(region).create_key(**create)["KeyMetadata"]
         self.name(name, metadata["KeyId"], metadata["Arn"])
         return metadata
+
+    def keys_as_listed(self, count: int) -> None:
+        """``count`` keys, named ``<key-id:1>`` on in the order ListKeys lists them: the
+        order is no fact of the examples (docs/aws-behaviour.md §13)."""
+        made = {self.kms.create_key()["KeyMetadata"]["KeyId"] for _ in range(count)}
+        listed = [k["KeyId"] for k in self.kms.list_keys()["Keys"]]
+        assert set(listed) == made, f"ListKeys listed {listed}, the keys made are {sorted(made)}"
+        for n, key_id in enumerate(listed, start=1):
+            self.name(f"<key-id:{n}>", key_id)
 
     def name(self, placeholder: str, value: str, arn: str | None = None) -> None:
         """Let ``placeholder`` stand for ``value`` (and ``<key-arn>`` for ``arn``)."""

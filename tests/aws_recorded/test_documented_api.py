@@ -32,6 +32,7 @@ from .recording import (
     ARN,
     BLOB,
     DATETIME,
+    SYMMETRIC_KEY,
     UNSHOWN,
     Case,
     Shape,
@@ -92,20 +93,12 @@ def metadata(**members: Any) -> dict[str, Any]:
     """A symmetric encryption key's ``KeyMetadata`` as the CreateKey and DescribeKey
     examples print it, with ``members`` changed."""
     return {
-        "AWSAccountId": "111111111111",
+        **SYMMETRIC_KEY,
         "Arn": KEY_ARN,
         "CreationDate": DATETIME,
         "CurrentKeyMaterialId": ADDED_SINCE,
-        "CustomerMasterKeySpec": "SYMMETRIC_DEFAULT",
         "Description": "",
-        "Enabled": True,
-        "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"],
         "KeyId": UUID,
-        "KeyManager": "CUSTOMER",
-        "KeySpec": "SYMMETRIC_DEFAULT",
-        "KeyState": "Enabled",
-        "KeyUsage": "ENCRYPT_DECRYPT",
-        "MultiRegion": False,
         "Origin": "AWS_KMS",
         **members,
     }
@@ -257,13 +250,7 @@ def tagged(world: World) -> None:
 
 
 def seven_keys(world: World) -> None:
-    """Seven keys, named ``<key-id:1>`` to ``<key-id:7>`` in the order ListKeys lists them:
-    the order is no fact of the examples (docs/aws-behaviour.md §13)."""
-    made = {world.kms.create_key()["KeyMetadata"]["KeyId"] for _ in range(7)}
-    listed = [k["KeyId"] for k in world.kms.list_keys()["Keys"]]
-    assert set(listed) == made, f"ListKeys listed {listed}, the keys made are {sorted(made)}"
-    for n, key_id in enumerate(listed, start=1):
-        world.name(f"<key-id:{n}>", key_id)
+    world.keys_as_listed(7)
 
 
 def three_aliases(world: World) -> None:

@@ -128,13 +128,7 @@ def two_keys(world: World) -> None:
 
 
 def three_keys(world: World) -> None:
-    """Three keys, named ``<key-id:1>`` to ``<key-id:3>`` in the order ListKeys lists them:
-    the order is no fact of the example (docs/aws-behaviour.md §13)."""
-    made = {world.kms.create_key()["KeyMetadata"]["KeyId"] for _ in range(3)}
-    listed = [k["KeyId"] for k in world.kms.list_keys()["Keys"]]
-    assert set(listed) == made, f"ListKeys listed {listed}, the keys made are {sorted(made)}"
-    for n, key_id in enumerate(listed, start=1):
-        world.name(f"<key-id:{n}>", key_id)
+    world.keys_as_listed(3)
 
 
 def disabled_rsa_signing_key(world: World) -> None:

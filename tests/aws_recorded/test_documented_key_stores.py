@@ -50,6 +50,7 @@ from .key_store_scenarios import (
 from .recording import (
     ABSENT,
     ARN,
+    SYMMETRIC_KEY,
     UNRECORDED,
     UNSHOWN,
     Case,
@@ -95,21 +96,13 @@ def stores(*entries: dict[str, Any]) -> dict[str, Any]:
 
 
 CLOUDHSM_KEY: dict[str, Any] = {  # api/CreateKey#custom-key-store: exactly these members
-    "AWSAccountId": "111111111111",
+    **SYMMETRIC_KEY,
     "Arn": ARN,
     "CloudHsmClusterId": "<cluster-id>",
     "CreationDate": MILLISECONDS,
     "CustomKeyStoreId": "<cks-id>",
-    "CustomerMasterKeySpec": "SYMMETRIC_DEFAULT",
     "Description": "",
-    "Enabled": True,
-    "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"],
     "KeyId": UUID,
-    "KeyManager": "CUSTOMER",
-    "KeySpec": "SYMMETRIC_DEFAULT",
-    "KeyState": "Enabled",
-    "KeyUsage": "ENCRYPT_DECRYPT",
-    "MultiRegion": False,
     "Origin": "AWS_CLOUDHSM",
 }
 

@@ -15,6 +15,7 @@ from .recording import (
     BLOB,
     DATETIME,
     MATERIAL_ID,
+    SYMMETRIC_KEY,
     TEXT,
     UNRECORDED,
     Case,
@@ -29,20 +30,12 @@ SECONDARY_ARN = "arn:<partition>:kms:<secondary-region>:111111111111:key/<key-id
 REPLICA_ARN = "arn:<partition>:kms:ap-southeast-1:111111111111:key/<key-id:1>"
 
 SYMMETRIC: dict[str, Any] = {  # TestKMS::test_create_key, describe-key
-    "AWSAccountId": "111111111111",
+    **SYMMETRIC_KEY,
     "Arn": ARN,
     "CreationDate": DATETIME,
     "CurrentKeyMaterialId": MATERIAL_ID,
-    "CustomerMasterKeySpec": "SYMMETRIC_DEFAULT",
     "Description": "test key 123",
-    "Enabled": True,
-    "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"],
     "KeyId": "<key-id:1>",
-    "KeyManager": "CUSTOMER",
-    "KeySpec": "SYMMETRIC_DEFAULT",
-    "KeyState": "Enabled",
-    "KeyUsage": "ENCRYPT_DECRYPT",
-    "MultiRegion": False,
     "Origin": "AWS_KMS",
 }
 
