@@ -312,8 +312,8 @@ def render() -> str:
         "",
         "Recorded AWS answers: how many answers of real AWS KMS, recorded by LocalStack's",
         "AWS-validated parity tests, shown by AWS's documentation examples (CloudHSM key",
-        "stores, grants, the API Reference's examples) or quoted in public by people who",
-        "received them (`quoted.py`),",
+        "stores, grants, the API Reference's and the AWS CLI's examples) or quoted in public",
+        "by people who received them (`quoted.py`),",
         "`tests/aws_recorded/` checks the operation against",
         f"({sum(recorded.values())} answers of {len(recorded)} operations; "
         "docs/aws-behaviour.md §0.3).",
