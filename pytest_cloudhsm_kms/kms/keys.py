@@ -316,14 +316,14 @@ class Keys(Family):
                                                       primary.pending_window_in_days)
 
 
-def _default_policy(partition: str, account_id: str) -> str:
-    """The default key policy KMS writes (the account's root may do everything), in the
-    text AWS answers, byte for byte (``" : "``, ``[ {``; docs/aws-behaviour.md §11.4)."""
-    return _DEFAULT_POLICY % (partition, account_id)
-
-
 _DEFAULT_POLICY = (
     '{\n  "Version" : "2012-10-17",\n  "Id" : "key-default-1",\n  "Statement" : [ {\n'
     '    "Sid" : "Enable IAM User Permissions",\n    "Effect" : "Allow",\n'
     '    "Principal" : {\n      "AWS" : "arn:%s:iam::%s:root"\n    },\n'
     '    "Action" : "kms:*",\n    "Resource" : "*"\n  } ]\n}')
+
+
+def _default_policy(partition: str, account_id: str) -> str:
+    """The default key policy KMS writes (the account's root may do everything), in the
+    text AWS answers, byte for byte (``" : "``, ``[ {``; docs/aws-behaviour.md §11.4)."""
+    return _DEFAULT_POLICY % (partition, account_id)

@@ -51,14 +51,15 @@ from .model import Key, KeyState, Rotation, SymmetricMaterial
 __all__ = ["Rotations"]
 
 DAY = 86_400.0
+DEFAULT_ROTATION_PERIOD_IN_DAYS = 365
+_CONFLICT_WINDOW = 20 * 60.0
 
 
 def _ms(when: float) -> float:
     """``when`` to the millisecond, never later: KMS dates its rotations so (the AWS CLI's
     get-key-rotation-status and list-key-rotations examples, docs/aws-behaviour.md §11.5)."""
     return math.floor(when * 1000) / 1000
-DEFAULT_ROTATION_PERIOD_IN_DAYS = 365
-_CONFLICT_WINDOW = 20 * 60.0
+
 
 # The errors every rotation operation shares (recorded for RotateKeyOnDemand:
 # docs/aws-behaviour.md §11.5; AWS sends no message for a key that cannot rotate).
