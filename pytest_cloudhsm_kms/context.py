@@ -9,6 +9,7 @@ their own operation (key states, quota, last usage, faults).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from .partitions import partition_of
 if TYPE_CHECKING:
     from .clock import VirtualClock
 
-__all__ = ["Params", "RequestContext", "Result"]
+__all__ = ["Params", "RequestContext", "Result", "to_millisecond"]
 
 Params = dict[str, Any]
 """The request members a handler takes (decoded: blobs are ``bytes``)."""
@@ -50,7 +51,13 @@ class RequestContext:
         return self.clock.now()
 
     def date(self) -> float:
-        """The virtual time of the request to the millisecond: the precision of the
-        dates KMS answers for stores, keys and aliases (docs/aws-behaviour.md §1.9,
-        §2.2, §11.1)."""
-        return round(self.clock.now(), 3)
+        """The virtual time of the request to the millisecond (:func:`to_millisecond`)."""
+        return to_millisecond(self.clock.now())
+
+
+def to_millisecond(when: float) -> float:
+    """``when`` to the millisecond, never later: the precision of the dates KMS answers
+    for stores, keys, aliases, deletions, import parameters and rotations
+    (docs/aws-behaviour.md §1.9, §2.2, §2.5, §11.1, §11.5, §11.6). Never later, so a
+    deletion or rotation dated so never falls due after its time."""
+    return math.floor(when * 1000) / 1000

@@ -22,12 +22,11 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §2.1, §2.5, §11.2)
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..context import RequestContext
+from ..context import RequestContext, to_millisecond
 from ..errors import ServiceError
 from ..pagination import numbering
 from .checks import paginate
@@ -284,7 +283,7 @@ class Keys(Family):
         waiting period's end."""
         key.state = KeyState.PENDING_DELETION
         key.pending_window_in_days = None
-        key.deletion_date = deletion_date = math.floor((now + days * _DAY) * 1000) / 1000
+        key.deletion_date = deletion_date = to_millisecond(now + days * _DAY)
         self.scope.clock.call_at(deletion_date, lambda: self._expire(key, deletion_date))
         return deletion_date
 

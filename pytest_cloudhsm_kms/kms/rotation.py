@@ -30,11 +30,10 @@ Choices where AWS documents nothing (docs/aws-behaviour.md §11.5):
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
-from ..context import RequestContext
+from ..context import RequestContext, to_millisecond
 from ..pagination import numbering
 from .checks import origin_error, paginate
 from .declaration import (
@@ -53,12 +52,6 @@ __all__ = ["Rotations"]
 DAY = 86_400.0
 DEFAULT_ROTATION_PERIOD_IN_DAYS = 365
 _CONFLICT_WINDOW = 20 * 60.0
-
-
-def _ms(when: float) -> float:
-    """``when`` to the millisecond, never later: KMS dates its rotations so (the AWS CLI's
-    get-key-rotation-status and list-key-rotations examples, docs/aws-behaviour.md §11.5)."""
-    return math.floor(when * 1000) / 1000
 
 
 # The errors every rotation operation shares (recorded for RotateKeyOnDemand:
@@ -153,7 +146,7 @@ class Rotations(Family):
             pending = next((m for m in key.imports.values() if m.pending_rotation), None)
             if pending is None:
                 raise declared_error(ctx, "nothing_pending", arn=key.arn)
-        key.on_demand_rotation_start = _ms(now)
+        key.on_demand_rotation_start = to_millisecond(now)
         material_id = pending.material_id if pending is not None else None
         self.scope.clock.call_later(
             self.scope.settings.on_demand_rotation_delay,
@@ -209,7 +202,7 @@ class Rotations(Family):
 
     def schedule(self, key: Key, due: float) -> None:
         """Rotate ``key`` automatically at ``due`` (replacing any earlier schedule)."""
-        key.next_rotation_date = due = _ms(due)
+        key.next_rotation_date = due = to_millisecond(due)
         key.rotation_schedule += 1
         schedule = key.rotation_schedule
         self.scope.clock.call_at(due, lambda: self._rotate_when_due(key, schedule, due))
@@ -230,7 +223,7 @@ class Rotations(Family):
         key.on_demand_rotation_start = None
         if self.registry.keys.get(key.key_id) is not key:
             return
-        self._add_rotation(key, _ms(self.scope.clock.now()), "ON_DEMAND", material_id)
+        self._add_rotation(key, to_millisecond(self.scope.clock.now()), "ON_DEMAND", material_id)
 
     def _add_rotation(
         self, key: Key, when: float, kind: str, material_id: bytes | None = None
